@@ -1,0 +1,122 @@
+using System.Text.Json.Nodes;
+using OdhMigration.Core.Manifests;
+using OdhMigration.Core.Workspace.Documents;
+
+namespace OdhMigration.Core.Modes;
+
+/// <summary>Reads the facts later stages and the human report need from an ISVC and its runtime.</summary>
+public static class IsvcFactsReader
+{
+    public const string AuthKey = "security.opendatahub.io/enable-auth";
+    public const string KnativeVisibilityKey = "networking.knative.dev/visibility";
+    public const string KServeVisibilityKey = "networking.kserve.io/visibility";
+
+    public static IsvcFacts Read(JsonObject isvc, string mode, RuntimeResolver.Resolution runtime, IReadOnlyList<string> sharedWith)
+    {
+        var (format, version) = RuntimeResolver.ModelFormat(isvc);
+        var (auth, authSource) = Auth(isvc, mode, runtime.RuntimeObject);
+        var (storageForm, storageKey) = Storage(isvc);
+        return new IsvcFacts
+        {
+            Runtime = runtime.Runtime,
+            RuntimeResolvedBy = runtime.ResolvedBy,
+            RuntimeExists = runtime.RuntimeObject is not null,
+            RuntimeSharedWith = sharedWith.ToList(),
+            ModelFormat = format,
+            ModelFormatVersion = version,
+            Auth = auth,
+            AuthSource = authSource,
+            Visibility = Visibility(isvc, mode, runtime.RuntimeObject),
+            StorageForm = storageForm,
+            StorageKey = storageKey,
+            HasTransformer = isvc.At("spec", "transformer") is JsonObject,
+            HasExplainer = isvc.At("spec", "explainer") is JsonObject,
+            GitOps = GitOps(isvc),
+            Url = isvc.At("status").Str("url"),
+            Ready = ReadyCondition(isvc),
+        };
+    }
+
+    public static (bool Enabled, string Source) Auth(JsonObject isvc, string mode, JsonObject? runtime)
+    {
+        if (mode == DeploymentMode.ModelMesh)
+        {
+            // ModelMesh keeps auth on the runtime (dashboard writes plain 'enable-auth').
+            return runtime?.Annotation("enable-auth") is { } mm ? (IsTrue(mm), "runtime-annotation") : (false, "none");
+        }
+
+        if (isvc.Annotation(AuthKey) is { } annotation)
+        {
+            return (IsTrue(annotation), "annotation");
+        }
+
+        return isvc.Label(AuthKey) is { } label ? (IsTrue(label), "label") : (false, "none");
+    }
+
+    public static string Visibility(JsonObject isvc, string mode, JsonObject? runtime) => mode switch
+    {
+        DeploymentMode.Serverless => isvc.Label(KnativeVisibilityKey) == "cluster-local" ? "cluster-local" : "public",
+        DeploymentMode.ModelMesh => IsTrue(runtime?.Annotation("enable-route")) ? "exposed" : "internal",
+        _ => isvc.Label(KServeVisibilityKey) == "exposed" ? "exposed" : "internal",
+    };
+
+    public static (string Form, string? Key) Storage(JsonObject isvc)
+    {
+        var model = isvc.At("spec", "predictor", "model");
+        var storage = model?["storage"];
+        if (storage is JsonObject)
+        {
+            if (storage.At("parameters").Str("type") == "pvc")
+            {
+                return ("pvc", storage.Str("key"));
+            }
+
+            if (storage.Str("key") is { } key)
+            {
+                return ("storage-key", key);
+            }
+        }
+
+        var uri = model.Str("storageUri") ?? OldFormStorageUri(isvc);
+        if (isvc.Annotation("serving.kserve.io/secretKey") is { } secretKey)
+        {
+            return ("modelmesh-secret-key", secretKey);
+        }
+
+        if (uri is not null)
+        {
+            var scheme = uri.Contains("://", StringComparison.Ordinal) ? uri[..uri.IndexOf("://", StringComparison.Ordinal)] : "path";
+            return (scheme == "pvc" ? "pvc" : $"storage-uri:{scheme}", null);
+        }
+
+        return ("none", null);
+    }
+
+    public static string? GitOps(JsonObject isvc)
+    {
+        if (isvc.Annotations().Keys.Any(k => k.StartsWith("argocd.argoproj.io/", StringComparison.Ordinal))
+            || isvc.Labels().Keys.Any(k => k.StartsWith("argocd.argoproj.io/", StringComparison.Ordinal)))
+        {
+            return "argocd";
+        }
+
+        if (isvc.Labels().Keys.Any(k => k.StartsWith("kustomize.toolkit.fluxcd.io/", StringComparison.Ordinal) || k.StartsWith("helm.toolkit.fluxcd.io/", StringComparison.Ordinal)))
+        {
+            return "flux";
+        }
+
+        return null;
+    }
+
+    public static bool? ReadyCondition(JsonObject obj) =>
+        obj.At("status", "conditions") is JsonArray conditions
+            ? conditions.OfType<JsonObject>().FirstOrDefault(c => c.Str("type") == "Ready") is { } ready ? ready.Str("status") == "True" : null
+            : null;
+
+    public static bool IsTrue(string? value) => string.Equals(value, "true", StringComparison.OrdinalIgnoreCase);
+
+    private static string? OldFormStorageUri(JsonObject isvc) =>
+        isvc.At("spec", "predictor") is JsonObject predictor
+            ? predictor.Select(p => p.Value.Str("storageUri")).FirstOrDefault(u => u is not null)
+            : null;
+}

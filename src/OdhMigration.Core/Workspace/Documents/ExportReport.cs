@@ -1,0 +1,44 @@
+using System.Text.Json.Serialization;
+
+namespace OdhMigration.Core.Workspace.Documents;
+
+/// <summary>export.json, written by export: what was saved for each selected InferenceService.</summary>
+public sealed record ExportReport : IWorkspaceDocument
+{
+    public const int CurrentSchemaVersion = 1;
+    public const string DocumentKind = "ExportReport";
+
+    public int SchemaVersion { get; init; } = CurrentSchemaVersion;
+    public string Kind { get; init; } = DocumentKind;
+    public DateTimeOffset GeneratedAt { get; init; }
+    public SourceInfo Source { get; init; } = new("snapshot", "");
+    public List<ConsumedDocument> Consumed { get; init; } = [];
+    public List<ExportedItem> Items { get; init; } = [];
+
+    /// <summary>Cluster-level backups (inferenceservice-config, templates, DSC, DSCI).</summary>
+    public List<ExportedFile> ClusterFiles { get; init; } = [];
+    public bool SecretDataIncluded { get; init; }
+    public List<string> Warnings { get; init; } = [];
+}
+
+public sealed record ExportedItem
+{
+    public string Namespace { get; init; } = "";
+    public string Name { get; init; } = "";
+
+    /// <summary>ok or failed.</summary>
+    public string Status { get; init; } = "ok";
+    public string? Error { get; init; }
+    public List<ExportedFile> Files { get; init; } = [];
+    public List<string> Warnings { get; init; } = [];
+}
+
+/// <summary>
+/// One saved object. Role says what it is to the ISVC: isvc, runtime, service-account, role, role-binding,
+/// token-secret, route, storage-secret, owner-references, template, inferenceservice-config, dsc, dsci, ...
+/// </summary>
+public sealed record ExportedFile(string Path, string Sha256, string Role, string Kind, string Name, string? Namespace);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(ExportReport))]
+public sealed partial class ExportReportJsonContext : JsonSerializerContext;

@@ -1,0 +1,85 @@
+using System.Text.Json.Serialization;
+
+namespace OdhMigration.Core.Workspace.Documents;
+
+/// <summary>plan.json, written by transform: per ISVC what apply will create and what cleanup may delete.</summary>
+public sealed record Plan : IWorkspaceDocument
+{
+    public const int CurrentSchemaVersion = 1;
+    public const string DocumentKind = "Plan";
+
+    public int SchemaVersion { get; init; } = CurrentSchemaVersion;
+    public string Kind { get; init; } = DocumentKind;
+    public DateTimeOffset GeneratedAt { get; init; }
+    public List<ConsumedDocument> Consumed { get; init; } = [];
+    public PlanOptions Options { get; init; } = new();
+    public List<PlanItem> Items { get; init; } = [];
+
+    /// <summary>Per original runtime: which ISVCs still use it after the planned migration, so cleanup never deletes one in use.</summary>
+    public List<RuntimeUsage> Runtimes { get; init; } = [];
+    public List<string> Warnings { get; init; } = [];
+}
+
+public sealed record PlanOptions
+{
+    public string? Strategy { get; init; }
+    public string? TargetNamespace { get; init; }
+    public string Visibility { get; init; } = "preserve";
+}
+
+public sealed record PlanItem
+{
+    public string Namespace { get; init; } = "";
+    public string Name { get; init; } = "";
+
+    /// <summary>Serverless or ModelMesh.</summary>
+    public string SourceMode { get; init; } = "";
+
+    /// <summary>side-by-side, in-place or new-namespace.</summary>
+    public string Strategy { get; init; } = "";
+
+    /// <summary>ok or failed (with Error); failed items are never applied.</summary>
+    public string Status { get; init; } = "ok";
+    public string? Error { get; init; }
+    public string TargetNamespace { get; init; } = "";
+    public string TargetName { get; init; } = "";
+
+    /// <summary>Workspace-relative folder apply uses (raw/ or raw-original-names/).</summary>
+    public string ApplyDir { get; init; } = "";
+    public List<PlannedFile> Files { get; init; } = [];
+
+    /// <summary>Objects apply creates (from ApplyDir), in order.</summary>
+    public List<ObjectRef> Create { get; init; } = [];
+
+    /// <summary>Originals cleanup will delete once the replacement validated, each with its backup file.</summary>
+    public List<PlannedDeletion> DeleteOnCleanup { get; init; } = [];
+
+    /// <summary>Objects deliberately left alone (e.g. a runtime still used by others), with the reason.</summary>
+    public List<PlannedKeep> Keep { get; init; } = [];
+
+    /// <summary>Secrets apply copies server-side from the source namespace (new-namespace strategy); data never on disk.</summary>
+    public List<ObjectRef> SecretCopies { get; init; } = [];
+
+    /// <summary>in-place only: apply deletes the original ISVC first, then recreates it (the webhook refuses a mode change).</summary>
+    public bool DeleteBeforeCreate { get; init; }
+    public List<string> Warnings { get; init; } = [];
+    public List<string> Changes { get; init; } = [];
+    public EndpointMapping? Endpoint { get; init; }
+}
+
+public sealed record PlannedFile(string Path, string Sha256, string Kind, string Name, string? Namespace);
+
+public sealed record ObjectRef(string Kind, string ApiVersion, string Name, string? Namespace);
+
+public sealed record PlannedDeletion(string Kind, string ApiVersion, string Name, string? Namespace, string Reason, string? BackupFile);
+
+public sealed record PlannedKeep(string Kind, string Name, string? Namespace, string Reason);
+
+public sealed record RuntimeUsage(string Namespace, string Name, List<string> MigratedIsvcs, List<string> StillUsedBy, bool SafeToDelete);
+
+/// <summary>For downstream clients: the old endpoint, the new ISVC, and the token Secret to read the new token from.</summary>
+public sealed record EndpointMapping(string? OldUrl, string NewNamespace, string NewName, string? TokenSecret, string? Visibility);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(Plan))]
+public sealed partial class PlanJsonContext : JsonSerializerContext;
