@@ -1,0 +1,27 @@
+using System.CommandLine;
+using OdhMigration.Cli.Hosting;
+
+namespace OdhMigration.Cli.Commands;
+
+public static class CleanupCommand
+{
+    public const string Description = "Delete the originals whose replacements passed validation, only objects the plan names and only after their backup is on disk.";
+
+    public static Command Create(CliIo io)
+    {
+        var common = new CommonOptions();
+        var dryRun = new Option<bool>("--dry-run") { Description = "Send deletions with dryRun=All: nothing is removed" };
+        var expectValidation = new Option<string?>("--expect-validation-sha256") { Description = "Refuse (exit 3) unless validation.json has this sha256 (what the approval gate saw)" };
+        var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for each deletion to finish", DefaultValueFactory = _ => 120 };
+
+        var command = new Command("cleanup", Description);
+        common.AddTo(command);
+        foreach (var option in new Option[] { dryRun, expectValidation, timeout })
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction((parse, ct) => StageRunner.RunAsync(new StageInvocation("cleanup", parse, common, io.Stdout, io.Stderr), (run, _) => NotYetAvailable.Refuse("cleanup"), ct));
+        return command;
+    }
+}

@@ -1,0 +1,28 @@
+using System.CommandLine;
+using OdhMigration.Cli.Hosting;
+
+namespace OdhMigration.Cli.Commands;
+
+public static class DscFinalizeCommand
+{
+    public const string Description = "Once no Serverless or ModelMesh InferenceService is left, set the DataScienceCluster and DSCInitialization for RawDeployment only (guide sections 7-9).";
+
+    public static Command Create(CliIo io)
+    {
+        var common = new CommonOptions();
+        var dryRun = new Option<bool>("--dry-run") { Description = "Run the patches as server-side dry runs and print the exact diff" };
+        var dsc = new Option<string?>("--dsc") { Description = "Name of the DataScienceCluster when there are several" };
+        var uninstallOperators = new Option<bool>("--uninstall-operators") { Description = "Delete the Subscriptions and CSVs of operators that are now safe to remove" };
+        var ignorelist = new Option<bool>("--hardware-profile-ignorelist") { Description = "3.x targets: add the hardware-profile annotations to inferenceservice-config's serviceAnnotationDisallowedList" };
+
+        var command = new Command("dsc-finalize", Description);
+        common.AddTo(command);
+        foreach (var option in new Option[] { dryRun, dsc, uninstallOperators, ignorelist })
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction((parse, ct) => StageRunner.RunAsync(new StageInvocation("dsc-finalize", parse, common, io.Stdout, io.Stderr), (run, _) => NotYetAvailable.Refuse("dsc-finalize"), ct));
+        return command;
+    }
+}

@@ -1,0 +1,19 @@
+using System.CommandLine;
+using OdhMigration.Cli.Hosting;
+
+namespace OdhMigration.Cli.Commands;
+
+/// <summary>odh-migrate: every stage as a subcommand (odh-migrate discover ... behaves exactly like odh-discover ...).</summary>
+public static class UmbrellaCommand
+{
+    public static RootCommand Create(CliIo io)
+    {
+        var root = new RootCommand("Move KServe InferenceServices on OpenDataHub / OpenShift AI 2.x from Serverless and ModelMesh to RawDeployment, stage by stage.");
+        foreach (var stage in StageCatalog.All)
+        {
+            root.Subcommands.Add(stage.Create(io));
+        }
+
+        return root;
+    }
+}

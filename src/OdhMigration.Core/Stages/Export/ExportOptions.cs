@@ -1,0 +1,10 @@
+namespace OdhMigration.Core.Stages.Export;
+
+public sealed record ExportOptions
+{
+    /// <summary>Write Secret data to disk (0600 files, with a warning). Off by default: secrets are saved as data-free references.</summary>
+    public bool IncludeSecretData { get; init; }
+
+    /// <summary>Namespace holding the runtime Templates (opendatahub for ODH, redhat-ods-applications for RHOAI); null: the applications namespace.</summary>
+    public string? TemplateNamespace { get; init; }
+}

@@ -1,0 +1,256 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using OdhMigration.Core.Common;
+using OdhMigration.Core.Manifests;
+using OdhMigration.Core.Modes;
+using OdhMigration.Core.Workspace;
+using OdhMigration.Core.Workspace.Documents;
+
+namespace OdhMigration.Core.Stages.Transform;
+
+/// <summary>
+/// transform: a pure function from the workspace (inventory, export and the saved originals) to manifests and
+/// plan.json. It never talks to a cluster. Each ISVC is transformed on its own: a refusal is recorded in the plan
+/// with its reason and the others go on.
+/// </summary>
+public sealed class TransformEngine(IStageLog log, IEnumerable<IModeTransformer> transformers, TimeProvider? clock = null)
+{
+    private readonly Dictionary<string, IModeTransformer> _transformers = transformers.ToDictionary(t => t.Mode, StringComparer.Ordinal);
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+
+    public async Task<StageOutcome> RunAsync(TransformOptions options, WorkspaceLayout layout, CancellationToken cancellationToken = default)
+    {
+        ValidateOptions(options);
+        var (inventory, inventoryConsumed) = await WorkspaceDocuments.ReadInventoryAsync(layout, cancellationToken).ConfigureAwait(false);
+        var (export, exportConsumed) = await WorkspaceDocuments.ReadExportAsync(layout, cancellationToken).ConfigureAwait(false);
+
+        var items = new List<PlanItem>();
+        foreach (var exported in export.Items)
+        {
+            var item = inventory.Items.FirstOrDefault(i => i.Namespace == exported.Namespace && i.Name == exported.Name);
+            items.Add(await TransformItemAsync(layout, inventory, export, exported, item, options, cancellationToken).ConfigureAwait(false));
+        }
+
+        var runtimes = RuntimeUsages(inventory, items);
+        items = items.Select(i => ProtectSharedRuntimes(i, runtimes)).ToList();
+        var plan = new Plan
+        {
+            GeneratedAt = _clock.GetUtcNow(),
+            Consumed = [inventoryConsumed, exportConsumed],
+            Options = new PlanOptions { Strategy = options.Strategy, TargetNamespace = options.TargetNamespace, Visibility = options.Visibility },
+            Items = items,
+            Runtimes = runtimes,
+        };
+        var sha = await WorkspaceDocuments.WriteAsync(layout.Plan, plan, PlanJsonContext.Default.Plan, cancellationToken).ConfigureAwait(false);
+
+        var failed = items.Count(i => i.Status != "ok");
+        var summary = $"planned {items.Count - failed} of {items.Count} InferenceService(s); {failed} refused";
+        log.Info(summary);
+        return new StageOutcome(StageOutcome.ExitFor(failed, items.Count), summary, new Dictionary<string, string>
+        {
+            ["planned"] = (items.Count - failed).ToString(CultureInfo.InvariantCulture),
+            ["refused"] = failed.ToString(CultureInfo.InvariantCulture),
+            ["plan-sha256"] = sha,
+        });
+    }
+
+    private static void ValidateOptions(TransformOptions options)
+    {
+        if (options.Strategy is not null && !Strategies.All.Contains(options.Strategy))
+        {
+            throw new UsageException($"--strategy '{options.Strategy}': expected one of {string.Join(", ", Strategies.All)}");
+        }
+
+        if (options.Strategy == Strategies.NewNamespace && string.IsNullOrEmpty(options.TargetNamespace))
+        {
+            throw new UsageException("--strategy new-namespace needs --target-namespace <ns>");
+        }
+
+        if (options.TargetNamespace is { } target && !Discover.NameLimits.IsDns1123Label(target))
+        {
+            throw new UsageException($"--target-namespace '{target}': not a valid namespace name (DNS-1123 label)");
+        }
+
+        if (options.Visibility is not ("preserve" or "exposed"))
+        {
+            throw new UsageException($"--visibility '{options.Visibility}': expected preserve or exposed");
+        }
+    }
+
+    private async Task<PlanItem> TransformItemAsync(WorkspaceLayout layout, Inventory inventory, ExportReport export, ExportedItem exported, InventoryItem? item, TransformOptions options, CancellationToken ct)
+    {
+        var refused = (string reason) =>
+        {
+            log.Error($"transform {exported.Namespace}/{exported.Name} refused: {reason}");
+            return new PlanItem { Namespace = exported.Namespace, Name = exported.Name, SourceMode = item?.Mode ?? "", Status = "failed", Error = reason };
+        };
+
+        if (item is null)
+        {
+            return refused("not in inventory.json (the workspace mixes runs; run discover and export again)");
+        }
+
+        if (exported.Status != "ok")
+        {
+            return refused($"export failed: {exported.Error}");
+        }
+
+        if (!_transformers.TryGetValue(item.Mode, out var transformer))
+        {
+            return refused($"no transform for mode {item.Mode}");
+        }
+
+        try
+        {
+            var originals = await LoadOriginalsAsync(layout, exported, ct).ConfigureAwait(false);
+            var result = transformer.Transform(new TransformContext(item, originals, inventory, export, options, layout));
+            CheckNames(result);
+            var rawDir = layout.Raw(item.Namespace, item.Name);
+            var originalNamesDir = layout.RawOriginalNames(item.Namespace, item.Name);
+            var rawFiles = await WriteFolderAsync(layout, rawDir, result.Raw, ct).ConfigureAwait(false);
+            var originalNameFiles = await WriteFolderAsync(layout, originalNamesDir, result.RawOriginalNames, ct).ConfigureAwait(false);
+            var applied = result.AppliesOriginalNames ? originalNameFiles : rawFiles;
+            var appliedObjects = result.AppliesOriginalNames ? result.RawOriginalNames : result.Raw;
+            log.Info($"transformed {item.Namespace}/{item.Name} -> {result.TargetNamespace}/{result.TargetName} ({result.Strategy})");
+            foreach (var warning in result.Warnings)
+            {
+                log.Warn($"{item.Namespace}/{item.Name}: {warning}");
+            }
+
+            return new PlanItem
+            {
+                Namespace = item.Namespace,
+                Name = item.Name,
+                SourceMode = item.Mode,
+                Strategy = result.Strategy,
+                TargetNamespace = result.TargetNamespace,
+                TargetName = result.TargetName,
+                ApplyDir = layout.Relative(result.AppliesOriginalNames ? originalNamesDir : rawDir),
+                Files = applied,
+                Create = appliedObjects.OrderBy(o => Order(o)).Select(o => new ObjectRef(o.Kind()!, o.ApiVersion()!, o.Name(), o.Namespace())).ToList(),
+                DeleteOnCleanup = result.DeleteOnCleanup,
+                Keep = result.Keep,
+                SecretCopies = result.SecretCopies,
+                DeleteBeforeCreate = result.DeleteBeforeCreate,
+                Warnings = result.Warnings,
+                Changes = result.Changes,
+                Endpoint = result.Endpoint,
+            };
+        }
+        catch (TransformRefusedException ex)
+        {
+            return refused(ex.Message);
+        }
+        catch (ManifestFormatException ex)
+        {
+            return refused(ex.Message);
+        }
+    }
+
+    private static int Order(JsonObject obj) => ManifestFileNames.IsTokenSecret(obj) ? ManifestFileNames.TokenSecretOrder : ManifestFileNames.Order(obj.Kind()!);
+
+    /// <summary>Every generated name must be a DNS-1123 label; refusing is safer than truncating into a collision.</summary>
+    private static void CheckNames(TransformResult result)
+    {
+        foreach (var obj in result.Raw.Concat(result.RawOriginalNames))
+        {
+            if (!Discover.NameLimits.IsDns1123Label(obj.Name()) && obj.Kind() is not ("Secret" or "ServiceAccount" or "Role" or "RoleBinding" or "ConfigMap"))
+            {
+                throw new TransformRefusedException($"generated {obj.Kind()} name '{obj.Name()}' is not a valid DNS-1123 label of at most {Discover.NameLimits.MaxLabel} characters");
+            }
+
+            if (obj.Name().Length > 253 || obj.Name().Length == 0)
+            {
+                throw new TransformRefusedException($"generated {obj.Kind()} name '{obj.Name()}' is longer than 253 characters");
+            }
+        }
+    }
+
+    private static async Task<List<SavedObject>> LoadOriginalsAsync(WorkspaceLayout layout, ExportedItem exported, CancellationToken ct)
+    {
+        var result = new List<SavedObject>();
+        foreach (var file in exported.Files)
+        {
+            var path = layout.Absolute(file.Path);
+            var text = await File.ReadAllTextAsync(path, ct).ConfigureAwait(false);
+            if (Hashing.Sha256Hex(text) != file.Sha256)
+            {
+                throw new TransformRefusedException($"{file.Path} changed since export (sha256 differs); run export again");
+            }
+
+            if (Yaml.ParseSingle(text, file.Path) is not JsonObject obj)
+            {
+                throw new TransformRefusedException($"{file.Path} holds no object");
+            }
+
+            result.Add(new SavedObject(file.Role, file.Path, obj));
+        }
+
+        if (!result.Any(o => o.Role == "isvc"))
+        {
+            throw new TransformRefusedException("export saved no InferenceService for this item");
+        }
+
+        return result;
+    }
+
+    private static async Task<List<PlannedFile>> WriteFolderAsync(WorkspaceLayout layout, string dir, List<JsonObject> objects, CancellationToken ct)
+    {
+        if (Directory.Exists(dir))
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+
+        var files = new List<PlannedFile>();
+        foreach (var obj in objects.OrderBy(Order).ThenBy(o => o.Name(), StringComparer.Ordinal))
+        {
+            var path = Path.Combine(dir, ManifestFileNames.For(obj.Kind()!, obj.Name(), ManifestFileNames.IsTokenSecret(obj)));
+            var text = Yaml.Serialize(obj);
+            await WorkspaceDocuments.WriteTextAtomicAsync(path, text, cancellationToken: ct).ConfigureAwait(false);
+            files.Add(new PlannedFile(layout.Relative(path), Hashing.Sha256Hex(text), obj.Kind()!, obj.Name(), obj.Namespace()));
+        }
+
+        return files;
+    }
+
+    /// <summary>
+    /// Which ISVCs still use each original runtime once the planned migrations are done. A runtime is safe to
+    /// delete only when nothing remains on it: the upstream script deletes shared runtimes regardless.
+    /// </summary>
+    private static List<RuntimeUsage> RuntimeUsages(Inventory inventory, List<PlanItem> items)
+    {
+        var migrated = items.Where(i => i.Status == "ok").Select(i => (i.Namespace, i.Name)).ToHashSet();
+        return inventory.Items
+            .Where(i => i.Facts.Runtime is not null && migrated.Contains((i.Namespace, i.Name)))
+            .GroupBy(i => (i.Namespace, Runtime: i.Facts.Runtime!))
+            .Select(g =>
+            {
+                var users = inventory.Items.Where(i => i.Namespace == g.Key.Namespace && i.Facts.Runtime == g.Key.Runtime).Select(i => i.Name).ToList();
+                var migratedUsers = users.Where(u => migrated.Contains((g.Key.Namespace, u))).Order(StringComparer.Ordinal).ToList();
+                var still = users.Except(migratedUsers).Order(StringComparer.Ordinal).ToList();
+                return new RuntimeUsage(g.Key.Namespace, g.Key.Runtime, migratedUsers, still, still.Count == 0);
+            })
+            .OrderBy(r => r.Namespace, StringComparer.Ordinal).ThenBy(r => r.Name, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    private static PlanItem ProtectSharedRuntimes(PlanItem item, List<RuntimeUsage> runtimes)
+    {
+        var keep = item.Keep.ToList();
+        var deletions = new List<PlannedDeletion>();
+        foreach (var deletion in item.DeleteOnCleanup)
+        {
+            var usage = deletion.Kind == "ServingRuntime" ? runtimes.FirstOrDefault(r => r.Namespace == deletion.Namespace && r.Name == deletion.Name) : null;
+            if (usage is { SafeToDelete: false })
+            {
+                keep.Add(new PlannedKeep(deletion.Kind, deletion.Name, deletion.Namespace, $"still used by {string.Join(", ", usage.StillUsedBy)}"));
+            }
+            else
+            {
+                deletions.Add(deletion);
+            }
+        }
+
+        return item with { DeleteOnCleanup = deletions, Keep = keep };
+    }
+}
