@@ -245,8 +245,20 @@ public static class KnativeAutoscaling
             ? (int)Math.Ceiling(value)
             : null;
 
-    private static int? IntOf(JsonNode? node) =>
-        node is JsonValue v && v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<long>(out var l) ? (int)l
-        : node is JsonValue s && s.GetValueKind() == JsonValueKind.String && int.TryParse(s.GetValue<string>(), NumberStyles.None, CultureInfo.InvariantCulture, out var i) ? i
-        : null;
+    /// <summary>A whole number from a JSON number (however it was created) or a numeric string.</summary>
+    private static int? IntOf(JsonNode? node)
+    {
+        if (node is not JsonValue value)
+        {
+            return null;
+        }
+
+        var text = value.GetValueKind() switch
+        {
+            JsonValueKind.Number => value.ToJsonString(),
+            JsonValueKind.String => value.GetValue<string>(),
+            _ => null,
+        };
+        return int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var result) ? result : null;
+    }
 }

@@ -23,6 +23,7 @@ public sealed class ServerlessTransformer : IModeTransformer
         var runtime = context.Runtime ?? throw new TransformRefusedException($"ServingRuntime '{item.Facts.Runtime ?? "(none)"}' was not exported; the ISVC cannot be served without it");
         var warnings = new List<string>();
         var changes = new List<string>();
+        RefuseUnsupportedExplainer(original);
         var names = ServerlessNames.For(item.Namespace, original, runtime, strategy, context.Options.TargetNamespace);
         names.ThrowIfChosenNameInvalid();
 
@@ -72,6 +73,11 @@ public sealed class ServerlessTransformer : IModeTransformer
         }
 
         WarnAboutRuntimeKeys(runtime, warnings);
+        if (strategy == Strategies.InPlace)
+        {
+            warnings.Add("in-place: the endpoint is down from the deletion of the original until the recreated ISVC is Ready" + (auth ? ", and clients need the new token (same Secret name, new value)" : ""));
+        }
+
         var applied = strategy == Strategies.SideBySide ? raw : sameNames;
         var appliedIsvc = applied.First(o => o.Kind() == "InferenceService");
         if (exposed && $"{appliedIsvc.Name()}-{appliedIsvc.Namespace()}".Length > NameLimits.MaxLabel)
@@ -140,6 +146,18 @@ public sealed class ServerlessTransformer : IModeTransformer
         }
 
         return inUse;
+    }
+
+    /// <summary>KServe dropped the alibi and aix explainers from the CRD; the API server would silently prune them.</summary>
+    private static void RefuseUnsupportedExplainer(JsonObject isvc)
+    {
+        foreach (var removed in new[] { "alibi", "aix" })
+        {
+            if (isvc.At("spec", "explainer", removed) is not null)
+            {
+                throw new TransformRefusedException($"InferenceService {isvc.Namespace()}/{isvc.Name()}: spec.explainer.{removed} is no longer part of the InferenceService schema (only art and custom containers are); the API server would silently drop the explainer, so it is not migrated");
+            }
+        }
     }
 
     private static JsonObject RuntimeCopy(JsonObject original, string name, string ns, bool suffix)
