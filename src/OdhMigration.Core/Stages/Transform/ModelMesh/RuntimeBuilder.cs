@@ -202,7 +202,7 @@ public static partial class RuntimeBuilder
     private static void EnsurePort(JsonObject container, int port, List<string> changes)
     {
         var ports = container["ports"] as JsonArray ?? [];
-        if (!ports.OfType<JsonObject>().Any(p => p["containerPort"]?.GetValueKind() == JsonValueKind.Number && p["containerPort"]!.GetValue<int>() == port))
+        if (!ports.OfType<JsonObject>().Any(p => p["containerPort"]?.ToJsonString() == port.ToString(System.Globalization.CultureInfo.InvariantCulture)))
         {
             ports.Add((JsonNode)new JsonObject { ["containerPort"] = port, ["protocol"] = "TCP" });
             container["ports"] = ports;

@@ -52,14 +52,24 @@ public static partial class TemplateProcessor
             case JsonObject obj:
                 foreach (var key in obj.Select(p => p.Key).ToList())
                 {
-                    obj[key] = Substitute(obj[key], values);
+                    var child = obj[key];
+                    var replaced = Substitute(child, values);
+                    if (!ReferenceEquals(child, replaced))
+                    {
+                        obj[key] = replaced;
+                    }
                 }
 
                 return obj;
             case JsonArray array:
                 for (var i = 0; i < array.Count; i++)
                 {
-                    array[i] = Substitute(array[i], values);
+                    var child = array[i];
+                    var replaced = Substitute(child, values);
+                    if (!ReferenceEquals(child, replaced))
+                    {
+                        array[i] = replaced;
+                    }
                 }
 
                 return array;
