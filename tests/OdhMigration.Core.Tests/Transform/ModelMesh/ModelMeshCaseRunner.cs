@@ -49,6 +49,7 @@ public sealed class ModelMeshCaseRunner : IDisposable
         await new DiscoverEngine(cluster, Log, clock).RunAsync(new DiscoverOptions
         {
             Namespaces = Strings(discover["namespaces"]),
+            Select = Strings(discover["select"]),
             Mode = "modelmesh",
         }, Layout, ct);
         var export = Case["export"] as JsonObject ?? [];
