@@ -130,6 +130,20 @@ public sealed class ModelMeshRuleTests
         Assert.Contains("PASSWORD", ex.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Schema_checks_reject_fields_the_api_server_would_prune()
+    {
+        var isvc = (JsonObject)Yaml.ParseSingle("""
+            apiVersion: serving.kserve.io/v1beta1
+            kind: InferenceService
+            metadata: {name: m, namespace: n}
+            spec: {predictor: {model: {modelFormat: {name: onnx}, storageUri: "pvc://c/p"}}}
+            """, "t")!;
+        Assert.Empty(Schema.ModelMeshSchemaChecks.Validate(isvc, "odh-stable-2.x"));
+        isvc["spec"]!["predictor"]!["model"]!["storageUrl"] = "typo";
+        Assert.NotEmpty(Schema.ModelMeshSchemaChecks.Validate(isvc, "odh-stable-2.x"));
+    }
+
     private static JsonObject Manifest(ModelMeshCaseRunner run, Workspace.Documents.PlanItem item, string kind) =>
         (JsonObject)Yaml.ParseSingle(File.ReadAllText(run.Layout.Absolute(item.Files.Single(f => f.Kind == kind).Path)), kind)!;
 }
