@@ -17,6 +17,10 @@ internal static partial class ObjectMeta
     public static IReadOnlyList<string> Finalizers(JsonObject obj) =>
         obj.At("metadata", "finalizers") is JsonArray a ? a.Select(f => f?.ToString() ?? string.Empty).Where(f => f.Length > 0).ToList() : [];
 
+    /// <summary>metadata.generation whatever numeric CLR type the node holds (parsed JSON, YAML or set in code).</summary>
+    public static long Generation(JsonObject obj) =>
+        obj.At("metadata", "generation") is JsonValue v && long.TryParse(v.ToJsonString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var g) ? g : 0;
+
     public static bool IsDeleting(JsonObject obj) => obj.At("metadata", "deletionTimestamp") is not null;
 
     /// <summary>Everything but metadata and status, in canonical form: a change here bumps metadata.generation.</summary>

@@ -172,7 +172,7 @@ public sealed partial class ObjectStore
         meta["creationTimestamp"] = ObjectMeta.Timestamp(_clock.GetUtcNow());
         if (KindRegistry.HasGeneration(kind))
         {
-            meta["generation"] = 1;
+            meta["generation"] = 1L;
         }
 
         if (KindRegistry.HasStatus(kind) && kind != Core.Manifests.Kinds.Namespace)
@@ -264,7 +264,7 @@ public sealed partial class ObjectStore
 
             if (KindRegistry.HasGeneration(kind) && ObjectMeta.SpecPart(next) != ObjectMeta.SpecPart(current))
             {
-                meta["generation"] = (current.At("metadata", "generation")?.GetValue<long>() ?? 0) + 1;
+                meta["generation"] = ObjectMeta.Generation(current) + 1;
             }
         }
 
