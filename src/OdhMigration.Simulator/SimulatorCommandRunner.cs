@@ -39,7 +39,7 @@ public static class SimulatorCommandRunner
         await using (host)
         {
             await host.WriteKubeconfigAsync(kubeconfigOut, cancellationToken: cancellationToken);
-            await output.WriteLineAsync($"simulator listening on {host.BaseAddress} ({host.Store.ResourceVersion} objects loaded from {snapshotPath})");
+            await output.WriteLineAsync($"simulator listening on {host.BaseAddress} (snapshot {snapshotPath}, resourceVersion {host.Store.ResourceVersion})");
             await output.WriteLineAsync($"kubeconfig written to {kubeconfigOut}; admin endpoint {host.BaseAddress}simulator/faults; press Ctrl+C to stop");
             try
             {

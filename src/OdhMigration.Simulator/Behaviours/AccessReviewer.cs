@@ -29,7 +29,8 @@ public sealed class AccessReviewer(AccessRules rules)
             var resource = attributes.Str("resource") ?? string.Empty;
             var ns = attributes.Str("namespace") is { Length: > 0 } n ? n : null;
             allowed = Rules.Allows(verb, group, resource, ns);
-            reason = allowed ? "allowed by simulator rules" : $"simulator rules deny {verb} on {resource}{(group.Length > 0 ? "." + group : string.Empty)}";
+            // RBAC gives no reason when it denies (kubectl then prints a bare "no"); keep that shape.
+            reason = allowed ? "allowed by simulator rules" : string.Empty;
         }
         else
         {
@@ -41,7 +42,7 @@ public sealed class AccessReviewer(AccessRules rules)
         result["apiVersion"] = "authorization.k8s.io/v1";
         result["kind"] = "SelfSubjectAccessReview";
         result["metadata"] ??= new JsonObject();
-        result["status"] = new JsonObject { ["allowed"] = allowed, ["reason"] = reason };
+        result["status"] = reason.Length > 0 ? new JsonObject { ["allowed"] = allowed, ["reason"] = reason } : new JsonObject { ["allowed"] = allowed };
         if (!allowed)
         {
             result["status"]!["denied"] = false; // "no opinion" as RBAC reports it, not an explicit deny

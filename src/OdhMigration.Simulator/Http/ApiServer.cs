@@ -83,7 +83,9 @@ internal sealed class ApiServer(ObjectStore store, FaultInjector faults, Request
         {
             if (path.StartsWith("/openapi", StringComparison.Ordinal))
             {
-                throw new ApiException(404, "NotFound", "the simulator does not serve OpenAPI documents");
+                var openApi = OpenApiDocuments.For(path, store.Kinds) ?? throw new ApiException(404, "NotFound", $"the simulator serves no OpenAPI document at {path}");
+                await HttpJson.WriteAsync(context, 200, openApi, cancellationToken);
+                return;
             }
 
             var document = context.Request.Method == "GET" ? DiscoveryDocuments.For(path, store.Kinds, ServerAddress) : null;
