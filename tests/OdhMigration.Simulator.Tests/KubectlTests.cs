@@ -69,6 +69,7 @@ public sealed class KubectlTests(SimulatorFixture sim) : IClassFixture<Simulator
         var file = await WriteManifestAsync("ssa");
         var first = await RunAsync("apply", "--server-side", "-f", file);
         Assert.True(first.ExitCode == 0, first.StandardError);
+        await RunAsync("wait", "--for=condition=Ready", "isvc/ssa", "-n", "proj", "--timeout=20s"); // the controller's status write bumps resourceVersion
         var rv1 = (await RunAsync("get", "isvc", "ssa", "-n", "proj", "-o", "jsonpath={.metadata.resourceVersion}")).StandardOutput;
         var second = await RunAsync("apply", "--server-side", "-f", file);
         Assert.True(second.ExitCode == 0, second.StandardError);
