@@ -73,6 +73,11 @@ internal sealed class ApiServer(ObjectStore store, FaultInjector faults, Request
         {
             // client went away
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A simulator bug must still look like an API server failure to the client, not a dropped connection.
+            await WriteErrorAsync(context, new ApiException(500, "InternalError", $"simulator error: {ex.GetType().Name}: {ex.Message}"), cancellationToken);
+        }
 
         Record(context, info, null);
     }

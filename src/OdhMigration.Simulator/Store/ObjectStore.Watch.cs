@@ -92,7 +92,7 @@ public sealed class WatchSubscription : IDisposable
     private readonly ObjectStore _store;
     private readonly ResourceKind? _kind;
     private readonly ListRequest _filter;
-    private readonly Channel<StoreEvent> _channel = Channel.CreateUnbounded<StoreEvent>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<StoreEvent> _channel = Channel.CreateUnbounded<StoreEvent>();
 
     internal WatchSubscription(ObjectStore store, ResourceKind? kind, ListRequest filter)
     {
