@@ -37,7 +37,7 @@ public sealed class TransformEngine(IStageLog log, IEnumerable<IModeTransformer>
         {
             GeneratedAt = _clock.GetUtcNow(),
             Consumed = [inventoryConsumed, exportConsumed],
-            Options = new PlanOptions { Strategy = options.Strategy, TargetNamespace = options.TargetNamespace, Visibility = options.Visibility },
+            Options = new PlanOptions { Strategy = options.Strategy, TargetNamespace = options.TargetNamespace, Visibility = options.Visibility, IgnoreExistingNamespace = options.IgnoreExistingNamespace },
             Items = items,
             Runtimes = runtimes,
         };

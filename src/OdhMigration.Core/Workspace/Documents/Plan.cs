@@ -25,6 +25,9 @@ public sealed record PlanOptions
     public string? Strategy { get; init; }
     public string? TargetNamespace { get; init; }
     public string Visibility { get; init; } = "preserve";
+
+    /// <summary>transform --ignore-existing-ns: apply may use a new-namespace target that already exists.</summary>
+    public bool IgnoreExistingNamespace { get; init; }
 }
 
 public sealed record PlanItem
