@@ -171,7 +171,7 @@ public sealed class ApplyEngineTests : IDisposable
         var item = _ws.Add("ns1", "m1", "in-place", [Isvc("ns1", "m1", "RawDeployment")], original);
         _ws.Add("ns1", "m2", "side-by-side", [Isvc("ns1", "m2-raw", "RawDeployment")]);
         await _ws.WriteAsync();
-        File.Delete(_ws.Layout.Absolute(item.DeleteOnCleanup[0].BackupFile!));
+        File.Delete(_ws.Layout.Absolute(item.DeleteBeforeApply[0].BackupFile!));
 
         var outcome = await Run();
 
@@ -328,6 +328,63 @@ public sealed class ApplyEngineTests : IDisposable
         Assert.Equal("a", live.Label("team"));
         var step = (await Ledger())!.Items.Single(i => i.Namespace == "ns1" && i.Name == "").Steps.Single(s => s.Action == LedgerActions.MergeLabels);
         Assert.Equal("true", step.PreviousLabels!["modelmesh-enabled"]);
+    }
+
+    [Fact]
+    public async Task A_shared_label_change_waits_until_every_item_carrying_it_is_replaced()
+    {
+        _cluster.Seed(Namespace("mm", ("modelmesh-enabled", "true")));
+        var flip = new LabelChange("Namespace", "v1", "mm", null, "modelmesh-enabled", "true", "false", "flip after all are replaced");
+        foreach (var name in new[] { "a", "b" })
+        {
+            var original = Isvc("mm", name, "ModelMesh", uid: "u-" + name);
+            _cluster.Seed(original);
+            _ws.Add("mm", name, "in-place", [Isvc("mm", name, "RawDeployment")], original, sourceMode: "ModelMesh", labelChanges: [flip]);
+        }
+
+        await _ws.WriteAsync();
+        _cluster.Fault = (verb, kind, _, name) => verb == "create" && name == "b" ? new ClusterException(400, "BadRequest", "denied") : null;
+
+        var first = await Run();
+
+        Assert.Equal(ExitCodes.PartialFailure, first.ExitCode);
+        Assert.Equal("true", _cluster.Peek("Namespace", null, "mm")!.Label("modelmesh-enabled"));
+        Assert.Equal("ModelMesh", _cluster.Peek("InferenceService", "mm", "b")!.Annotation("serving.kserve.io/deploymentMode"));
+
+        _cluster.Fault = null;
+        var second = await Run();
+
+        Assert.Equal(ExitCodes.Success, second.ExitCode);
+        Assert.Equal("false", _cluster.Peek("Namespace", null, "mm")!.Label("modelmesh-enabled"));
+        var step = (await Ledger())!.Items.Single(i => i.Namespace == "mm" && i.Name == "").Steps.Single(s => s.Action == LedgerActions.MergeLabels);
+        Assert.Equal("true", step.PreviousLabels!["modelmesh-enabled"]);
+    }
+
+    [Fact]
+    public async Task In_place_deletes_and_recreates_the_owned_companions_and_restores_them_on_rollback()
+    {
+        var original = Isvc("ns1", "m1", uid: "u-orig");
+        var sa = ServiceAccount("ns1", "m1-sa");
+        sa.SetLabel("generation", "old");
+        _cluster.Seed(original, sa);
+        _ws.Add("ns1", "m1", "in-place", [ServiceAccount("ns1", "m1-sa"), Isvc("ns1", "m1", "RawDeployment")], original, extraOriginals: [sa]);
+        await _ws.WriteAsync();
+        var oldSaUid = _cluster.Peek("ServiceAccount", "ns1", "m1-sa")!.Uid();
+        _cluster.Fault = (verb, kind, _, _) => verb == "create" && kind == "InferenceService" ? new ClusterException(400, "BadRequest", "denied") : null;
+
+        var failed = await Run();
+
+        Assert.Equal(ExitCodes.PartialFailure, failed.ExitCode);
+        Assert.Equal("u-orig", (await Ledger())!.Items.Single(i => i.Name == "m1").Steps.First(s => s.Action == LedgerActions.DeleteOriginal).Uid);
+        Assert.Equal("Serverless", _cluster.Peek("InferenceService", "ns1", "m1")!.Annotation("serving.kserve.io/deploymentMode"));
+        Assert.Equal("old", _cluster.Peek("ServiceAccount", "ns1", "m1-sa")!.Label("generation"));
+
+        _cluster.Fault = null;
+        Assert.Equal(ExitCodes.Success, (await Run()).ExitCode);
+        var newSa = _cluster.Peek("ServiceAccount", "ns1", "m1-sa")!;
+        Assert.NotEqual(oldSaUid, newSa.Uid());
+        Assert.Null(newSa.Label("generation"));
+        Assert.True(newSa.IsOwnedBy(_cluster.Peek("InferenceService", "ns1", "m1")!.Uid()));
     }
 
     [Fact]

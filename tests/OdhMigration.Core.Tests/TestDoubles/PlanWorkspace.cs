@@ -65,7 +65,7 @@ public sealed class PlanWorkspace : IDisposable
 
     /// <summary>Adds an item: writes the original backup and the planned objects, and the matching inventory entry.</summary>
     public PlanItem Add(string ns, string name, string strategy, IEnumerable<JsonObject> create, JsonObject? original = null, string sourceMode = "Serverless",
-        string? gitOps = null, string? uid = null, string? targetNamespace = null, IEnumerable<ObjectRef>? secretCopies = null, IEnumerable<JsonObject>? extraOriginals = null)
+        string? gitOps = null, string? uid = null, string? targetNamespace = null, IEnumerable<ObjectRef>? secretCopies = null, IEnumerable<JsonObject>? extraOriginals = null, IEnumerable<LabelChange>? labelChanges = null)
     {
         original ??= Isvc(ns, name, sourceMode);
         var originalDir = Layout.Original(ns, name);
@@ -104,7 +104,9 @@ public sealed class PlanWorkspace : IDisposable
             ApplyDir = Layout.Relative(dir),
             Files = files,
             Create = createList.Select(o => new ObjectRef(o.Kind()!, o.ApiVersion()!, o.Name(), o.Namespace())).ToList(),
-            DeleteOnCleanup = deletions,
+            DeleteOnCleanup = strategy == "in-place" ? [] : deletions,
+            DeleteBeforeApply = strategy == "in-place" ? deletions : [],
+            LabelChanges = labelChanges?.ToList() ?? [],
             SecretCopies = secretCopies?.ToList() ?? [],
             DeleteBeforeCreate = strategy == "in-place",
             Endpoint = new EndpointMapping($"https://{name}-{ns}.apps.example.com", target.Namespace()!, target.Name(), null, "exposed"),

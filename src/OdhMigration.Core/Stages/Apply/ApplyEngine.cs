@@ -38,6 +38,7 @@ public sealed class ApplyEngine(ICluster cluster, IStageLog log)
             ? LedgerStore.InMemory(planConsumed.Sha256, options.FieldManager)
             : await LedgerStore.OpenAsync(layout, planConsumed.Sha256, options.FieldManager, cancellationToken: cancellationToken).ConfigureAwait(false);
         string? ledgerSha;
+        List<string> labelProblems;
         await using (ledger.ConfigureAwait(false))
         {
             var eligible = work.Where(w => !refusals.ContainsKey(w.Item)).ToList();
@@ -54,12 +55,13 @@ public sealed class ApplyEngine(ICluster cluster, IStageLog log)
                 byKey.TryGetValue((w.Item.Namespace, w.Item.Name), out var inv);
                 results.Add(await applier.ApplyAsync(w, refusal, inv, ct).ConfigureAwait(false));
             }).ConfigureAwait(false);
+            labelProblems = await new LabelChanger(retrying, ledger, options, log).ApplyAsync(plan, results, cancellationToken).ConfigureAwait(false);
             ledgerSha = await ledger.FlushAsync(CancellationToken.None).ConfigureAwait(false);
         }
 
         var all = results.OrderBy(r => r.Namespace, StringComparer.Ordinal).ThenBy(r => r.Name, StringComparer.Ordinal).ToList();
         var applied = all.Count(r => r.Status is ApplyItemStatus.Applied or ApplyItemStatus.AlreadyApplied or ApplyItemStatus.DryRun);
-        var failed = all.Count - applied;
+        var failed = all.Count - applied + labelProblems.Count;
         var summary = options.DryRun
             ? $"dry run: {applied} of {all.Count} InferenceService(s) passed admission with dryRun=All; {failed} failed or refused; nothing changed"
             : $"applied {applied} of {all.Count} InferenceService(s) ({all.Count(r => r.Status == ApplyItemStatus.AlreadyApplied)} already done); {failed} failed, rolled back or refused";

@@ -53,6 +53,7 @@ internal sealed class ItemApplier(ICluster cluster, LedgerStore ledger, ApplyOpt
         try
         {
             await CopySecretsAsync(item, record, ct).ConfigureAwait(false);
+            await CopySecretKeysAsync(item, record, ct).ConfigureAwait(false);
             var rolledBack = item.DeleteBeforeCreate
                 ? await ReplaceInPlaceAsync(work, record, inventory?.Uid, ct).ConfigureAwait(false)
                 : await CreateAlongsideAsync(work, record, ct).ConfigureAwait(false);
@@ -126,9 +127,14 @@ internal sealed class ItemApplier(ICluster cluster, LedgerStore ledger, ApplyOpt
     private async Task<string?> ReplaceInPlaceAsync(PlannedObjects work, LedgerItem record, string? exportedUid, CancellationToken ct)
     {
         var item = work.Item;
-        var backupPath = BackupFile.For(item, "InferenceService", item.Namespace, item.Name);
-        var backup = BackupFile.Load(layout, backupPath, "InferenceService", item.Namespace, item.Name);
-        await ledger.UpdateItemAsync(record, r => r.BackupFile = backupPath, ct).ConfigureAwait(false);
+        var deletions = DeletionsBeforeApply(item);
+        var isvcDeletion = deletions.FirstOrDefault(d => d.Kind == "InferenceService" && d.Name == item.Name)
+            ?? throw new ItemFailedException("in-place plan names no InferenceService to delete before apply (deleteBeforeApply); run transform again");
+
+        // Every backup is checked before anything is deleted.
+        var backups = deletions.ToDictionary(d => d, d => BackupFile.Load(layout, d.BackupFile, d.Kind, d.Namespace ?? item.Namespace, d.Name));
+        var backup = backups[isvcDeletion];
+        await ledger.UpdateItemAsync(record, r => r.BackupFile = isvcDeletion.BackupFile, ct).ConfigureAwait(false);
 
         var live = await cluster.GetAsync(Kinds.InferenceService, item.TargetNamespace, item.TargetName, ct).ConfigureAwait(false);
         var decision = InPlaceDecision.Decide(live, exportedUid, record.OriginalUid, record.ReplacementUid, options.FieldManager);
@@ -151,20 +157,28 @@ internal sealed class ItemApplier(ICluster cluster, LedgerStore ledger, ApplyOpt
         }
 
         ct.ThrowIfCancellationRequested();
-        using var critical = new CancellationTokenSource(options.DeleteTimeout + TimeSpan.FromSeconds(90));
+        using var critical = new CancellationTokenSource(options.DeleteTimeout * 2 + TimeSpan.FromSeconds(90));
         var safe = critical.Token;
         if (decision == InPlaceStep.DeleteOriginal)
         {
             var originalUid = live!.Uid();
             await ledger.UpdateItemAsync(record, r => r.OriginalUid = originalUid, safe).ConfigureAwait(false);
-            await ReleaseOwnersAsync(work, record, originalUid, safe).ConfigureAwait(false);
-            var step = await ledger.IntentAsync(record, LedgerActions.DeleteOriginal, "InferenceService", live!.ApiVersion(), item.Namespace, item.Name, $"backup {backupPath}", cancellationToken: safe).ConfigureAwait(false);
+            await ReleaseOwnersAsync(work, record, originalUid, deletions, safe).ConfigureAwait(false);
+            var step = await ledger.IntentAsync(record, LedgerActions.DeleteOriginal, "InferenceService", live!.ApiVersion(), item.Namespace, item.Name, $"backup {isvcDeletion.BackupFile}", cancellationToken: safe).ConfigureAwait(false);
             await cluster.DeleteAsync(Kinds.InferenceService, item.Namespace, item.Name, new DeleteOptions(PreconditionUid: originalUid), safe).ConfigureAwait(false);
             await ledger.CompleteAsync(record, step, LedgerStepStates.Done, originalUid, live.At("metadata").Str("resourceVersion"), cancellationToken: safe).ConfigureAwait(false);
-            log.Info($"deleted original {item.Namespace}/{item.Name} (uid {originalUid}); backup {backupPath}");
+            log.Info($"deleted original {item.Namespace}/{item.Name} (uid {originalUid}); backup {isvcDeletion.BackupFile}");
         }
 
-        await WaitGoneAsync(record, item, safe).ConfigureAwait(false);
+        await WaitGoneAsync(record, "InferenceService", item.Namespace, item.Name, safe).ConfigureAwait(false);
+        try
+        {
+            await DeleteCompanionsAsync(item, record, deletions.Where(d => d != isvcDeletion), safe).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            return await RollBackAsync(work, record, backups, isvcDeletion, Describe(ex), safe).ConfigureAwait(false);
+        }
 
         JsonObject? isvc = null;
         var written = new List<JsonObject>();
@@ -183,7 +197,7 @@ internal sealed class ItemApplier(ICluster cluster, LedgerStore ledger, ApplyOpt
         }
         catch (Exception ex) when (isvc is null)
         {
-            return await RollBackAsync(work, record, backup, Describe(ex), safe).ConfigureAwait(false);
+            return await RollBackAsync(work, record, backups, isvcDeletion, Describe(ex), safe).ConfigureAwait(false);
         }
 
         if (isvc is not null)
@@ -192,6 +206,37 @@ internal sealed class ItemApplier(ICluster cluster, LedgerStore ledger, ApplyOpt
         }
 
         return null;
+    }
+
+    /// <summary>What in-place deletes before creating: the plan's deleteBeforeApply (older plans: the ISVC from deleteOnCleanup).</summary>
+    private static List<PlannedDeletion> DeletionsBeforeApply(PlanItem item) =>
+        item.DeleteBeforeApply.Count > 0
+            ? item.DeleteBeforeApply
+            : item.DeleteOnCleanup.Where(d => d.Kind == "InferenceService" && d.Name == item.Name && (d.Namespace ?? item.Namespace) == item.Namespace).ToList();
+
+    /// <summary>
+    /// The originals deleted with the ISVC (its Route, auth objects and tokens, which the old ISVC owns: a same-named copy
+    /// would be garbage-collected with it). Each is recorded, deleted and waited for; its backup was checked before.
+    /// </summary>
+    private async Task DeleteCompanionsAsync(PlanItem item, LedgerItem record, IEnumerable<PlannedDeletion> companions, CancellationToken ct)
+    {
+        foreach (var deletion in companions)
+        {
+            var kind = Kinds.Find(deletion.ApiVersion, deletion.Kind) ?? throw new ItemFailedException($"unknown kind {deletion.Kind} ({deletion.ApiVersion}) in deleteBeforeApply");
+            var ns = deletion.Namespace ?? item.Namespace;
+            var live = await cluster.GetAsync(kind, ns, deletion.Name, ct).ConfigureAwait(false);
+            if (live is not null && live.At("metadata", "deletionTimestamp") is null)
+            {
+                var step = await ledger.IntentAsync(record, LedgerActions.DeleteOriginal, deletion.Kind, deletion.ApiVersion, ns, deletion.Name, $"backup {deletion.BackupFile}", cancellationToken: ct).ConfigureAwait(false);
+                await cluster.DeleteAsync(kind, ns, deletion.Name, new DeleteOptions(PreconditionUid: live.Uid()), ct).ConfigureAwait(false);
+                await ledger.CompleteAsync(record, step, LedgerStepStates.Done, live.Uid(), live.At("metadata").Str("resourceVersion"), cancellationToken: ct).ConfigureAwait(false);
+            }
+
+            if (live is not null)
+            {
+                await WaitGoneAsync(record, deletion.Kind, ns, deletion.Name, ct, live.Uid()).ConfigureAwait(false);
+            }
+        }
     }
 
     private async Task<string?> DryRunInPlaceAsync(PlannedObjects work, LedgerItem record, JsonObject? live, CancellationToken ct)
@@ -219,28 +264,34 @@ internal sealed class ItemApplier(ICluster cluster, LedgerStore ledger, ApplyOpt
         return null;
     }
 
-    private async Task<string> RollBackAsync(PlannedObjects work, LedgerItem record, JsonObject backup, string reason, CancellationToken ct)
+    private async Task<string> RollBackAsync(PlannedObjects work, LedgerItem record, Dictionary<PlannedDeletion, JsonObject> backups, PlannedDeletion isvcDeletion, string reason, CancellationToken ct)
     {
         var item = work.Item;
         log.Error($"{item.Namespace}/{item.Name}: replacement failed ({reason}); recreating the original from its backup");
         try
         {
-            // Objects the failed attempt overwrote in place go back to their backups first, the ISVC last.
-            foreach (var obj in work.Objects.Where(o => o.Kind() is not ("InferenceService" or "Namespace")))
+            // The InferenceService first: it is what serves. Then its companions, best effort (the controller recreates a Route).
+            var original = backups[isvcDeletion].DeepCopy();
+            ServerFields.StripForNewObject(original);
+            var step = await ledger.IntentAsync(record, LedgerActions.RecreateOriginal, "InferenceService", original.ApiVersion(), item.Namespace, item.Name, $"from {isvcDeletion.BackupFile}", cancellationToken: ct).ConfigureAwait(false);
+            var recreated = await ApplyReplacingAsync(original, ct).ConfigureAwait(false);
+            await ledger.CompleteAsync(record, step, LedgerStepStates.Done, recreated.Uid(), recreated.At("metadata").Str("resourceVersion"), cancellationToken: ct).ConfigureAwait(false);
+            foreach (var (deletion, backup) in backups.Where(b => b.Key != isvcDeletion).Reverse())
             {
-                if (BackupFile.For(item, obj.Kind()!, obj.Namespace(), obj.Name()) is { } path && File.Exists(layout.Absolute(path)))
+                var copy = backup.DeepCopy();
+                ServerFields.StripForNewObject(copy);
+                try
                 {
-                    var copy = BackupFile.Load(layout, path, obj.Kind()!, obj.Namespace(), obj.Name());
-                    ServerFields.StripForNewObject(copy);
-                    await cluster.ApplyAsync(copy, Write, ct).ConfigureAwait(false);
+                    var companionStep = await ledger.IntentAsync(record, LedgerActions.RecreateOriginal, deletion.Kind, deletion.ApiVersion, copy.Namespace() ?? deletion.Namespace, deletion.Name, $"from {deletion.BackupFile}", cancellationToken: ct).ConfigureAwait(false);
+                    var result = await ApplyReplacingAsync(copy, ct).ConfigureAwait(false);
+                    await ledger.CompleteAsync(record, companionStep, LedgerStepStates.Done, result.Uid(), result.At("metadata").Str("resourceVersion"), cancellationToken: ct).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is ClusterException or HttpRequestException or IOException)
+                {
+                    log.Warn($"{item.Namespace}/{item.Name}: could not recreate {deletion.Kind} {deletion.Name} from {deletion.BackupFile}: {Describe(ex)}");
                 }
             }
 
-            var original = backup.DeepCopy();
-            ServerFields.StripForNewObject(original);
-            var step = await ledger.IntentAsync(record, LedgerActions.RecreateOriginal, "InferenceService", original.ApiVersion(), item.Namespace, item.Name, $"from {record.BackupFile}", cancellationToken: ct).ConfigureAwait(false);
-            var recreated = await cluster.ApplyAsync(original, Write, ct).ConfigureAwait(false);
-            await ledger.CompleteAsync(record, step, LedgerStepStates.Done, recreated.Uid(), recreated.At("metadata").Str("resourceVersion"), cancellationToken: ct).ConfigureAwait(false);
             await ledger.UpdateItemAsync(record, r =>
             {
                 r.State = LedgerItemStates.RolledBack;
@@ -248,24 +299,55 @@ internal sealed class ItemApplier(ICluster cluster, LedgerStore ledger, ApplyOpt
                 r.OriginalUid = recreated.Uid();
                 r.ReplacementUid = null;
             }, ct).ConfigureAwait(false);
-            var message = $"replacement failed ({reason}); the original was recreated from {record.BackupFile}";
+            var message = $"replacement failed ({reason}); the original was recreated from {isvcDeletion.BackupFile}";
             log.Warn($"{item.Namespace}/{item.Name}: {message}");
             return message;
         }
         catch (Exception ex) when (ex is not ItemFailedException)
         {
             await ledger.UpdateItemAsync(record, r => r.State = LedgerItemStates.RollbackFailed, CancellationToken.None).ConfigureAwait(false);
-            throw new ItemFailedException($"replacement failed ({reason}) and recreating the original from {record.BackupFile} failed too ({Describe(ex)}); run apply again to finish or roll back", ex);
+            throw new ItemFailedException($"replacement failed ({reason}) and recreating the original from {isvcDeletion.BackupFile} failed too ({Describe(ex)}); run apply again to finish or roll back", ex);
         }
     }
 
-    private async Task WaitGoneAsync(LedgerItem record, PlanItem item, CancellationToken ct)
+    /// <summary>
+    /// Server-side apply of a backup; when a half-created replacement of the same name is in the way (the webhook refuses
+    /// the mode change on update), it is deleted first: it never served, the original did.
+    /// </summary>
+    private async Task<JsonObject> ApplyReplacingAsync(JsonObject obj, CancellationToken ct)
     {
+        try
+        {
+            return await cluster.ApplyAsync(obj, Write, ct).ConfigureAwait(false);
+        }
+        catch (ClusterException ex) when (ex.StatusCode is 400 or 422 && obj.Kind() == "InferenceService")
+        {
+            var kind = Kinds.InferenceService;
+            var existing = await cluster.GetAsync(kind, obj.Namespace(), obj.Name(), ct).ConfigureAwait(false);
+            if (existing is null || !Ownership.IsManagedBy(existing, options.FieldManager))
+            {
+                throw;
+            }
+
+            await cluster.DeleteAsync(kind, obj.Namespace(), obj.Name(), new DeleteOptions(PreconditionUid: existing.Uid()), ct).ConfigureAwait(false);
+            var deadline = DateTimeOffset.UtcNow + options.DeleteTimeout;
+            while (await cluster.GetAsync(kind, obj.Namespace(), obj.Name(), ct).ConfigureAwait(false) is not null && DateTimeOffset.UtcNow < deadline)
+            {
+                await Task.Delay(options.PollInterval, ct).ConfigureAwait(false);
+            }
+
+            return await cluster.ApplyAsync(obj, Write, ct).ConfigureAwait(false);
+        }
+    }
+
+    private async Task WaitGoneAsync(LedgerItem record, string kindName, string ns, string name, CancellationToken ct, string? uid = null)
+    {
+        var kind = Kinds.All.First(k => k.Kind == kindName);
         var deadline = DateTimeOffset.UtcNow + options.DeleteTimeout;
         while (true)
         {
-            var live = await cluster.GetAsync(Kinds.InferenceService, item.Namespace, item.Name, ct).ConfigureAwait(false);
-            if (live is null || (live.Uid() is { } uid && uid == record.ReplacementUid))
+            var live = await cluster.GetAsync(kind, ns, name, ct).ConfigureAwait(false);
+            if (live is null || (live.Uid() is { } liveUid && (liveUid == record.ReplacementUid || (uid is not null && liveUid != uid))))
             {
                 break;
             }
@@ -273,13 +355,13 @@ internal sealed class ItemApplier(ICluster cluster, LedgerStore ledger, ApplyOpt
             if (DateTimeOffset.UtcNow >= deadline)
             {
                 var finalizers = live.At("metadata", "finalizers") is JsonArray f ? string.Join(", ", f.Select(x => x?.ToString())) : "none";
-                throw new ItemFailedException($"original {item.Namespace}/{item.Name} is still terminating after {options.DeleteTimeout.TotalSeconds:0}s (finalizers: {finalizers}); it is not replaced yet. If Serverless or Service Mesh was already removed, its finalizer cannot complete: set them back to Managed, wait for the deletion, then run apply again");
+                throw new ItemFailedException($"original {kindName} {ns}/{name} is still terminating after {options.DeleteTimeout.TotalSeconds:0}s (finalizers: {finalizers}); it is not replaced yet. If Serverless or Service Mesh was already removed, its finalizer cannot complete: set them back to Managed, wait for the deletion, then run apply again");
             }
 
             await Task.Delay(options.PollInterval, ct).ConfigureAwait(false);
         }
 
-        var step = await ledger.IntentAsync(record, LedgerActions.OriginalGone, "InferenceService", null, item.Namespace, item.Name, cancellationToken: ct).ConfigureAwait(false);
+        var step = await ledger.IntentAsync(record, LedgerActions.OriginalGone, kindName, null, ns, name, cancellationToken: ct).ConfigureAwait(false);
         await ledger.CompleteAsync(record, step, LedgerStepStates.Done, cancellationToken: ct).ConfigureAwait(false);
     }
 
@@ -400,17 +482,61 @@ internal sealed class ItemApplier(ICluster cluster, LedgerStore ledger, ApplyOpt
     }
 
     /// <summary>
+    /// Copies only the named keys of a Secret (e.g. one storage-config entry) into the same-named Secret of the target,
+    /// merging into it when it exists. Values go from one API call to the next and never to disk or the log.
+    /// </summary>
+    private async Task CopySecretKeysAsync(PlanItem item, LedgerItem record, CancellationToken ct)
+    {
+        foreach (var copy in item.SecretKeyCopies)
+        {
+            var source = await cluster.GetAsync(Kinds.Secret, copy.SourceNamespace, copy.Name, ct).ConfigureAwait(false)
+                ?? throw new ItemFailedException($"Secret {copy.SourceNamespace}/{copy.Name} (keys {string.Join(", ", copy.Keys)} planned for {copy.TargetNamespace}) not found");
+            var data = new JsonObject();
+            foreach (var key in copy.Keys)
+            {
+                data[key] = source.At("data")?[key]?.DeepClone() ?? throw new ItemFailedException($"Secret {copy.SourceNamespace}/{copy.Name} has no key '{key}' (planned copy to {copy.TargetNamespace})");
+            }
+
+            var step = await ledger.IntentAsync(record, LedgerActions.CopySecret, "Secret", "v1", copy.TargetNamespace, copy.Name, $"keys {string.Join(", ", copy.Keys)} from {copy.SourceNamespace}", cancellationToken: ct).ConfigureAwait(false);
+            try
+            {
+                var existing = options.DryRun ? null : await cluster.GetAsync(Kinds.Secret, copy.TargetNamespace, copy.Name, ct).ConfigureAwait(false);
+                JsonObject result;
+                if (existing is null)
+                {
+                    var secret = Manifest.NewObject(Kinds.Secret, copy.Name, copy.TargetNamespace);
+                    secret["type"] = source.Str("type") ?? "Opaque";
+                    secret["data"] = data;
+                    result = await cluster.ApplyAsync(secret, Write, ct).ConfigureAwait(false);
+                }
+                else
+                {
+                    result = await cluster.PatchAsync(Kinds.Secret, copy.TargetNamespace, copy.Name, PatchKind.Merge, new JsonObject { ["data"] = data }.ToJsonString(), Write, ct).ConfigureAwait(false);
+                }
+
+                await ledger.CompleteAsync(record, step, LedgerStepStates.Done, result.Uid(), result.At("metadata").Str("resourceVersion"), cancellationToken: CancellationToken.None).ConfigureAwait(false);
+                log.Info($"{DryTag}copied key(s) {string.Join(", ", copy.Keys)} of Secret {copy.SourceNamespace}/{copy.Name} into {copy.TargetNamespace}");
+            }
+            catch (Exception ex)
+            {
+                await ledger.CompleteAsync(record, step, LedgerStepStates.Failed, error: Describe(ex), cancellationToken: CancellationToken.None).ConfigureAwait(false);
+                throw;
+            }
+        }
+    }
+
+    /// <summary>
     /// in-place: auth objects of the original carry ownerReferences to it; deleting it would let the garbage collector take
     /// them (and the token with them). Drop those references first; <see cref="SetOwnersAsync"/> points them at the replacement.
     /// </summary>
-    private async Task ReleaseOwnersAsync(PlannedObjects work, LedgerItem record, string? originalUid, CancellationToken ct)
+    private async Task ReleaseOwnersAsync(PlannedObjects work, LedgerItem record, string? originalUid, List<PlannedDeletion> deletedAnyway, CancellationToken ct)
     {
         if (originalUid is null)
         {
             return;
         }
 
-        foreach (var obj in work.Objects.Where(IsAuthObject))
+        foreach (var obj in work.Objects.Where(IsAuthObject).Where(o => !deletedAnyway.Any(d => d.Kind == o.Kind() && d.Name == o.Name() && (d.Namespace ?? o.Namespace()) == o.Namespace())))
         {
             var kind = Kinds.Find(obj.ApiVersion(), obj.Kind())!;
             var live = await cluster.GetAsync(kind, obj.Namespace(), obj.Name(), ct).ConfigureAwait(false);

@@ -21,7 +21,7 @@ internal sealed class NamespacePreparer(ICluster cluster, LedgerStore ledger, Ap
         var refusals = new Dictionary<PlanItem, string>();
         var namespaces = work
             .SelectMany(w => w.Objects.Where(o => o.Kind() == "Namespace").Select(o => (Ns: o.Name(), Obj: (JsonObject?)o, w.Item))
-                .Concat(w.Item.Strategy == Strategies.NewNamespace ? [(w.Item.TargetNamespace, (JsonObject?)null, w.Item)] : []))
+                .Concat(RequiresNew(w.Item, plan) ? [(w.Item.TargetNamespace, (JsonObject?)null, w.Item)] : []))
             .GroupBy(x => x.Ns, StringComparer.Ordinal);
 
         foreach (var group in namespaces)
@@ -31,10 +31,10 @@ internal sealed class NamespacePreparer(ICluster cluster, LedgerStore ledger, Ap
             var items = group.Select(g => g.Item).Distinct().ToList();
             try
             {
-                var error = await PrepareOneAsync(ns, planned, items, plan.Options.IgnoreExistingNamespace, ct).ConfigureAwait(false);
+                var error = await PrepareOneAsync(ns, planned, items.Any(i => RequiresNew(i, plan) && i.TargetNamespace == ns), ct).ConfigureAwait(false);
                 if (error is not null)
                 {
-                    foreach (var item in items.Where(i => i.Strategy == Strategies.NewNamespace))
+                    foreach (var item in items.Where(i => RequiresNew(i, plan)))
                     {
                         refusals[item] = error;
                     }
@@ -53,7 +53,11 @@ internal sealed class NamespacePreparer(ICluster cluster, LedgerStore ledger, Ap
         return refusals;
     }
 
-    private async Task<string?> PrepareOneAsync(string ns, JsonObject? planned, List<PlanItem> items, bool ignoreExisting, CancellationToken ct)
+    /// <summary>new-namespace targets must not exist yet unless the plan says otherwise (transform --ignore-existing-ns).</summary>
+    public static bool RequiresNew(PlanItem item, Plan plan) =>
+        item.RequireNewTargetNamespace || (item.Strategy == Strategies.NewNamespace && !plan.Options.IgnoreExistingNamespace);
+
+    private async Task<string?> PrepareOneAsync(string ns, JsonObject? planned, bool mustBeNew, CancellationToken ct)
     {
         var record = ledger.Item(ns, "");
         var write = new WriteOptions(options.DryRun, options.FieldManager);
@@ -69,7 +73,7 @@ internal sealed class NamespacePreparer(ICluster cluster, LedgerStore ledger, Ap
         }
 
         var ours = ledger.WroteObject("Namespace", null, ns, live.Uid());
-        if (!ours && !ignoreExisting && items.Any(i => i.Strategy == Strategies.NewNamespace))
+        if (!ours && mustBeNew)
         {
             return $"target namespace {ns} already exists; the new-namespace strategy expects a fresh one (run transform with --ignore-existing-ns to allow it)";
         }
