@@ -47,7 +47,7 @@ public sealed class ApplyEngine(ICluster cluster, IStageLog log)
                 refusals[item] = reason;
             }
 
-            var applier = new ItemApplier(retrying, ledger, options, layout, log);
+            var applier = new ItemApplier(retrying, ledger, options, layout, log, new RetryingCluster(cluster, options.CriticalRetry));
             var byKey = inventory.Items.ToDictionary(i => (i.Namespace, i.Name));
             await Parallel.ForEachAsync(work, new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = cancellationToken }, async (w, ct) =>
             {

@@ -24,4 +24,10 @@ public sealed record ApplyOptions
 
     /// <summary>Retries for each API call (429 with Retry-After, 5xx, dropped connections, timeouts).</summary>
     public RetryPolicy Retry { get; init; } = RetryPolicy.Default;
+
+    /// <summary>
+    /// Retries inside the in-place critical section (after the original is deleted: creating the replacement or
+    /// recreating the original). Far more patient: giving up there leaves the name unserved until the next run.
+    /// </summary>
+    public RetryPolicy CriticalRetry { get; init; } = new(maxAttempts: 30, baseDelay: TimeSpan.FromMilliseconds(200), maxDelay: TimeSpan.FromSeconds(5));
 }

@@ -15,8 +15,11 @@ namespace OdhMigration.Core.Stages.Apply;
 /// original first and recreates it from its backup when the replacement cannot be created. Every write is a
 /// ledger step recorded before it happens.
 /// </summary>
-internal sealed class ItemApplier(ICluster cluster, LedgerStore ledger, ApplyOptions options, WorkspaceLayout layout, IStageLog log)
+internal sealed class ItemApplier(ICluster cluster, LedgerStore ledger, ApplyOptions options, WorkspaceLayout layout, IStageLog log, ICluster? critical = null)
 {
+    /// <summary>The same steps over the patient cluster (see <see cref="ApplyOptions.CriticalRetry"/>), for the in-place critical section.</summary>
+    private ItemApplier Critical => critical is null ? this : new ItemApplier(critical, ledger, options, layout, log);
+
     private static readonly HashSet<string> AuthKinds = ["ServiceAccount", "Role", "RoleBinding"];
 
     private WriteOptions Write => new(options.DryRun, options.FieldManager);
@@ -157,19 +160,40 @@ internal sealed class ItemApplier(ICluster cluster, LedgerStore ledger, ApplyOpt
         }
 
         ct.ThrowIfCancellationRequested();
-        using var critical = new CancellationTokenSource(options.DeleteTimeout * 2 + TimeSpan.FromSeconds(90));
-        var safe = critical.Token;
+        using var criticalTimeout = new CancellationTokenSource(options.DeleteTimeout * 2 + TimeSpan.FromSeconds(90));
+        var safe = criticalTimeout.Token;
         if (decision == InPlaceStep.DeleteOriginal)
         {
             var originalUid = live!.Uid();
             await ledger.UpdateItemAsync(record, r => r.OriginalUid = originalUid, safe).ConfigureAwait(false);
             await ReleaseOwnersAsync(work, record, originalUid, deletions, safe).ConfigureAwait(false);
             var step = await ledger.IntentAsync(record, LedgerActions.DeleteOriginal, "InferenceService", live!.ApiVersion(), item.Namespace, item.Name, $"backup {isvcDeletion.BackupFile}", cancellationToken: safe).ConfigureAwait(false);
-            await cluster.DeleteAsync(Kinds.InferenceService, item.Namespace, item.Name, new DeleteOptions(PreconditionUid: originalUid), safe).ConfigureAwait(false);
+            try
+            {
+                await (critical ?? cluster).DeleteAsync(Kinds.InferenceService, item.Namespace, item.Name, new DeleteOptions(PreconditionUid: originalUid), safe).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is ClusterException or HttpRequestException or IOException)
+            {
+                // The server may have deleted it before the answer was lost: only an intact original means "nothing happened".
+                var after = await (critical ?? cluster).GetAsync(Kinds.InferenceService, item.Namespace, item.Name, safe).ConfigureAwait(false);
+                if (after?.Uid() == originalUid && after.At("metadata", "deletionTimestamp") is null)
+                {
+                    await ledger.CompleteAsync(record, step, LedgerStepStates.Failed, error: Describe(ex), cancellationToken: CancellationToken.None).ConfigureAwait(false);
+                    throw;
+                }
+            }
+
             await ledger.CompleteAsync(record, step, LedgerStepStates.Done, originalUid, live.At("metadata").Str("resourceVersion"), cancellationToken: safe).ConfigureAwait(false);
             log.Info($"deleted original {item.Namespace}/{item.Name} (uid {originalUid}); backup {isvcDeletion.BackupFile}");
         }
 
+        return await Critical.CompleteInPlaceAsync(work, record, backups, isvcDeletion, deletions, ct, safe).ConfigureAwait(false);
+    }
+
+    /// <summary>After the original's delete: wait for it, delete its companions, create the replacement; roll back on failure.</summary>
+    private async Task<string?> CompleteInPlaceAsync(PlannedObjects work, LedgerItem record, Dictionary<PlannedDeletion, JsonObject> backups, PlannedDeletion isvcDeletion, List<PlannedDeletion> deletions, CancellationToken ct, CancellationToken safe)
+    {
+        var item = work.Item;
         await WaitGoneAsync(record, "InferenceService", item.Namespace, item.Name, safe).ConfigureAwait(false);
         try
         {
