@@ -250,7 +250,8 @@ public sealed class LiveCluster : ICluster, IDisposable
             // Not a Status body (a proxy error page, say): keep the HTTP line.
         }
 
-        return new ClusterException((int)response.StatusCode, reason, message);
+        var retryAfter = response.Headers.RetryAfter is { } header ? header.Delta ?? (header.Date - DateTimeOffset.UtcNow) : null;
+        return new ClusterException((int)response.StatusCode, reason, message) { RetryAfter = retryAfter };
     }
 
     internal static bool IsRetriable(HttpStatusCode code) => (int)code is 429 or 500 or 502 or 503 or 504;

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using OdhMigration.Cli.Hosting;
+using OdhMigration.Core.Common;
+using OdhMigration.Core.Stages.Apply;
 
 namespace OdhMigration.Cli.Commands;
 
@@ -16,15 +18,35 @@ public static class ApplyCommand
         var allowGitOps = new Option<bool>("--allow-gitops") { Description = "Apply to InferenceServices a GitOps tool manages" };
         var stopOriginal = new Option<bool>("--stop-original") { Description = "Set serving.kserve.io/stop=true on Serverless originals to free resources" };
         var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for a deleted original to disappear (in-place)", DefaultValueFactory = _ => 120 };
+        var fieldManager = new Option<string>("--field-manager") { Description = "Server-side apply field manager (keep it stable across runs)", DefaultValueFactory = _ => ApplyOptions.DefaultFieldManager };
 
         var command = new Command("apply", Description);
         common.AddTo(command);
-        foreach (var option in new Option[] { dryRun, expectPlan, concurrency, allowGitOps, stopOriginal, timeout })
+        foreach (var option in new Option[] { dryRun, expectPlan, concurrency, allowGitOps, stopOriginal, timeout, fieldManager })
         {
             command.Options.Add(option);
         }
 
-        command.SetAction((parse, ct) => StageRunner.RunAsync(new StageInvocation("apply", parse, common, io.Stdout, io.Stderr), (run, _) => NotYetAvailable.Refuse("apply"), ct));
+        command.SetAction((parse, ct) => StageRunner.RunAsync(new StageInvocation("apply", parse, common, io.Stdout, io.Stderr), (run, token) =>
+        {
+            var layout = run.Workspace();
+            if (run.Get(timeout) < 1)
+            {
+                throw new UsageException($"--timeout {run.Get(timeout)}: must be at least 1 second");
+            }
+
+            var options = new ApplyOptions
+            {
+                DryRun = run.Get(dryRun),
+                ExpectPlanSha256 = run.Get(expectPlan),
+                Concurrency = run.Get(concurrency),
+                AllowGitOps = run.Get(allowGitOps),
+                StopOriginal = run.Get(stopOriginal),
+                DeleteTimeout = TimeSpan.FromSeconds(run.Get(timeout)),
+                FieldManager = run.Get(fieldManager) ?? ApplyOptions.DefaultFieldManager,
+            };
+            return new ApplyEngine(run.ClusterWriter(), run.Log).RunAsync(options, layout, token);
+        }, ct));
         return command;
     }
 }

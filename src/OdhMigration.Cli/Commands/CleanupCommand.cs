@@ -1,5 +1,7 @@
 using System.CommandLine;
 using OdhMigration.Cli.Hosting;
+using OdhMigration.Core.Common;
+using OdhMigration.Core.Stages.Cleanup;
 
 namespace OdhMigration.Cli.Commands;
 
@@ -21,7 +23,22 @@ public static class CleanupCommand
             command.Options.Add(option);
         }
 
-        command.SetAction((parse, ct) => StageRunner.RunAsync(new StageInvocation("cleanup", parse, common, io.Stdout, io.Stderr), (run, _) => NotYetAvailable.Refuse("cleanup"), ct));
+        command.SetAction((parse, ct) => StageRunner.RunAsync(new StageInvocation("cleanup", parse, common, io.Stdout, io.Stderr), (run, token) =>
+        {
+            var layout = run.Workspace();
+            if (run.Get(timeout) < 1)
+            {
+                throw new UsageException($"--timeout {run.Get(timeout)}: must be at least 1 second");
+            }
+
+            var options = new CleanupOptions
+            {
+                DryRun = run.Get(dryRun),
+                ExpectValidationSha256 = run.Get(expectValidation),
+                Timeout = TimeSpan.FromSeconds(run.Get(timeout)),
+            };
+            return new CleanupEngine(run.ClusterWriter(), run.Log).RunAsync(options, layout, token);
+        }, ct));
         return command;
     }
 }

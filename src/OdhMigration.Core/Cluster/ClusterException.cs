@@ -16,6 +16,9 @@ public sealed class ClusterException : Exception
     public int StatusCode { get; }
     public string Reason { get; } = "Unknown";
 
+    /// <summary>How long the server asked the client to wait (the Retry-After header of a 429 or 503), when it said.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
     public bool IsNotFound => StatusCode == 404;
     public bool IsConflict => StatusCode == 409;
     public bool IsForbidden => StatusCode == 403;

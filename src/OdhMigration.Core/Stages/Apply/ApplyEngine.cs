@@ -1,0 +1,101 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using OdhMigration.Core.Cluster;
+using OdhMigration.Core.Common;
+using OdhMigration.Core.Workspace;
+using OdhMigration.Core.Workspace.Documents;
+
+namespace OdhMigration.Core.Stages.Apply;
+
+/// <summary>
+/// apply: writes exactly what plan.json names, after the approval gate (plan sha256, planned files' sha256). ISVCs
+/// are applied in parallel (bounded); each failure stays with its ISVC. ledger.json records every step so a re-run
+/// resumes, and is a no-op for what is done.
+/// </summary>
+public sealed class ApplyEngine(ICluster cluster, IStageLog log)
+{
+    public async Task<StageOutcome> RunAsync(ApplyOptions options, WorkspaceLayout layout, CancellationToken cancellationToken = default)
+    {
+        if (options.Concurrency < 1)
+        {
+            throw new UsageException($"--concurrency {options.Concurrency}: must be at least 1");
+        }
+
+        var (plan, planConsumed) = await WorkspaceDocuments.ReadPlanAsync(layout, cancellationToken).ConfigureAwait(false);
+        PlanGate.CheckPlanSha(planConsumed, options.ExpectPlanSha256);
+        var work = await PlanGate.LoadAsync(layout, plan, cancellationToken).ConfigureAwait(false);
+        var (inventory, _) = await WorkspaceDocuments.ReadInventoryAsync(layout, cancellationToken).ConfigureAwait(false);
+
+        var retrying = new RetryingCluster(cluster, options.Retry);
+        var results = new ConcurrentBag<ApplyItemResult>();
+        foreach (var notPlanned in plan.Items.Where(i => i.Status != "ok"))
+        {
+            results.Add(new ApplyItemResult(notPlanned.Namespace, notPlanned.Name, ApplyItemStatus.NotPlanned, $"transform refused it: {notPlanned.Error}"));
+        }
+
+        var refusals = GitOpsRefusals(work, inventory, options);
+        var ledger = options.DryRun
+            ? LedgerStore.InMemory(planConsumed.Sha256, options.FieldManager)
+            : await LedgerStore.OpenAsync(layout, planConsumed.Sha256, options.FieldManager, cancellationToken: cancellationToken).ConfigureAwait(false);
+        string? ledgerSha;
+        List<string> labelProblems;
+        await using (ledger.ConfigureAwait(false))
+        {
+            var eligible = work.Where(w => !refusals.ContainsKey(w.Item)).ToList();
+            foreach (var (item, reason) in await new NamespacePreparer(retrying, ledger, options, log).PrepareAsync(plan, eligible, cancellationToken).ConfigureAwait(false))
+            {
+                refusals[item] = reason;
+            }
+
+            var applier = new ItemApplier(retrying, ledger, options, layout, log, new RetryingCluster(cluster, options.CriticalRetry));
+            var byKey = inventory.Items.ToDictionary(i => (i.Namespace, i.Name));
+            await Parallel.ForEachAsync(work, new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = cancellationToken }, async (w, ct) =>
+            {
+                refusals.TryGetValue(w.Item, out var refusal);
+                byKey.TryGetValue((w.Item.Namespace, w.Item.Name), out var inv);
+                results.Add(await applier.ApplyAsync(w, refusal, inv, ct).ConfigureAwait(false));
+            }).ConfigureAwait(false);
+            labelProblems = await new LabelChanger(retrying, ledger, options, log).ApplyAsync(plan, results, cancellationToken).ConfigureAwait(false);
+            ledgerSha = await ledger.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+
+        var all = results.OrderBy(r => r.Namespace, StringComparer.Ordinal).ThenBy(r => r.Name, StringComparer.Ordinal).ToList();
+        var applied = all.Count(r => r.Status is ApplyItemStatus.Applied or ApplyItemStatus.AlreadyApplied or ApplyItemStatus.DryRun);
+        var failed = all.Count - applied + labelProblems.Count;
+        var summary = options.DryRun
+            ? $"dry run: {applied} of {all.Count} InferenceService(s) passed admission with dryRun=All; {failed} failed or refused; nothing changed"
+            : $"applied {applied} of {all.Count} InferenceService(s) ({all.Count(r => r.Status == ApplyItemStatus.AlreadyApplied)} already done); {failed} failed, rolled back or refused";
+        log.Info(summary);
+        var resultFiles = new Dictionary<string, string>
+        {
+            ["applied"] = applied.ToString(CultureInfo.InvariantCulture),
+            ["failed"] = failed.ToString(CultureInfo.InvariantCulture),
+            ["plan-sha256"] = planConsumed.Sha256,
+        };
+        if (ledgerSha is not null)
+        {
+            resultFiles["ledger-sha256"] = ledgerSha;
+        }
+
+        return new StageOutcome(StageOutcome.ExitFor(failed, all.Count), summary, resultFiles);
+    }
+
+    private Dictionary<PlanItem, string> GitOpsRefusals(List<PlannedObjects> work, Inventory inventory, ApplyOptions options)
+    {
+        var refusals = new Dictionary<PlanItem, string>();
+        foreach (var w in work)
+        {
+            var facts = inventory.Items.FirstOrDefault(i => i.Namespace == w.Item.Namespace && i.Name == w.Item.Name)?.Facts;
+            if (facts?.GitOps is { } tool && !options.AllowGitOps)
+            {
+                refusals[w.Item] = $"managed by {tool}: its controller would undo or fight the migration (pause auto-sync, move the manifests to RawDeployment in Git, or pass --allow-gitops)";
+            }
+            else if (facts?.GitOps is { } allowed)
+            {
+                log.Warn($"{w.Item.Namespace}/{w.Item.Name}: managed by {allowed}; applying because of --allow-gitops (pause auto-sync first)");
+            }
+        }
+
+        return refusals;
+    }
+}

@@ -1,0 +1,33 @@
+using OdhMigration.Core.Cluster;
+
+namespace OdhMigration.Core.Stages.Apply;
+
+public sealed record ApplyOptions
+{
+    public const string DefaultFieldManager = "odh-migration";
+
+    /// <summary>Send every write with dryRun=All; nothing changes and no ledger is written.</summary>
+    public bool DryRun { get; init; }
+
+    /// <summary>The plan.json sha256 the approval gate saw; a different plan is refused (exit 3).</summary>
+    public string? ExpectPlanSha256 { get; init; }
+    public int Concurrency { get; init; } = 4;
+    public bool AllowGitOps { get; init; }
+    public bool StopOriginal { get; init; }
+
+    /// <summary>How long to wait for a deleted original to disappear (in-place).</summary>
+    public TimeSpan DeleteTimeout { get; init; } = TimeSpan.FromSeconds(120);
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The server-side apply field manager; stable, so re-runs own the same fields.</summary>
+    public string FieldManager { get; init; } = DefaultFieldManager;
+
+    /// <summary>Retries for each API call (429 with Retry-After, 5xx, dropped connections, timeouts).</summary>
+    public RetryPolicy Retry { get; init; } = RetryPolicy.Default;
+
+    /// <summary>
+    /// Retries inside the in-place critical section (after the original is deleted: creating the replacement or
+    /// recreating the original). Far more patient: giving up there leaves the name unserved until the next run.
+    /// </summary>
+    public RetryPolicy CriticalRetry { get; init; } = new(maxAttempts: 30, baseDelay: TimeSpan.FromMilliseconds(200), maxDelay: TimeSpan.FromSeconds(5));
+}

@@ -1,0 +1,306 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using OdhMigration.Core.Cluster;
+using OdhMigration.Core.Common;
+using OdhMigration.Core.Manifests;
+using OdhMigration.Core.Modes;
+using OdhMigration.Core.Stages.Apply;
+using OdhMigration.Core.Stages.Validate;
+using OdhMigration.Core.Workspace;
+using OdhMigration.Core.Workspace.Documents;
+
+namespace OdhMigration.Core.Stages.Cleanup;
+
+/// <summary>
+/// cleanup: deletes the originals of every ISVC whose replacement passed validation, only objects the plan's
+/// deleteOnCleanup names, only with their backup on disk, never an object apply wrote, never a ServiceAccount the
+/// replacement runs as, and a runtime only when no live ISVC still uses it. Idempotent; writes cleanup.json.
+/// </summary>
+public sealed class CleanupEngine(ICluster cluster, IStageLog log, TimeProvider? clock = null)
+{
+    private static readonly string[] ServiceAccountHolders = ["predictor", "transformer", "explainer"];
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+
+    public async Task<StageOutcome> RunAsync(CleanupOptions options, WorkspaceLayout layout, CancellationToken cancellationToken = default)
+    {
+        var (plan, planConsumed) = await WorkspaceDocuments.ReadPlanAsync(layout, cancellationToken).ConfigureAwait(false);
+        var (validation, validationConsumed) = await WorkspaceDocuments.ReadAsync(layout, layout.Validation, Validation.DocumentKind, Validation.CurrentSchemaVersion, ValidationJsonContext.Default.Validation, cancellationToken).ConfigureAwait(false);
+        if (!string.IsNullOrWhiteSpace(options.ExpectValidationSha256) && !string.Equals(validationConsumed.Sha256, options.ExpectValidationSha256.Trim(), StringComparison.OrdinalIgnoreCase))
+        {
+            throw new PreconditionException($"{validationConsumed.Path} has sha256 {validationConsumed.Sha256}, but --expect-validation-sha256 is {options.ExpectValidationSha256.Trim()}: validation changed since it was approved; nothing was deleted");
+        }
+
+        if (validation.Consumed.FirstOrDefault(c => c.Path == planConsumed.Path) is { } validatedPlan && validatedPlan.Sha256 != planConsumed.Sha256)
+        {
+            throw new PreconditionException($"{planConsumed.Path} changed since validation (sha256 {planConsumed.Sha256}, validated {validatedPlan.Sha256}); run apply and validate again; nothing was deleted");
+        }
+
+        var inventory = File.Exists(layout.Inventory) ? (await WorkspaceDocuments.ReadInventoryAsync(layout, cancellationToken).ConfigureAwait(false)).Document : null;
+        var live = new RetryingCluster(cluster, options.Retry);
+        var run = new CleanupRun(live, log, options, layout, plan, inventory);
+        var items = new List<CleanupItem>();
+        foreach (var item in plan.Items.Where(i => i.Status == "ok"))
+        {
+            var validated = validation.Items.FirstOrDefault(v => v.Namespace == item.Namespace && v.Name == item.Name);
+            items.Add(await run.CleanItemAsync(item, validated, cancellationToken).ConfigureAwait(false));
+        }
+
+        var objects = items.SelectMany(i => i.Objects).ToList();
+        var deleted = objects.Count(o => o.Outcome is "deleted" or "would-delete" or "already-gone");
+        var failed = objects.Count(o => o.Outcome is "failed" or "stuck");
+        var report = new CleanupReport
+        {
+            GeneratedAt = _clock.GetUtcNow(),
+            Consumed = [planConsumed, validationConsumed],
+            DryRun = options.DryRun,
+            Deleted = deleted,
+            Kept = objects.Count(o => o.Outcome == "kept"),
+            Failed = failed,
+            Items = items,
+        };
+        var sha = await WorkspaceDocuments.WriteAsync(options.DryRun ? Path.ChangeExtension(layout.Cleanup, ".dry-run.json") : layout.Cleanup, report, CleanupReportJsonContext.Default.CleanupReport, cancellationToken).ConfigureAwait(false);
+        var skipped = items.Count(i => i.Status == "skipped");
+        var summary = $"{(options.DryRun ? "dry run: would delete" : "deleted")} {deleted} original object(s) of {items.Count - skipped} validated InferenceService(s); kept {report.Kept}; {failed} failed or stuck; {skipped} skipped (replacement not validated)";
+        log.Info(summary);
+        return new StageOutcome(StageOutcome.ExitFor(failed + skipped, items.Count), summary, new Dictionary<string, string>
+        {
+            ["deleted"] = deleted.ToString(CultureInfo.InvariantCulture),
+            ["kept"] = report.Kept.ToString(CultureInfo.InvariantCulture),
+            ["failed"] = failed.ToString(CultureInfo.InvariantCulture),
+            ["skipped"] = skipped.ToString(CultureInfo.InvariantCulture),
+            ["cleanup-sha256"] = sha,
+        });
+    }
+
+    /// <summary>State of one cleanup run: what was already handled (several items may name the same leftover).</summary>
+    private sealed class CleanupRun(ICluster cluster, IStageLog log, CleanupOptions options, WorkspaceLayout layout, Plan plan, Inventory? inventory)
+    {
+        private readonly HashSet<(string Kind, string? Ns, string Name)> _handled = [];
+        private readonly HashSet<(string Ns, string Name)> _runtimesGone = [];
+        private readonly HashSet<(string Kind, string? Ns, string Name)> _written = plan.Items.Where(i => i.Status == "ok")
+            .SelectMany(i => i.Create.Select(c => (c.Kind, c.Namespace ?? (c.Kind == "Namespace" ? null : i.TargetNamespace), c.Name))).ToHashSet();
+
+        public async Task<CleanupItem> CleanItemAsync(PlanItem item, ValidatedItem? validated, CancellationToken ct)
+        {
+            var id = $"{item.Namespace}/{item.Name}";
+            if (validated is not { Passed: true })
+            {
+                var why = validated is null ? "not in validation.json" : $"its replacement did not pass validation ({validated.Reason})";
+                log.Warn($"{id}: skipped: {why}; the original is kept");
+                return new CleanupItem { Namespace = item.Namespace, Name = item.Name, Status = "skipped", Reason = why };
+            }
+
+            var replacement = await cluster.GetAsync(Kinds.InferenceService, item.TargetNamespace, item.TargetName, ct).ConfigureAwait(false);
+            if (replacement is null || (validated.TargetUid is not null && replacement.Uid() != validated.TargetUid) || !IsvcDiagnosis.IsServing(replacement))
+            {
+                var why = replacement is null ? "the replacement no longer exists" : replacement.Uid() != validated.TargetUid ? "the replacement was recreated since validation" : "the replacement is no longer Ready";
+                log.Error($"{id}: skipped: {why}; validate again");
+                return new CleanupItem { Namespace = item.Namespace, Name = item.Name, Status = "skipped", Reason = why + "; run validate again" };
+            }
+
+            var protectedAccounts = ServiceAccountHolders.Select(c => replacement.At("spec", c).Str("serviceAccountName")).OfType<string>().Select(sa => (replacement!.Namespace(), sa)).ToHashSet();
+            var objects = new List<CleanupObject>();
+            foreach (var deletion in item.DeleteOnCleanup.OrderBy(d => Order(d.Kind)))
+            {
+                objects.Add(await CleanObjectAsync(item, deletion, protectedAccounts, ct).ConfigureAwait(false));
+            }
+
+            foreach (var keep in item.Keep)
+            {
+                objects.Add(new CleanupObject(keep.Kind, keep.Namespace, keep.Name, "kept", keep.Reason, null, null));
+            }
+
+            var failed = objects.Any(o => o.Outcome is "failed" or "stuck");
+            return new CleanupItem { Namespace = item.Namespace, Name = item.Name, Status = failed ? "failed" : "cleaned", Objects = objects };
+        }
+
+        /// <summary>The ISVC first (its finalizer cleans Knative/Istio objects), then routes, then the runtime, then auth objects.</summary>
+        private static int Order(string kind) => kind switch
+        {
+            "InferenceService" => 0,
+            "Route" or "VirtualService" => 1,
+            "ServingRuntime" => 2,
+            "RoleBinding" => 3,
+            "Role" => 4,
+            "Secret" => 5,
+            "ServiceAccount" => 6,
+            _ => 7,
+        };
+
+        private async Task<CleanupObject> CleanObjectAsync(PlanItem item, PlannedDeletion deletion, HashSet<(string?, string)> protectedAccounts, CancellationToken ct)
+        {
+            var ns = deletion.Namespace;
+            CleanupObject Result(string outcome, string? reason, string? uid = null) => new(deletion.Kind, ns, deletion.Name, outcome, reason, deletion.BackupFile, uid);
+            var key = (deletion.Kind, ns, deletion.Name);
+            if (!_handled.Add(key))
+            {
+                return Result("already-gone", "handled for another InferenceService in this run");
+            }
+
+            if (_written.Contains(key))
+            {
+                return Result("kept", "apply wrote an object with this name (it is a replacement, not an original)");
+            }
+
+            if (deletion.Kind == "ServiceAccount" && protectedAccounts.Contains((ns, deletion.Name)))
+            {
+                return Result("kept", "the new InferenceService runs as this ServiceAccount");
+            }
+
+            var kind = Kinds.Find(deletion.ApiVersion, deletion.Kind);
+            if (kind is null)
+            {
+                return Result("failed", $"unknown kind {deletion.Kind} ({deletion.ApiVersion})");
+            }
+
+            try
+            {
+                BackupFile.Load(layout, deletion.BackupFile, deletion.Kind, ns, deletion.Name);
+            }
+            catch (ItemFailedException ex)
+            {
+                log.Error($"{item.Namespace}/{item.Name}: {ex.Message}");
+                return Result("failed", ex.Message);
+            }
+
+            if (deletion.OnlyWithRuntime is { } runtimeName && !_runtimesGone.Contains((ns ?? item.Namespace, runtimeName))
+                && await cluster.GetAsync(Kinds.ServingRuntime, ns ?? item.Namespace, runtimeName, ct).ConfigureAwait(false) is not null)
+            {
+                return Result("kept", $"kept with ServingRuntime {runtimeName}, which is kept");
+            }
+
+            try
+            {
+                var obj = await cluster.GetAsync(kind, ns, deletion.Name, ct).ConfigureAwait(false);
+                if (obj is null)
+                {
+                    MarkRuntimeGone(deletion, ns);
+                    return Result("already-gone", null);
+                }
+
+                if (await RefusalAsync(item, deletion, obj, ct).ConfigureAwait(false) is { } refusal)
+                {
+                    log.Warn($"{item.Namespace}/{item.Name}: keeping {deletion.Kind} {ns}/{deletion.Name}: {refusal}");
+                    return Result("kept", refusal, obj.Uid());
+                }
+
+                if (obj.At("metadata", "deletionTimestamp") is null)
+                {
+                    await cluster.DeleteAsync(kind, ns, deletion.Name, new DeleteOptions(options.DryRun, PreconditionUid: obj.Uid()), ct).ConfigureAwait(false);
+                }
+
+                if (options.DryRun)
+                {
+                    MarkRuntimeGone(deletion, ns);
+                    log.Info($"[dry-run] would delete {deletion.Kind} {ns}/{deletion.Name} (backup {deletion.BackupFile})");
+                    return Result("would-delete", deletion.Reason, obj.Uid());
+                }
+
+                if (await WaitGoneAsync(kind, ns, deletion.Name, obj.Uid(), ct).ConfigureAwait(false) is { } stuck)
+                {
+                    var explanation = FinalizerExplainer.Explain(stuck, await FirstAsync(Kinds.DataScienceCluster, ct).ConfigureAwait(false), await FirstAsync(Kinds.DSCInitialization, ct).ConfigureAwait(false));
+                    log.Error(explanation);
+                    return Result("stuck", explanation, obj.Uid());
+                }
+
+                MarkRuntimeGone(deletion, ns);
+                log.Info($"deleted {deletion.Kind} {ns}/{deletion.Name} (backup {deletion.BackupFile})");
+                return Result("deleted", deletion.Reason, obj.Uid());
+            }
+            catch (ClusterException ex) when (ex.IsConflict)
+            {
+                return Result("kept", $"changed while cleanup ran (uid precondition failed): {ex.Message}");
+            }
+            catch (Exception ex) when (ex is ClusterException or HttpRequestException or IOException)
+            {
+                log.Error($"{item.Namespace}/{item.Name}: cannot delete {deletion.Kind} {ns}/{deletion.Name}: {ex.Message}");
+                return Result("failed", ex.Message);
+            }
+        }
+
+        /// <summary>Live safety checks right before a delete.</summary>
+        private async Task<string?> RefusalAsync(PlanItem item, PlannedDeletion deletion, JsonObject obj, CancellationToken ct)
+        {
+            if (deletion.Kind == "InferenceService")
+            {
+                if (DeploymentMode.Normalise(obj.Annotation(DeploymentMode.AnnotationKey)) == DeploymentMode.RawDeployment && Ownership.IsManagedBy(obj, ApplyOptions.DefaultFieldManager))
+                {
+                    return "it is a RawDeployment InferenceService this tool created, not an original";
+                }
+
+                var exportedUid = inventory?.Items.FirstOrDefault(i => i.Namespace == deletion.Namespace && i.Name == deletion.Name)?.Uid;
+                if (exportedUid is not null && obj.Uid() != exportedUid)
+                {
+                    return $"it was recreated since export (uid {obj.Uid()}, exported {exportedUid}); its backup is of another object";
+                }
+            }
+
+            if (deletion.Kind == "ServingRuntime")
+            {
+                var isvcs = await cluster.ListAsync(Kinds.InferenceService, deletion.Namespace, null, ct).ConfigureAwait(false);
+                var runtimes = await cluster.ListAsync(Kinds.ServingRuntime, deletion.Namespace, null, ct).ConfigureAwait(false);
+                var users = isvcs.Where(i => UsesRuntime(i, deletion.Name, runtimes)).Select(i => i.Name()).ToList();
+                if (users.Count > 0)
+                {
+                    return $"still used by InferenceService(s) {string.Join(", ", users)} (checked live just now)";
+                }
+            }
+
+            return null;
+        }
+
+        private static bool UsesRuntime(JsonObject isvc, string runtime, IReadOnlyList<JsonObject> runtimes)
+        {
+            if (isvc.At("spec", "predictor", "model").Str("runtime") is { } named)
+            {
+                return named == runtime;
+            }
+
+            // No runtime named: KServe picks one by model format; count it as a user when that would be this runtime.
+            var mode = DeploymentMode.Normalise(isvc.Annotation(DeploymentMode.AnnotationKey)) ?? DeploymentMode.Serverless;
+            return RuntimeResolver.Resolve(isvc, runtimes, mode).Runtime == runtime;
+        }
+
+        private void MarkRuntimeGone(PlannedDeletion deletion, string? ns)
+        {
+            if (deletion.Kind == "ServingRuntime" && ns is not null)
+            {
+                _runtimesGone.Add((ns, deletion.Name));
+            }
+        }
+
+        /// <summary>Null when gone; the object when it is still there at the deadline.</summary>
+        private async Task<JsonObject?> WaitGoneAsync(ResourceKind kind, string? ns, string name, string? uid, CancellationToken ct)
+        {
+            var deadline = DateTimeOffset.UtcNow + options.Timeout;
+            while (true)
+            {
+                var obj = await cluster.GetAsync(kind, ns, name, ct).ConfigureAwait(false);
+                if (obj is null || (uid is not null && obj.Uid() != uid))
+                {
+                    return null;
+                }
+
+                if (DateTimeOffset.UtcNow >= deadline)
+                {
+                    return obj;
+                }
+
+                await Task.Delay(options.PollInterval, ct).ConfigureAwait(false);
+            }
+        }
+
+        private async Task<JsonObject?> FirstAsync(ResourceKind kind, CancellationToken ct)
+        {
+            try
+            {
+                var all = await cluster.ListAsync(kind, null, null, ct).ConfigureAwait(false);
+                return all.Count > 0 ? all[0] : null;
+            }
+            catch (ClusterException)
+            {
+                return null; // not an ODH cluster, or no permission: the explanation says so less precisely
+            }
+        }
+    }
+}

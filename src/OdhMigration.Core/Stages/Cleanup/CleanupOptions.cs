@@ -1,0 +1,17 @@
+using OdhMigration.Core.Cluster;
+
+namespace OdhMigration.Core.Stages.Cleanup;
+
+public sealed record CleanupOptions
+{
+    /// <summary>Send deletions with dryRun=All: nothing is removed.</summary>
+    public bool DryRun { get; init; }
+
+    /// <summary>The validation.json sha256 the approval gate saw; a different one is refused (exit 3).</summary>
+    public string? ExpectValidationSha256 { get; init; }
+
+    /// <summary>How long to wait for each deletion to finish.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(120);
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
+    public RetryPolicy Retry { get; init; } = RetryPolicy.Default;
+}

@@ -1,0 +1,24 @@
+using OdhMigration.Core.Cluster;
+
+namespace OdhMigration.Core.Stages.Validate;
+
+public sealed record ValidateOptions
+{
+    /// <summary>Overall bound for waiting on readiness (all ISVCs wait in parallel against one deadline).</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(600);
+
+    /// <summary>Inference request body (v1 or v2 JSON) to send to each new endpoint; null skips the smoke test.</summary>
+    public string? RequestFile { get; init; }
+    public bool CompareOriginal { get; init; }
+
+    /// <summary>Absolute tolerance for numeric outputs when comparing with the original.</summary>
+    public double Tolerance { get; init; } = 1e-6;
+
+    /// <summary>Accept the endpoint's TLS certificate without verification (self-signed lab clusters; like curl -k).</summary>
+    public bool InsecureSkipTlsVerify { get; init; }
+    public int Concurrency { get; init; } = 8;
+
+    /// <summary>Pause before re-reading when a watch ends without an answer.</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(2);
+    public RetryPolicy Retry { get; init; } = RetryPolicy.Default;
+}

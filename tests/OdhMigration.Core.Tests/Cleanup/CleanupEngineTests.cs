@@ -1,0 +1,204 @@
+using System.Text.Json.Nodes;
+using OdhMigration.Core.Cluster;
+using OdhMigration.Core.Common;
+using OdhMigration.Core.Manifests;
+using OdhMigration.Core.Stages.Apply;
+using OdhMigration.Core.Stages.Cleanup;
+using OdhMigration.Core.Stages.Validate;
+using OdhMigration.Core.Tests.TestDoubles;
+using OdhMigration.Core.Workspace;
+using OdhMigration.Core.Workspace.Documents;
+using static OdhMigration.Core.Tests.TestDoubles.PlanWorkspace;
+
+namespace OdhMigration.Core.Tests.Cleanup;
+
+public sealed class CleanupEngineTests : IDisposable
+{
+    private readonly PlanWorkspace _ws = new();
+    private readonly InMemoryCluster _cluster = new();
+    private readonly MemoryStageLog _log = new();
+
+    public CleanupEngineTests() => FakeKServe.Install(_cluster);
+
+    private static CleanupOptions Fast => new() { Retry = RetryPolicy.Immediate(), PollInterval = TimeSpan.FromMilliseconds(5), Timeout = TimeSpan.FromMilliseconds(300) };
+
+    public void Dispose() => _ws.Dispose();
+
+    private static JsonObject Route(string ns, string name)
+    {
+        var route = Manifest.NewObject(Kinds.Route, $"{name}-{ns}", "istio-system");
+        route["spec"] = new JsonObject { ["host"] = $"{name}-{ns}.apps.example.com" };
+        return route;
+    }
+
+    /// <summary>A Serverless ISVC with its runtime and Route, planned side by side, applied and validated.</summary>
+    private async Task<string> MigrateAsync(params string[] names)
+    {
+        foreach (var name in names)
+        {
+            var original = Isvc("ns1", name, runtime: $"rt-{name}", uid: $"u-{name}");
+            var runtime = Runtime("ns1", $"rt-{name}");
+            var route = Route("ns1", name);
+            _cluster.Seed(original, runtime, route);
+            _ws.Add("ns1", name, "side-by-side", [Runtime("ns1", $"rt-{name}-raw"), Isvc("ns1", $"{name}-raw", "RawDeployment", $"rt-{name}-raw")], original, extraOriginals: [runtime, route]);
+        }
+
+        await _ws.WriteAsync();
+        await new ApplyEngine(_cluster, new MemoryStageLog()).RunAsync(new ApplyOptions { Retry = RetryPolicy.Immediate() }, _ws.Layout);
+        var outcome = await new ValidateEngine(_cluster, new MemoryStageLog()).RunAsync(new ValidateOptions { Timeout = TimeSpan.FromSeconds(1), PollInterval = TimeSpan.FromMilliseconds(10), Retry = RetryPolicy.Immediate() }, _ws.Layout);
+        return outcome.Results["validation-sha256"];
+    }
+
+    private Task<StageOutcome> Clean(CleanupOptions? options = null) => new CleanupEngine(_cluster, _log).RunAsync(options ?? Fast, _ws.Layout);
+
+    private async Task<CleanupReport> Report() =>
+        (await WorkspaceDocuments.ReadAsync(_ws.Layout, _ws.Layout.Cleanup, CleanupReport.DocumentKind, 1, CleanupReportJsonContext.Default.CleanupReport)).Document;
+
+    [Fact]
+    public async Task Deletes_the_originals_of_a_validated_replacement_and_a_rerun_is_idempotent()
+    {
+        var sha = await MigrateAsync("m1");
+
+        var outcome = await Clean(Fast with { ExpectValidationSha256 = sha });
+
+        Assert.Equal(ExitCodes.Success, outcome.ExitCode);
+        Assert.Null(_cluster.Peek("InferenceService", "ns1", "m1"));
+        Assert.Null(_cluster.Peek("ServingRuntime", "ns1", "rt-m1"));
+        Assert.Null(_cluster.Peek("Route", "istio-system", "m1-ns1"));
+        Assert.NotNull(_cluster.Peek("InferenceService", "ns1", "m1-raw"));
+        Assert.NotNull(_cluster.Peek("ServingRuntime", "ns1", "rt-m1-raw"));
+        var deletes = _cluster.Requests.Where(r => r.StartsWith("delete", StringComparison.Ordinal)).ToList();
+        Assert.Equal("delete InferenceService ns1/m1", deletes[0]);
+        Assert.All((await Report()).Items.Single().Objects, o => Assert.Equal("deleted", o.Outcome));
+
+        var again = await Clean();
+        Assert.Equal(ExitCodes.Success, again.ExitCode);
+        Assert.All((await Report()).Items.Single().Objects, o => Assert.Equal("already-gone", o.Outcome));
+    }
+
+    [Fact]
+    public async Task A_validation_other_than_the_approved_one_is_refused()
+    {
+        await MigrateAsync("m1");
+        _cluster.Requests.Clear();
+
+        await Assert.ThrowsAsync<PreconditionException>(() => Clean(Fast with { ExpectValidationSha256 = new string('a', 64) }));
+
+        Assert.DoesNotContain(_cluster.Requests, r => r.StartsWith("delete", StringComparison.Ordinal));
+        Assert.NotNull(_cluster.Peek("InferenceService", "ns1", "m1"));
+    }
+
+    [Fact]
+    public async Task An_original_whose_replacement_did_not_pass_is_kept()
+    {
+        FakeKServe.Install(_cluster, skip: o => o.Name() == "m2-raw");
+        await MigrateAsync("m1", "m2");
+
+        var outcome = await Clean();
+
+        Assert.Equal(ExitCodes.PartialFailure, outcome.ExitCode);
+        Assert.NotNull(_cluster.Peek("InferenceService", "ns1", "m2"));
+        Assert.NotNull(_cluster.Peek("ServingRuntime", "ns1", "rt-m2"));
+        Assert.Null(_cluster.Peek("InferenceService", "ns1", "m1"));
+        Assert.Equal("skipped", (await Report()).Items.Single(i => i.Name == "m2").Status);
+    }
+
+    [Fact]
+    public async Task A_runtime_another_live_isvc_uses_is_kept_even_when_the_plan_says_delete()
+    {
+        await MigrateAsync("m1");
+        _cluster.Seed(Isvc("ns1", "latecomer", runtime: "rt-m1"));
+
+        var outcome = await Clean();
+
+        Assert.Equal(ExitCodes.Success, outcome.ExitCode);
+        Assert.NotNull(_cluster.Peek("ServingRuntime", "ns1", "rt-m1"));
+        var kept = (await Report()).Items.Single().Objects.Single(o => o.Kind == "ServingRuntime");
+        Assert.Equal("kept", kept.Outcome);
+        Assert.Contains("latecomer", kept.Reason);
+    }
+
+    [Fact]
+    public async Task Nothing_is_deleted_without_its_backup_on_disk()
+    {
+        await MigrateAsync("m1");
+        var plan = (await WorkspaceDocuments.ReadPlanAsync(_ws.Layout)).Document;
+        File.Delete(_ws.Layout.Absolute(plan.Items[0].DeleteOnCleanup.Single(d => d.Kind == "ServingRuntime").BackupFile!));
+
+        var outcome = await Clean();
+
+        Assert.Equal(ExitCodes.PartialFailure, outcome.ExitCode);
+        Assert.NotNull(_cluster.Peek("ServingRuntime", "ns1", "rt-m1"));
+        Assert.Contains("missing", (await Report()).Items.Single().Objects.Single(o => o.Kind == "ServingRuntime").Reason);
+    }
+
+    [Fact]
+    public async Task Neither_a_replacement_object_nor_the_new_isvcs_service_account_is_ever_deleted()
+    {
+        var original = Isvc("ns1", "m1", uid: "u-m1");
+        var sa = ServiceAccount("ns1", "shared-sa");
+        _cluster.Seed(original, sa, Runtime("ns1", "rt"));
+        var replacement = Isvc("ns1", "m1-raw", "RawDeployment", "rt");
+        replacement["spec"]!["predictor"]!["serviceAccountName"] = "shared-sa";
+        _ws.Add("ns1", "m1", "side-by-side", [Runtime("ns1", "rt"), replacement], original, extraOriginals: [sa, Runtime("ns1", "rt")]);
+        await _ws.WriteAsync();
+        await new ApplyEngine(_cluster, new MemoryStageLog()).RunAsync(new ApplyOptions { Retry = RetryPolicy.Immediate(), AllowGitOps = true }, _ws.Layout);
+        await new ValidateEngine(_cluster, new MemoryStageLog()).RunAsync(new ValidateOptions { Timeout = TimeSpan.FromSeconds(1), PollInterval = TimeSpan.FromMilliseconds(10) }, _ws.Layout);
+
+        await Clean();
+
+        Assert.NotNull(_cluster.Peek("ServiceAccount", "ns1", "shared-sa"));
+        Assert.NotNull(_cluster.Peek("ServingRuntime", "ns1", "rt"));
+        Assert.Null(_cluster.Peek("InferenceService", "ns1", "m1"));
+        var objects = (await Report()).Items.Single().Objects;
+        Assert.Contains("runs as", objects.Single(o => o.Kind == "ServiceAccount").Reason);
+        Assert.Contains("apply wrote", objects.Single(o => o.Kind == "ServingRuntime").Reason);
+    }
+
+    [Fact]
+    public async Task A_finalizer_stuck_because_serverless_was_removed_first_is_explained_with_the_remedy()
+    {
+        await MigrateAsync("m1");
+        var stuck = _cluster.Peek("InferenceService", "ns1", "m1")!;
+        stuck.Metadata()["finalizers"] = new JsonArray("inferenceservice.finalizers");
+        _cluster.Seed(stuck);
+        var dsc = Manifest.NewObject(Kinds.DataScienceCluster, "default-dsc", null);
+        dsc["spec"] = JsonNode.Parse("""{"components":{"kserve":{"managementState":"Managed","serving":{"managementState":"Removed"}}}}""");
+        _cluster.Seed(dsc);
+
+        var outcome = await Clean();
+
+        Assert.Equal(ExitCodes.PartialFailure, outcome.ExitCode);
+        var isvc = (await Report()).Items.Single().Objects.Single(o => o.Kind == "InferenceService");
+        Assert.Equal("stuck", isvc.Outcome);
+        Assert.Contains("ordering trap", isvc.Reason);
+        Assert.Contains("set it back to Managed", isvc.Reason);
+        Assert.Contains("inferenceservice.finalizers", isvc.Reason);
+    }
+
+    [Fact]
+    public async Task Dry_run_deletes_nothing()
+    {
+        await MigrateAsync("m1");
+
+        var outcome = await Clean(Fast with { DryRun = true });
+
+        Assert.Equal(ExitCodes.Success, outcome.ExitCode);
+        Assert.NotNull(_cluster.Peek("InferenceService", "ns1", "m1"));
+        Assert.NotNull(_cluster.Peek("ServingRuntime", "ns1", "rt-m1"));
+        Assert.False(File.Exists(_ws.Layout.Cleanup));
+    }
+
+    [Fact]
+    public async Task A_replacement_recreated_since_validation_stops_its_cleanup()
+    {
+        await MigrateAsync("m1");
+        await _cluster.DeleteAsync(Kinds.InferenceService, "ns1", "m1-raw", new DeleteOptions());
+        await _cluster.ApplyAsync(Isvc("ns1", "m1-raw", "RawDeployment"), new WriteOptions());
+
+        var outcome = await Clean();
+
+        Assert.Equal(ExitCodes.PartialFailure, outcome.ExitCode);
+        Assert.NotNull(_cluster.Peek("InferenceService", "ns1", "m1"));
+    }
+}

@@ -1,0 +1,54 @@
+using OdhMigration.Core.Cluster;
+using OdhMigration.Core.Common;
+using OdhMigration.Core.Stages.Apply;
+using OdhMigration.Core.Stages.Cleanup;
+using OdhMigration.Core.Stages.Discover;
+using OdhMigration.Core.Stages.Export;
+using OdhMigration.Core.Stages.Transform;
+using OdhMigration.Core.Stages.Validate;
+using OdhMigration.Core.Workspace;
+using OdhMigration.Core.Workspace.Documents;
+
+namespace OdhMigration.Integration.Tests.Support;
+
+/// <summary>The real stage engines, in order, against a simulated cluster, into a temporary workspace.</summary>
+public sealed class Pipeline(SimulatedCluster sim) : IDisposable
+{
+    public WorkspaceLayout Layout { get; } = new(Directory.CreateTempSubdirectory("odh-chain-").FullName);
+    public MemoryStageLog Log { get; } = new();
+
+    public static ApplyOptions FastApply => new() { PollInterval = TimeSpan.FromMilliseconds(50), DeleteTimeout = TimeSpan.FromSeconds(20), Retry = new RetryPolicy(8, TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(500)) };
+
+    public async Task<StageOutcome> PrepareAsync(string ns, string mode, string? strategy, string? targetNamespace = null, CancellationToken ct = default)
+    {
+        var (discover, _) = await new DiscoverEngine(sim.Cluster, Log).RunAsync(new DiscoverOptions { Namespaces = [ns], Mode = mode }, Layout, ct);
+        Assert.Equal(ExitCodes.Success, discover.ExitCode);
+        var export = await new ExportEngine(sim.Cluster, Log).RunAsync(new ExportOptions(), Layout, ct);
+        Assert.Equal(ExitCodes.Success, export.ExitCode);
+        return await new TransformEngine(Log, TransformerCatalog.All).RunAsync(new TransformOptions { Strategy = strategy, TargetNamespace = targetNamespace }, Layout, ct);
+    }
+
+    public Task<StageOutcome> ApplyAsync(ApplyOptions? options = null, CancellationToken ct = default) =>
+        new ApplyEngine(sim.Cluster, Log).RunAsync(options ?? FastApply, Layout, ct);
+
+    public Task<StageOutcome> ValidateAsync(CancellationToken ct = default) =>
+        new ValidateEngine(sim.Cluster, Log).RunAsync(new ValidateOptions { Timeout = TimeSpan.FromSeconds(20), PollInterval = TimeSpan.FromMilliseconds(100) }, Layout, ct);
+
+    public Task<StageOutcome> CleanupAsync(string? expectValidation = null, CancellationToken ct = default) =>
+        new CleanupEngine(sim.Cluster, Log).RunAsync(new CleanupOptions { ExpectValidationSha256 = expectValidation, PollInterval = TimeSpan.FromMilliseconds(50), Timeout = TimeSpan.FromSeconds(20) }, Layout, ct);
+
+    public async Task<Plan> PlanAsync() => (await WorkspaceDocuments.ReadPlanAsync(Layout)).Document;
+
+    public string Logs => string.Join("\n", Log.Lines.Select(l => $"{l.Level}: {l.Message}"));
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Layout.Root, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
