@@ -3,9 +3,11 @@ using OdhMigration.Cli.Hosting;
 using OdhMigration.Core.Cluster;
 using OdhMigration.Core.Common;
 using OdhMigration.Core.Manifests;
+using OdhMigration.Core.Reporting;
 using OdhMigration.Core.Stages.Discover;
 using OdhMigration.Core.Stages.Export;
 using OdhMigration.Core.Stages.Transform;
+using OdhMigration.Core.Workspace;
 
 namespace OdhMigration.Cli.Commands;
 
@@ -42,9 +44,15 @@ public static class RehearseCommand
 
             var layout = run.Workspace();
             var cluster = run.ClusterReader();
-            var (discovered, _) = await new DiscoverEngine(cluster, run.Log).RunAsync(new DiscoverOptions { Namespaces = OptionParsing.NameList(run.Get(ns)) }, layout, token).ConfigureAwait(false);
+            var (discovered, inventory) = await new DiscoverEngine(cluster, run.Log).RunAsync(new DiscoverOptions { Namespaces = OptionParsing.NameList(run.Get(ns)) }, layout, token).ConfigureAwait(false);
             var exported = await new ExportEngine(cluster, run.Log).RunAsync(new ExportOptions(), layout, token).ConfigureAwait(false);
             var planned = await new TransformEngine(run.Log, TransformerCatalog.All).RunAsync(new TransformOptions { Strategy = run.Get(strategy), TargetNamespace = run.Get(targetNamespace) }, layout, token).ConfigureAwait(false);
+            if (run.Output == "text")
+            {
+                var (plan, _) = await WorkspaceDocuments.ReadPlanAsync(layout, token).ConfigureAwait(false);
+                run.Stdout.Write(SummaryTable.Render(inventory, plan));
+            }
+
             var exit = new[] { discovered.ExitCode, exported.ExitCode, planned.ExitCode }.Max();
             var results = discovered.Results.Concat(exported.Results).Concat(planned.Results).ToDictionary(p => p.Key, p => p.Value);
             return new StageOutcome(exit, $"{discovered.Summary}; {exported.Summary}; {planned.Summary}; workspace {layout.Root}", results);
