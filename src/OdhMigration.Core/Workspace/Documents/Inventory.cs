@@ -83,6 +83,9 @@ public sealed record IsvcFacts
     /// <summary>storage-key, storage-uri:&lt;scheme&gt;, pvc, modelmesh-secret-key, none.</summary>
     public string? StorageForm { get; init; }
     public string? StorageKey { get; init; }
+
+    /// <summary>storage.path, the path inside a pvc:// URI, or a plain storageUri path; never a remote URI (it may hold credentials).</summary>
+    public string? StoragePath { get; init; }
     public bool HasTransformer { get; init; }
     public bool HasExplainer { get; init; }
 
