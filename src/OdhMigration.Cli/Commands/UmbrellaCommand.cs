@@ -14,6 +14,8 @@ public static class UmbrellaCommand
             root.Subcommands.Add(stage.Create(io));
         }
 
+        root.Subcommands.Add(RehearseCommand.Create(io));
+
         return root;
     }
 }

@@ -24,13 +24,17 @@ public sealed record ModeResolution(string Mode, string Source)
             return new ModeResolution(fromStatus, "status");
         }
 
+        if (annotation is not null)
+        {
+            // An annotation we cannot read is a question for a human, not something to paper over with a default.
+            return new ModeResolution(DeploymentMode.Unknown, $"annotation (unrecognised value '{annotation}')");
+        }
+
         if (DeploymentMode.Normalise(clusterDefault) is { } fromDefault)
         {
             return new ModeResolution(fromDefault, "cluster-default");
         }
 
-        return annotation is not null
-            ? new ModeResolution(DeploymentMode.Unknown, $"annotation (unrecognised value '{annotation}')")
-            : new ModeResolution(DeploymentMode.Serverless, "assumed (no annotation, status or cluster default; KServe's built-in default is Serverless)");
+        return new ModeResolution(DeploymentMode.Serverless, "assumed (no annotation, status or cluster default; KServe's built-in default is Serverless)");
     }
 }

@@ -1,0 +1,23 @@
+namespace OdhMigration.Core.Tests.Support;
+
+/// <summary>Locates the repository root (the folder with OdhMigrationTasks.sln) and the shared material beside it.</summary>
+public static class RepoPaths
+{
+    public static string Root { get; } = FindRoot();
+
+    /// <summary>../shared next to the checkout: upstream CRDs and fixtures, read-only.</summary>
+    public static string Shared => Path.GetFullPath(Path.Combine(Root, "..", "shared"));
+
+    public static string Samples => Path.Combine(Root, "samples");
+
+    private static string FindRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "OdhMigrationTasks.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return dir?.FullName ?? throw new InvalidOperationException("OdhMigrationTasks.sln not found above " + AppContext.BaseDirectory);
+    }
+}
