@@ -85,7 +85,7 @@ public static class ItemBuilder
 
         if (isvc.At("spec", "predictor") is not JsonObject)
         {
-            blockers.Add("spec.predictor is missing");
+            blockers.Add("spec.predictor is missing or not a mapping");
         }
         else if (facts.Runtime is null)
         {
