@@ -109,9 +109,17 @@ public sealed class LiveCluster : ICluster, IDisposable
             {
                 foreach (var item in array.OfType<JsonObject>())
                 {
-                    // List items omit apiVersion/kind; restore them so every object is self-describing.
-                    item["apiVersion"] ??= kind.ApiVersion;
-                    item["kind"] ??= kind.Kind;
+                    // List items of built-in kinds omit apiVersion/kind; restore them in front, where a single GET has
+                    // them, so every object is self-describing and serialises the same way from either source.
+                    if (item["kind"] is null)
+                    {
+                        item.Insert(0, "kind", kind.Kind);
+                    }
+
+                    if (item["apiVersion"] is null)
+                    {
+                        item.Insert(0, "apiVersion", kind.ApiVersion);
+                    }
                 }
 
                 // Detach the items from the page instead of deep-copying each one (large namespaces).
