@@ -1,5 +1,6 @@
 using System.CommandLine;
 using OdhMigration.Cli.Hosting;
+using OdhMigration.Core.Stages.DscFinalize;
 
 namespace OdhMigration.Cli.Commands;
 
@@ -22,7 +23,18 @@ public static class DscFinalizeCommand
             command.Options.Add(option);
         }
 
-        command.SetAction((parse, ct) => StageRunner.RunAsync(new StageInvocation("dsc-finalize", parse, common, io.Stdout, io.Stderr), (run, _) => NotYetAvailable.Refuse("dsc-finalize"), ct));
+        command.SetAction((parse, ct) => StageRunner.RunAsync(new StageInvocation("dsc-finalize", parse, common, io.Stdout, io.Stderr), (run, token) =>
+        {
+            var layout = run.Workspace();
+            var options = new DscFinalizeOptions
+            {
+                DryRun = run.Get(dryRun),
+                DscName = run.Get(dsc),
+                UninstallOperators = run.Get(uninstallOperators),
+                HardwareProfileIgnorelist = run.Get(ignorelist),
+            };
+            return new DscFinalizeEngine(run.ClusterWriter(), run.Log).RunAsync(options, layout, token);
+        }, ct));
         return command;
     }
 }

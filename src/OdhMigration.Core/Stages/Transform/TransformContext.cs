@@ -37,6 +37,9 @@ public sealed record TransformResult
     /// <summary>True when the strategy applies raw-original-names/ rather than raw/.</summary>
     public bool AppliesOriginalNames { get; init; }
     public bool DeleteBeforeCreate { get; init; }
+
+    /// <summary>With DeleteBeforeCreate: the originals apply deletes before creating (see PlanItem.DeleteBeforeApply).</summary>
+    public List<PlannedDeletion> DeleteBeforeApply { get; init; } = [];
     public List<PlannedDeletion> DeleteOnCleanup { get; init; } = [];
     public List<PlannedKeep> Keep { get; init; } = [];
     public List<ObjectRef> SecretCopies { get; init; } = [];

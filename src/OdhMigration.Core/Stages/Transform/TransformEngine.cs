@@ -132,6 +132,7 @@ public sealed class TransformEngine(IStageLog log, IEnumerable<IModeTransformer>
                 Keep = result.Keep,
                 SecretCopies = result.SecretCopies,
                 DeleteBeforeCreate = result.DeleteBeforeCreate,
+                DeleteBeforeApply = result.DeleteBeforeApply,
                 Warnings = result.Warnings,
                 Changes = result.Changes,
                 Endpoint = result.Endpoint,

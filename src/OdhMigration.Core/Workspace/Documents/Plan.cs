@@ -62,6 +62,12 @@ public sealed record PlanItem
 
     /// <summary>in-place only: apply deletes the original ISVC first, then recreates it (the webhook refuses a mode change).</summary>
     public bool DeleteBeforeCreate { get; init; }
+
+    /// <summary>
+    /// With DeleteBeforeCreate: the originals apply deletes (and waits for) before creating from ApplyDir, in this
+    /// order. They are recreated under the same names, so cleanup must not delete them afterwards.
+    /// </summary>
+    public List<PlannedDeletion> DeleteBeforeApply { get; init; } = [];
     public List<string> Warnings { get; init; } = [];
     public List<string> Changes { get; init; } = [];
     public EndpointMapping? Endpoint { get; init; }

@@ -1,0 +1,222 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using OdhMigration.Core.Cluster;
+using OdhMigration.Core.Common;
+using OdhMigration.Core.Manifests;
+using OdhMigration.Core.Modes;
+using OdhMigration.Core.Workspace;
+using OdhMigration.Core.Workspace.Documents;
+
+namespace OdhMigration.Core.Stages.DscFinalize;
+
+/// <summary>
+/// dsc-finalize: the guide's sections 7-9 as one guarded step. Refuses while any InferenceService is still
+/// Serverless or ModelMesh (changing the DSC first would strand them, and removing Knative/Service Mesh before
+/// they are deleted leaves their finalizers hanging). Backs up DSC, DSCI and inferenceservice-config before any
+/// change, sends minimal merge patches, and is a no-op the second time.
+/// </summary>
+public sealed class DscFinalizeEngine(ICluster cluster, IStageLog log, TimeProvider? clock = null)
+{
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+
+    public async Task<StageOutcome> RunAsync(DscFinalizeOptions options, WorkspaceLayout layout, CancellationToken cancellationToken = default)
+    {
+        var ct = cancellationToken;
+        var (defaults, configMap, warnings) = await ClusterDefaultsReader.ReadAsync(cluster, ct).ConfigureAwait(false);
+        var isvcs = await cluster.ListAsync(Kinds.InferenceService, null, null, ct).ConfigureAwait(false);
+        var leftovers = Leftovers(isvcs, defaults.DefaultDeploymentMode);
+        if (leftovers.Count > 0)
+        {
+            await WriteReportAsync(layout, new FinalizeReport { GeneratedAt = _clock.GetUtcNow(), DryRun = options.DryRun, Verdict = "refused", Leftovers = leftovers, Warnings = warnings }, ct).ConfigureAwait(false);
+            throw new PreconditionException(
+                $"{leftovers.Count} InferenceService(s) are still Serverless or ModelMesh; migrate and delete them first (nothing was changed): "
+                + string.Join(", ", leftovers.Select(l => $"{l.Namespace}/{l.Name} ({l.Mode}{(l.BeingDeleted ? ", being deleted" : "")})")));
+        }
+
+        var dsc = await SingleAsync(Kinds.DataScienceCluster, options.DscName, "--dsc", ct).ConfigureAwait(false);
+        var dsci = await SingleAsync(Kinds.DSCInitialization, null, null, ct).ConfigureAwait(false);
+        WarnAboutClusterDefault(configMap, isvcs, warnings);
+
+        var dscPatch = dsc is null ? null : DscPatchPlanner.ForDsc(dsc);
+        var dsciPatch = dsci is null ? null : DscPatchPlanner.ForDsci(dsci);
+        var ignorelistPatch = options.HardwareProfileIgnorelist && configMap is not null ? HardwareProfileIgnorelist.Patch(configMap) : null;
+        if (options.HardwareProfileIgnorelist && configMap is null)
+        {
+            throw new PreconditionException($"--hardware-profile-ignorelist: ConfigMap {ClusterDefaultsReader.ConfigMapName} not found in the applications namespace");
+        }
+
+        var changes = new List<FieldChange>();
+        var backups = new List<string>();
+        var anyChange = dscPatch is { IsEmpty: false } || dsciPatch is { IsEmpty: false } || ignorelistPatch is not null;
+        if (anyChange)
+        {
+            backups = await BackupAsync(layout, [dsc, dsci, configMap], ct).ConfigureAwait(false);
+        }
+
+        if (dsc is not null && dscPatch is { IsEmpty: false })
+        {
+            await PatchAsync(Kinds.DataScienceCluster, null, dsc, dscPatch.Patch, options.DryRun, ct).ConfigureAwait(false);
+            changes.AddRange(dscPatch.Changes);
+        }
+
+        if (dsci is not null && dsciPatch is { IsEmpty: false })
+        {
+            await PatchAsync(Kinds.DSCInitialization, null, dsci, dsciPatch.Patch, options.DryRun, ct).ConfigureAwait(false);
+            changes.AddRange(dsciPatch.Changes);
+        }
+
+        if (configMap is not null && ignorelistPatch is not null)
+        {
+            await PatchAsync(Kinds.ConfigMap, configMap.Namespace(), configMap, ignorelistPatch, options.DryRun, ct).ConfigureAwait(false);
+            changes.Add(new FieldChange("ConfigMap", configMap.Name(), "data.inferenceService.serviceAnnotationDisallowedList, metadata.annotations[opendatahub.io/managed]", null, "hardware-profile keys added, managed=false"));
+            warnings.Add("restart Deployment kserve-controller-manager in the applications namespace so it reads the new inferenceservice-config");
+        }
+
+        var servingState = dsc is null ? null : DscPatchPlanner.ApplyMergePatch(dsc, dscPatch!.Patch).At("spec", "components", "kserve", "serving").Str("managementState");
+        var meshState = dsci is null ? null : DscPatchPlanner.ApplyMergePatch(dsci, dsciPatch!.Patch).At("spec", "serviceMesh").Str("managementState");
+        var subscriptions = await cluster.ListAsync(Kinds.Subscription, null, null, ct).ConfigureAwait(false);
+        var operators = OperatorAdvisor.Advise(subscriptions, servingState, meshState);
+        var blockers = operators.Where(o => o.Operator == OperatorAdvisor.ServiceMesh2 && meshState == "Unmanaged")
+            .Select(o => $"Service Mesh 2 is still installed ({o.Namespace}/{o.Subscription}) and DSCI serviceMesh is Unmanaged: upgrade to Service Mesh 3 before upgrading to 3.x")
+            .ToList();
+
+        if (options.UninstallOperators)
+        {
+            operators = await UninstallAsync(operators, options.DryRun, ct).ConfigureAwait(false);
+        }
+
+        var verdict = blockers.Count > 0 ? "blocked" : changes.Count == 0 && !operators.Any(o => o.Action.StartsWith("uninstalled", StringComparison.Ordinal)) ? "no-change" : "done";
+        var report = new FinalizeReport
+        {
+            GeneratedAt = _clock.GetUtcNow(),
+            DryRun = options.DryRun,
+            Verdict = verdict,
+            Changes = changes,
+            Backups = backups,
+            Operators = operators,
+            Blockers = blockers,
+            Warnings = warnings,
+        };
+        var sha = await WriteReportAsync(layout, report, ct).ConfigureAwait(false);
+        foreach (var warning in warnings)
+        {
+            log.Warn(warning);
+        }
+
+        foreach (var blocker in blockers)
+        {
+            log.Error(blocker);
+        }
+
+        var summary = verdict switch
+        {
+            "no-change" => "DataScienceCluster and DSCInitialization already finalized; nothing to change",
+            _ => $"{(options.DryRun ? "dry run: would change" : "changed")} {changes.Count} field(s); {operators.Count(o => o.SafeToUninstall)} operator(s) safe to uninstall; {blockers.Count} blocker(s) left for the 3.x upgrade",
+        };
+        log.Info(summary);
+        return new StageOutcome(blockers.Count > 0 ? ExitCodes.PartialFailure : ExitCodes.Success, summary, new Dictionary<string, string>
+        {
+            ["changed"] = changes.Count.ToString(CultureInfo.InvariantCulture),
+            ["blockers"] = blockers.Count.ToString(CultureInfo.InvariantCulture),
+            ["finalize-sha256"] = sha,
+        });
+    }
+
+    /// <summary>Every ISVC whose effective mode is still Serverless or ModelMesh, including ones stuck in deletion.</summary>
+    public static List<LeftoverIsvc> Leftovers(IReadOnlyList<JsonObject> isvcs, string? clusterDefault) =>
+        isvcs.Select(i => (Isvc: i, Mode: ModeResolution.Resolve(i, clusterDefault)))
+            .Where(x => DeploymentMode.IsMigratable(x.Mode.Mode) || x.Mode.Mode == DeploymentMode.Unknown)
+            .Select(x => new LeftoverIsvc(x.Isvc.Namespace() ?? "", x.Isvc.Name(), x.Mode.Mode, x.Mode.Source, x.Isvc.At("metadata", "deletionTimestamp") is not null))
+            .OrderBy(l => l.Namespace, StringComparer.Ordinal).ThenBy(l => l.Name, StringComparer.Ordinal)
+            .ToList();
+
+    private async Task<JsonObject?> SingleAsync(ResourceKind kind, string? name, string? option, CancellationToken ct)
+    {
+        var all = await cluster.ListAsync(kind, null, null, ct).ConfigureAwait(false);
+        if (name is not null)
+        {
+            return all.FirstOrDefault(o => o.Name() == name)
+                ?? throw new UsageException($"{option} '{name}': no {kind.Kind} of that name (found: {string.Join(", ", all.Select(o => o.Name()))})");
+        }
+
+        return all.Count switch
+        {
+            0 => null,
+            1 => all[0],
+            _ => throw new UsageException($"{all.Count} {kind.Kind}s found ({string.Join(", ", all.Select(o => o.Name()))}); name the one to edit{(option is null ? "" : " with " + option)}"),
+        };
+    }
+
+    private void WarnAboutClusterDefault(JsonObject? configMap, IReadOnlyList<JsonObject> isvcs, List<string> warnings)
+    {
+        if (configMap is null)
+        {
+            return;
+        }
+
+        var mode = ClusterDefaultsReader.ParseDefaultMode(configMap, []);
+        var unannotated = isvcs.Where(i => i.Annotation(DeploymentMode.AnnotationKey) is null).Select(i => $"{i.Namespace()}/{i.Name()}").ToList();
+        if (mode == DeploymentMode.Serverless && unannotated.Count > 0)
+        {
+            warnings.Add($"ConfigMap {configMap.Namespace()}/{configMap.Name()} still defaults to Serverless while {unannotated.Count} InferenceService(s) have no deploymentMode annotation ({string.Join(", ", unannotated.Take(10))}); annotate them RawDeployment so a default change cannot move them");
+        }
+    }
+
+    private async Task<List<string>> BackupAsync(WorkspaceLayout layout, IEnumerable<JsonObject?> objects, CancellationToken ct)
+    {
+        var stamp = _clock.GetUtcNow().ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
+        var dir = Path.Combine(layout.ClusterFacts, "finalize-backup-" + stamp);
+        var written = new List<string>();
+        foreach (var obj in objects.OfType<JsonObject>())
+        {
+            var copy = obj.DeepCopy();
+            ServerFields.StripForBackup(copy);
+            var path = Path.Combine(dir, $"{copy.Kind()!.ToLowerInvariant()}-{copy.Name()}.yaml");
+            await WorkspaceDocuments.WriteTextAtomicAsync(path, Yaml.Serialize(copy), cancellationToken: ct).ConfigureAwait(false);
+            written.Add(layout.Relative(path));
+        }
+
+        log.Info($"backed up {written.Count} object(s) to {layout.Relative(dir)}");
+        return written;
+    }
+
+    private async Task PatchAsync(ResourceKind kind, string? ns, JsonObject obj, JsonObject patch, bool dryRun, CancellationToken ct)
+    {
+        var result = await cluster.PatchAsync(kind, ns, obj.Name(), PatchKind.Merge, patch.ToJsonString(), new WriteOptions(DryRun: dryRun), ct).ConfigureAwait(false);
+
+        // The server's answer is the truth (defaulting, webhooks): show exactly what it did or would do.
+        foreach (var difference in JsonDiff.Leaves(obj["spec"] ?? obj["data"], result["spec"] ?? result["data"], obj["spec"] is null ? "data" : "spec"))
+        {
+            log.Info($"{(dryRun ? "dry run" : "applied")}: {kind.Kind} {obj.Name()}: {difference}");
+        }
+    }
+
+    private async Task<List<OperatorAdvice>> UninstallAsync(List<OperatorAdvice> operators, bool dryRun, CancellationToken ct)
+    {
+        var result = new List<OperatorAdvice>();
+        foreach (var op in operators)
+        {
+            if (!op.SafeToUninstall)
+            {
+                result.Add(op);
+                continue;
+            }
+
+            // Subscription first, so OLM does not reinstall the CSV we remove next.
+            await cluster.DeleteAsync(Kinds.Subscription, op.Namespace, op.Subscription, new DeleteOptions(DryRun: dryRun), ct).ConfigureAwait(false);
+            if (op.Csv is not null)
+            {
+                await cluster.DeleteAsync(Kinds.ClusterServiceVersion, op.Namespace, op.Csv, new DeleteOptions(DryRun: dryRun), ct).ConfigureAwait(false);
+            }
+
+            var action = dryRun ? "would be uninstalled (dry run)" : "uninstalled: Subscription then CSV deleted";
+            log.Info($"{op.Operator}: {action}");
+            result.Add(op with { Action = action });
+        }
+
+        return result;
+    }
+
+    private static Task<string> WriteReportAsync(WorkspaceLayout layout, FinalizeReport report, CancellationToken ct) =>
+        WorkspaceDocuments.WriteAsync(layout.Finalize, report, FinalizeReportJsonContext.Default.FinalizeReport, ct);
+}

@@ -1,0 +1,39 @@
+using System.Text.Json.Serialization;
+
+namespace OdhMigration.Core.Workspace.Documents;
+
+/// <summary>finalize.json, written by dsc-finalize: what was (or would be) changed on DSC, DSCI and operators, and why not.</summary>
+public sealed record FinalizeReport : IWorkspaceDocument
+{
+    public const int CurrentSchemaVersion = 1;
+    public const string DocumentKind = "FinalizeReport";
+
+    public int SchemaVersion { get; init; } = CurrentSchemaVersion;
+    public string Kind { get; init; } = DocumentKind;
+    public DateTimeOffset GeneratedAt { get; init; }
+    public bool DryRun { get; init; }
+
+    /// <summary>done, no-change, refused or blocked.</summary>
+    public string Verdict { get; init; } = "";
+
+    /// <summary>InferenceServices still Serverless or ModelMesh: any of them refuses the run.</summary>
+    public List<LeftoverIsvc> Leftovers { get; init; } = [];
+    public List<FieldChange> Changes { get; init; } = [];
+    public List<string> Backups { get; init; } = [];
+    public List<OperatorAdvice> Operators { get; init; } = [];
+
+    /// <summary>What still stands between this cluster and the 3.x upgrade.</summary>
+    public List<string> Blockers { get; init; } = [];
+    public List<string> Warnings { get; init; } = [];
+}
+
+public sealed record LeftoverIsvc(string Namespace, string Name, string Mode, string ModeSource, bool BeingDeleted);
+
+/// <summary>One field the run changed (or would change in a dry run).</summary>
+public sealed record FieldChange(string Kind, string Name, string Field, string? From, string To);
+
+public sealed record OperatorAdvice(string Operator, string Namespace, string Subscription, string? Csv, bool SafeToUninstall, string Reason, string Action);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(FinalizeReport))]
+public sealed partial class FinalizeReportJsonContext : JsonSerializerContext;

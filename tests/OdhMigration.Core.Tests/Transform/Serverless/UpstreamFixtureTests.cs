@@ -1,0 +1,115 @@
+using System.Text.Json.Nodes;
+using OdhMigration.Core.Cluster;
+using OdhMigration.Core.Manifests;
+using OdhMigration.Core.Modes;
+using OdhMigration.Core.Stages.Transform;
+
+namespace OdhMigration.Core.Tests.Transform.Serverless;
+
+/// <summary>
+/// Every Serverless or unannotated v1beta1 ISVC among shared/fixtures/upstream is transformed or refused with a
+/// reason: nothing is silently skipped. Each runs alone in a snapshot with the cluster default Serverless and a
+/// matching single-model runtime.
+/// </summary>
+public sealed class UpstreamFixtureTests
+{
+    public static TheoryData<string, int> Fixtures()
+    {
+        var data = new TheoryData<string, int>();
+        foreach (var (file, index, _) in ServerlessIsvcs())
+        {
+            data.Add(Path.GetRelativePath(FixturesRoot, file).Replace('\\', '/'), index);
+        }
+
+        return data;
+    }
+
+    private static string FixturesRoot => Path.Combine(TestPaths.Shared, "fixtures", "upstream");
+
+    [Fact]
+    public void Fixture_set_is_not_empty() => Assert.True(ServerlessIsvcs().Count() >= 5, "expected several Serverless ISVC fixtures");
+
+    [Theory]
+    [MemberData(nameof(Fixtures))]
+    public async Task Fixture_isvc_is_planned_or_refused_with_a_reason(string relativeFile, int index)
+    {
+        var isvc = ServerlessIsvcs().Single(f => Path.GetRelativePath(FixturesRoot, f.File).Replace('\\', '/') == relativeFile && f.Index == index).Isvc.DeepCopy();
+        var ns = isvc.Namespace() ?? "fixtures";
+        isvc.Metadata()["namespace"] = ns;
+        var objects = new List<JsonNode> { isvc, Runtime(isvc, ns) };
+        objects.AddRange(Yaml.ParseDocuments(File.ReadAllText(Path.Combine(ServerlessGoldenTests.CasesDir, "_common", "cluster.yaml")), "cluster").Select(d => d.Root!));
+        var snapshot = SnapshotLoader.FromDocuments(objects.Select(o => new YamlDocument(o, relativeFile, 1)));
+
+        using var runner = new PipelineRunner();
+        await runner.RunAsync(snapshot, new TransformOptions());
+
+        var inventoryItem = Assert.Single(runner.Inventory!.Items);
+        var planItem = runner.Plan!.Items.SingleOrDefault();
+        if (planItem is null)
+        {
+            Assert.False(inventoryItem.Selected);
+            Assert.True(inventoryItem.Blockers.Count > 0, $"{relativeFile}#{index}: not planned and no blocker explains why ({string.Join("; ", inventoryItem.Reasons)})");
+            return;
+        }
+
+        if (planItem.Status == "ok")
+        {
+            CrdAssert.ValidAgainstCrds(runner.GeneratedObjects());
+        }
+        else
+        {
+            Assert.False(string.IsNullOrWhiteSpace(planItem.Error), $"{relativeFile}#{index}: refused without a reason");
+        }
+    }
+
+    private static IEnumerable<(string File, int Index, JsonObject Isvc)> ServerlessIsvcs()
+    {
+        foreach (var file in Directory.EnumerateFiles(FixturesRoot, "*.*", SearchOption.AllDirectories).Where(f => f.EndsWith(".yaml", StringComparison.Ordinal) || f.EndsWith(".yml", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        {
+            IReadOnlyList<YamlDocument> docs;
+            try
+            {
+                docs = Yaml.ParseDocuments(File.ReadAllText(file), file);
+            }
+            catch (ManifestFormatException)
+            {
+                continue; // not YAML (templated placeholders); holds no parsable ISVC
+            }
+
+            var index = 0;
+            foreach (var doc in docs)
+            {
+                if (doc.Root is JsonObject obj && obj.Kind() == "InferenceService" && obj.ApiVersion() == Kinds.InferenceService.ApiVersion)
+                {
+                    var mode = ModeResolution.Resolve(obj, DeploymentMode.Serverless).Mode;
+                    if (mode == DeploymentMode.Serverless)
+                    {
+                        yield return (file, index, obj);
+                    }
+
+                    index++;
+                }
+            }
+        }
+    }
+
+    /// <summary>A single-model runtime for the ISVC: the one it names, else one that auto-selects its model format.</summary>
+    private static JsonObject Runtime(JsonObject isvc, string ns)
+    {
+        var (format, version) = RuntimeResolver.ModelFormat(isvc);
+        var name = isvc.At("spec", "predictor", "model").Str("runtime") ?? "fixture-runtime";
+        var runtime = Manifest.NewObject(Kinds.ServingRuntime, name, ns);
+        var supported = new JsonObject { ["name"] = format ?? "custom", ["autoSelect"] = true };
+        if (version is not null)
+        {
+            supported["version"] = version;
+        }
+
+        runtime["spec"] = new JsonObject
+        {
+            ["supportedModelFormats"] = new JsonArray(supported),
+            ["containers"] = new JsonArray(new JsonObject { ["name"] = "kserve-container", ["image"] = "quay.io/example/server:1.0" }),
+        };
+        return runtime;
+    }
+}
