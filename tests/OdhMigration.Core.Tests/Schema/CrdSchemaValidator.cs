@@ -3,6 +3,8 @@ using System.Text.Json.Nodes;
 using Json.Schema;
 using OdhMigration.Core.Manifests;
 
+using OdhMigration.Core.Tests.Support;
+
 namespace OdhMigration.Core.Tests.Schema;
 
 /// <summary>
@@ -37,7 +39,7 @@ public static class CrdSchemaValidator
 
     private static JsonSchema Load(string crdFolder, string apiVersion, string kind, bool strict)
     {
-        var dir = Path.Combine(TestPaths.Shared, "crds", crdFolder);
+        var dir = Path.Combine(RepoPaths.Shared, "crds", crdFolder);
         var (group, version) = apiVersion.Contains('/', StringComparison.Ordinal) ? (apiVersion.Split('/')[0], apiVersion.Split('/')[1]) : ("", apiVersion);
         foreach (var file in Directory.GetFiles(dir, "*.yaml"))
         {

@@ -10,6 +10,8 @@ public static class RepoPaths
 
     public static string Samples => Path.Combine(Root, "samples");
 
+    public static string CoreTestProject => Path.Combine(Root, "tests", "OdhMigration.Core.Tests");
+
     private static string FindRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);

@@ -43,6 +43,9 @@ public sealed record TransformResult
     public List<PlannedDeletion> DeleteOnCleanup { get; init; } = [];
     public List<PlannedKeep> Keep { get; init; } = [];
     public List<ObjectRef> SecretCopies { get; init; } = [];
+    public List<SecretKeyCopy> SecretKeyCopies { get; init; } = [];
+    public bool RequireNewTargetNamespace { get; init; }
+    public List<LabelChange> LabelChanges { get; init; } = [];
     public List<string> Warnings { get; init; } = [];
     public List<string> Changes { get; init; } = [];
     public EndpointMapping? Endpoint { get; init; }

@@ -37,7 +37,7 @@ public sealed class TransformEngine(IStageLog log, IEnumerable<IModeTransformer>
         {
             GeneratedAt = _clock.GetUtcNow(),
             Consumed = [inventoryConsumed, exportConsumed],
-            Options = new PlanOptions { Strategy = options.Strategy, TargetNamespace = options.TargetNamespace, Visibility = options.Visibility },
+            Options = new PlanOptions { Strategy = options.Strategy, TargetNamespace = options.TargetNamespace, Visibility = options.Visibility, IgnoreExistingNamespace = options.IgnoreExistingNamespace },
             Items = items,
             Runtimes = runtimes,
         };
@@ -131,6 +131,9 @@ public sealed class TransformEngine(IStageLog log, IEnumerable<IModeTransformer>
                 DeleteOnCleanup = result.DeleteOnCleanup,
                 Keep = result.Keep,
                 SecretCopies = result.SecretCopies,
+                SecretKeyCopies = result.SecretKeyCopies,
+                RequireNewTargetNamespace = result.RequireNewTargetNamespace,
+                LabelChanges = result.LabelChanges,
                 DeleteBeforeCreate = result.DeleteBeforeCreate,
                 DeleteBeforeApply = result.DeleteBeforeApply,
                 Warnings = result.Warnings,
@@ -241,10 +244,11 @@ public sealed class TransformEngine(IStageLog log, IEnumerable<IModeTransformer>
         var deletions = new List<PlannedDeletion>();
         foreach (var deletion in item.DeleteOnCleanup)
         {
-            var usage = deletion.Kind == "ServingRuntime" ? runtimes.FirstOrDefault(r => r.Namespace == deletion.Namespace && r.Name == deletion.Name) : null;
+            var runtimeName = deletion.Kind == "ServingRuntime" ? deletion.Name : deletion.OnlyWithRuntime;
+            var usage = runtimeName is null ? null : runtimes.FirstOrDefault(r => r.Namespace == deletion.Namespace && r.Name == runtimeName);
             if (usage is { SafeToDelete: false })
             {
-                keep.Add(new PlannedKeep(deletion.Kind, deletion.Name, deletion.Namespace, $"still used by {string.Join(", ", usage.StillUsedBy)}"));
+                keep.Add(new PlannedKeep(deletion.Kind, deletion.Name, deletion.Namespace, deletion.Kind == "ServingRuntime" ? $"still used by {string.Join(", ", usage.StillUsedBy)}" : $"belongs to ServingRuntime {runtimeName}, still used by {string.Join(", ", usage.StillUsedBy)}"));
             }
             else
             {

@@ -25,6 +25,9 @@ public sealed record PlanOptions
     public string? Strategy { get; init; }
     public string? TargetNamespace { get; init; }
     public string Visibility { get; init; } = "preserve";
+
+    /// <summary>--ignore-existing-ns: apply may use a target namespace that already exists (see PlanItem.RequireNewTargetNamespace).</summary>
+    public bool IgnoreExistingNamespace { get; init; }
 }
 
 public sealed record PlanItem
@@ -60,6 +63,18 @@ public sealed record PlanItem
     /// <summary>Secrets apply copies server-side from the source namespace (new-namespace strategy); data never on disk.</summary>
     public List<ObjectRef> SecretCopies { get; init; } = [];
 
+    /// <summary>Secrets of which apply copies only the named keys server-side (e.g. storage-config entries); data never on disk.</summary>
+    public List<SecretKeyCopy> SecretKeyCopies { get; init; } = [];
+
+    /// <summary>
+    /// new-namespace: apply must refuse when TargetNamespace already exists (and was not created by this run),
+    /// unless the plan was made with --ignore-existing-ns.
+    /// </summary>
+    public bool RequireNewTargetNamespace { get; init; }
+
+    /// <summary>Label changes apply makes on existing objects (e.g. the namespace's modelmesh-enabled for in-place), undone on rollback.</summary>
+    public List<LabelChange> LabelChanges { get; init; } = [];
+
     /// <summary>in-place only: apply deletes the original ISVC first, then recreates it (the webhook refuses a mode change).</summary>
     public bool DeleteBeforeCreate { get; init; }
 
@@ -77,7 +92,17 @@ public sealed record PlannedFile(string Path, string Sha256, string Kind, string
 
 public sealed record ObjectRef(string Kind, string ApiVersion, string Name, string? Namespace);
 
-public sealed record PlannedDeletion(string Kind, string ApiVersion, string Name, string? Namespace, string Reason, string? BackupFile);
+public sealed record PlannedDeletion(string Kind, string ApiVersion, string Name, string? Namespace, string Reason, string? BackupFile)
+{
+    /// <summary>Delete only when this original ServingRuntime is deleted too (per-runtime auth objects of a shared runtime).</summary>
+    public string? OnlyWithRuntime { get; init; }
+}
+
+/// <summary>Copy only <paramref name="Keys"/> of Secret <paramref name="Name"/> from the source to the target namespace, merging into an existing Secret of that name.</summary>
+public sealed record SecretKeyCopy(string Name, string SourceNamespace, string TargetNamespace, List<string> Keys, string Reason);
+
+/// <summary>Set (To non-null) or remove (To null) one label on an existing object; From is the value transform saw (null: absent).</summary>
+public sealed record LabelChange(string Kind, string ApiVersion, string Name, string? Namespace, string Key, string? From, string? To, string Reason);
 
 public sealed record PlannedKeep(string Kind, string Name, string? Namespace, string Reason);
 

@@ -5,6 +5,8 @@ using OdhMigration.Core.Stages.Transform;
 using OdhMigration.Core.Tests.Schema;
 using OdhMigration.Core.Workspace.Documents;
 
+using OdhMigration.Core.Tests.Support;
+
 namespace OdhMigration.Core.Tests.Transform.Serverless;
 
 /// <summary>
@@ -14,7 +16,7 @@ namespace OdhMigration.Core.Tests.Transform.Serverless;
 /// </summary>
 public sealed class ServerlessGoldenTests
 {
-    public static string CasesDir => Path.Combine(TestPaths.TestProject, "Transform", "Serverless", "Cases");
+    public static string CasesDir => Path.Combine(RepoPaths.CoreTestProject, "Transform", "Serverless", "Cases");
 
     public static TheoryData<string> Cases()
     {

@@ -4,6 +4,8 @@ using OdhMigration.Core.Manifests;
 using OdhMigration.Core.Modes;
 using OdhMigration.Core.Stages.Transform;
 
+using OdhMigration.Core.Tests.Support;
+
 namespace OdhMigration.Core.Tests.Transform.Serverless;
 
 /// <summary>
@@ -24,7 +26,7 @@ public sealed class UpstreamFixtureTests
         return data;
     }
 
-    private static string FixturesRoot => Path.Combine(TestPaths.Shared, "fixtures", "upstream");
+    private static string FixturesRoot => Path.Combine(RepoPaths.Shared, "fixtures", "upstream");
 
     [Fact]
     public void Fixture_set_is_not_empty() => Assert.True(ServerlessIsvcs().Count() >= 5, "expected several Serverless ISVC fixtures");
