@@ -11,7 +11,10 @@ public static class IsvcFactsReader
     public const string KnativeVisibilityKey = "networking.knative.dev/visibility";
     public const string KServeVisibilityKey = "networking.kserve.io/visibility";
 
-    public static IsvcFacts Read(JsonObject isvc, string mode, RuntimeResolver.Resolution runtime, IReadOnlyList<string> sharedWith)
+    /// <summary>At most this many names are listed in RuntimeSharedWith; RuntimeSharedCount has the full count.</summary>
+    public const int SharedWithLimit = 50;
+
+    public static IsvcFacts Read(JsonObject isvc, string mode, RuntimeResolver.Resolution runtime, IReadOnlyList<string> sharedWith, int? sharedCount = null)
     {
         var (format, version) = RuntimeResolver.ModelFormat(isvc);
         var (auth, authSource) = Auth(isvc, mode, runtime.RuntimeObject);
@@ -21,7 +24,8 @@ public static class IsvcFactsReader
             Runtime = runtime.Runtime,
             RuntimeResolvedBy = runtime.ResolvedBy,
             RuntimeExists = runtime.RuntimeObject is not null,
-            RuntimeSharedWith = sharedWith.ToList(),
+            RuntimeSharedWith = sharedWith.Take(SharedWithLimit).ToList(),
+            RuntimeSharedCount = sharedCount ?? sharedWith.Count,
             ModelFormat = format,
             ModelFormatVersion = version,
             Auth = auth,

@@ -155,10 +155,13 @@ public sealed class DiscoverEngine(IClusterReader cluster, IStageLog log, TimePr
         {
             try
             {
-                var sharedWith = runtime.Runtime is not null && usersByRuntime.TryGetValue(runtime.Runtime, out var users)
-                    ? users.Where(u => u != isvc.Name()).ToList()
-                    : [];
-                var facts = IsvcFactsReader.Read(isvc, mode.Mode, runtime, sharedWith);
+                var users = runtime.Runtime is not null ? usersByRuntime.GetValueOrDefault(runtime.Runtime) ?? [] : [];
+
+                // Names are capped: listing every other user of a runtime serving thousands of ISVCs would make the
+                // inventory grow with the square of the namespace size.
+                var sharedWith = users.Where(u => u != isvc.Name()).Take(IsvcFactsReader.SharedWithLimit).ToList();
+                var sharedCount = Math.Max(0, users.Count - 1); // the ISVC itself is one of the users
+                var facts = IsvcFactsReader.Read(isvc, mode.Mode, runtime, sharedWith, sharedCount);
                 items.Add(ItemBuilder.Build(isvc, mode, facts, options, selector));
             }
             catch (Exception ex) when (ex is InvalidOperationException or FormatException)

@@ -28,7 +28,8 @@ public static class ItemBuilder
 
         if (facts.RuntimeShared)
         {
-            warnings.Add($"ServingRuntime '{facts.Runtime}' is shared with {string.Join(", ", facts.RuntimeSharedWith)}: migrate them together or keep the runtime until the last one has moved");
+            var more = facts.RuntimeSharedCount > facts.RuntimeSharedWith.Count ? $" and {facts.RuntimeSharedCount - facts.RuntimeSharedWith.Count} more" : "";
+            warnings.Add($"ServingRuntime '{facts.Runtime}' is shared with {string.Join(", ", facts.RuntimeSharedWith)}{more}: migrate them together or keep the runtime until the last one has moved");
         }
 
         var migratable = DeploymentMode.IsMigratable(mode.Mode);

@@ -144,6 +144,6 @@ public sealed class ModelMeshRuleTests
         Assert.NotEmpty(Schema.ModelMeshSchemaChecks.Validate(isvc, "odh-stable-2.x"));
     }
 
-    private static JsonObject Manifest(ModelMeshCaseRunner run, Workspace.Documents.PlanItem item, string kind) =>
+    private static JsonObject Manifest(ModelMeshCaseRunner run, OdhMigration.Core.Workspace.Documents.PlanItem item, string kind) =>
         (JsonObject)Yaml.ParseSingle(File.ReadAllText(run.Layout.Absolute(item.Files.Single(f => f.Kind == kind).Path)), kind)!;
 }
