@@ -20,7 +20,9 @@ public static class SnapshotLoader
         var documents = new List<YamlDocument>();
         foreach (var file in files)
         {
-            documents.AddRange(Yaml.ParseDocuments(File.ReadAllText(file), file));
+            // Streamed: a large snapshot is never held as text and as a YAML tree at the same time.
+            using var reader = new StreamReader(file);
+            documents.AddRange(StreamingYamlReader.ReadDocuments(reader, file));
         }
 
         return FromDocuments(documents, extraKinds);
