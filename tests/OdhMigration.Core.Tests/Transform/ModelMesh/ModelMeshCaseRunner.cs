@@ -9,6 +9,8 @@ using OdhMigration.Core.Stages.Transform;
 using OdhMigration.Core.Workspace;
 using OdhMigration.Core.Workspace.Documents;
 
+using OdhMigration.Core.Tests.Support;
+
 namespace OdhMigration.Core.Tests.Transform.ModelMesh;
 
 /// <summary>
@@ -25,7 +27,7 @@ public sealed class ModelMeshCaseRunner : IDisposable
 
     public ModelMeshCaseRunner(string caseName)
     {
-        CaseDir = Path.Combine(ModelMeshTestPaths.RepoRoot, "tests", "OdhMigration.Core.Tests", "Transform", "ModelMesh", "Cases", caseName);
+        CaseDir = Path.Combine(RepoPaths.Root, "tests", "OdhMigration.Core.Tests", "Transform", "ModelMesh", "Cases", caseName);
         Case = (JsonObject)Yaml.ParseSingle(File.ReadAllText(Path.Combine(CaseDir, "case.yaml")), "case.yaml")!;
         Workspace = Path.Combine(Path.GetTempPath(), "mm-case-" + caseName + "-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(Workspace);
@@ -38,7 +40,7 @@ public sealed class ModelMeshCaseRunner : IDisposable
     public MemoryStageLog Log { get; } = new();
 
     public static IEnumerable<string> AllCases() =>
-        Directory.EnumerateDirectories(Path.Combine(ModelMeshTestPaths.RepoRoot, "tests", "OdhMigration.Core.Tests", "Transform", "ModelMesh", "Cases"))
+        Directory.EnumerateDirectories(Path.Combine(RepoPaths.Root, "tests", "OdhMigration.Core.Tests", "Transform", "ModelMesh", "Cases"))
             .Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal);
 
     public async Task<(StageOutcome Outcome, Plan Plan)> RunAsync(CancellationToken ct = default)
@@ -94,7 +96,7 @@ public sealed class ModelMeshCaseRunner : IDisposable
             var ns = group.Str("namespace")!;
             foreach (var relative in Strings(group["paths"]))
             {
-                var path = Path.Combine(ModelMeshTestPaths.Shared, "fixtures", "upstream", relative);
+                var path = Path.Combine(RepoPaths.Shared, "fixtures", "upstream", relative);
                 foreach (var document in Yaml.ParseDocuments(File.ReadAllText(path), relative))
                 {
                     if (document.Root is not JsonObject obj)

@@ -139,9 +139,9 @@ public sealed class ModelMeshRuleTests
             metadata: {name: m, namespace: n}
             spec: {predictor: {model: {modelFormat: {name: onnx}, storageUri: "pvc://c/p"}}}
             """, "t")!;
-        Assert.Empty(Schema.ModelMeshSchemaChecks.Validate(isvc, "odh-stable-2.x"));
+        Assert.Empty(Schema.CrdSchemaValidator.Validate("kserve/odh-stable-2.x", isvc));
         isvc["spec"]!["predictor"]!["model"]!["storageUrl"] = "typo";
-        Assert.NotEmpty(Schema.ModelMeshSchemaChecks.Validate(isvc, "odh-stable-2.x"));
+        Assert.NotEmpty(Schema.CrdSchemaValidator.Validate("kserve/odh-stable-2.x", isvc));
     }
 
     private static JsonObject Manifest(ModelMeshCaseRunner run, OdhMigration.Core.Workspace.Documents.PlanItem item, string kind) =>

@@ -1,0 +1,146 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using OdhMigration.Core.Manifests;
+using OdhMigration.Simulator.Store;
+
+namespace OdhMigration.Simulator.Behaviours;
+
+/// <summary>
+/// A KServe-like controller for RawDeployment InferenceServices: resolves the ServingRuntime, then reports
+/// status.deploymentMode, URLs and PredictorReady/IngressReady/Ready conditions. Readiness comes
+/// <see cref="KServeControllerOptions.ReadyDelay"/> after each spec change (generation), so tools really have to wait.
+/// Serverless and ModelMesh ISVCs are left alone: their status stays whatever the snapshot says.
+/// </summary>
+internal sealed class KServeController(ObjectStore store, KServeControllerOptions options, TimeProvider clock) : IController
+{
+    private const string Manager = "kserve-controller";
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _readyAt = new(StringComparer.Ordinal);
+
+    public void Start(CancellationToken stopping)
+    {
+        foreach (var isvc in store.List(Kinds.InferenceService, ListRequest.All()).Items)
+        {
+            // Objects already in the snapshot are running: they are Ready at once if their runtime is fine.
+            _readyAt.TryAdd(GenerationKey(isvc), clock.GetUtcNow());
+            Reconcile(isvc.Namespace(), isvc.Name(), stopping);
+        }
+    }
+
+    public void Handle(StoreEvent e, CancellationToken stopping)
+    {
+        if (e.Kind.GroupResource == Kinds.InferenceService.GroupResource && e.Type != "DELETED")
+        {
+            Reconcile(e.Namespace, e.Name, stopping);
+        }
+        else if (e.Kind.GroupResource == Kinds.ServingRuntime.GroupResource)
+        {
+            foreach (var isvc in store.List(Kinds.InferenceService, ListRequest.All(e.Namespace)).Items)
+            {
+                Reconcile(isvc.Namespace(), isvc.Name(), stopping);
+            }
+        }
+    }
+
+    private void Reconcile(string? ns, string name, CancellationToken stopping)
+    {
+        var isvc = store.TryGet(Kinds.InferenceService, ns, name);
+        if (isvc is null || ObjectMeta.IsDeleting(isvc) || DeploymentModes.Effective(isvc, options.DefaultDeploymentMode) != DeploymentModes.Raw)
+        {
+            return;
+        }
+
+        var now = clock.GetUtcNow();
+        var readyAt = _readyAt.GetOrAdd(GenerationKey(isvc), now + options.ReadyDelay);
+        var verdict = RuntimeCheck.Evaluate(store, isvc);
+        var ready = verdict.Ok && now >= readyAt;
+        if (verdict.Ok && !ready)
+        {
+            _ = RequeueAsync(ns, name, readyAt - now, stopping);
+        }
+
+        try
+        {
+            store.Patch(Kinds.InferenceService, ns, name, live => WithStatus(live!, verdict, ready, now), WriteContext.Internal(Manager, "status"));
+        }
+        catch (ApiException ex) when (ex.Code == 404)
+        {
+            // deleted meanwhile
+        }
+    }
+
+    private async Task RequeueAsync(string? ns, string name, TimeSpan after, CancellationToken stopping)
+    {
+        try
+        {
+            await Task.Delay(after, clock, stopping);
+            Reconcile(ns, name, stopping);
+        }
+        catch (OperationCanceledException)
+        {
+            // simulator stopping
+        }
+        catch (ApiException)
+        {
+            // lost a race with a delete; nothing to report
+        }
+    }
+
+    private JsonObject WithStatus(JsonObject live, RuntimeVerdict verdict, bool ready, DateTimeOffset now)
+    {
+        var name = live.Name();
+        var ns = live.Namespace();
+        var status = live["status"] as JsonObject ?? [];
+        var internalUrl = $"http://{name}-predictor.{ns}.svc.cluster.local";
+        var exposed = live.Label("networking.kserve.io/visibility") == "exposed";
+        status["deploymentMode"] = DeploymentModes.Raw;
+        status["observedGeneration"] = live.At("metadata", "generation")?.DeepClone() ?? 1;
+        status["url"] = exposed ? $"https://{name}-{ns}.{options.AppsDomain}" : internalUrl;
+        status["address"] = new JsonObject { ["url"] = internalUrl };
+        var (reason, message) = verdict.Ok ? (ready ? (null, null) : ("Progressing", "waiting for the predictor deployment to become available")) : (verdict.Reason, verdict.Message);
+        var previous = status["conditions"] as JsonArray;
+        var predictorStatus = ready ? "True" : "False";
+        status["conditions"] = new JsonArray(
+            Condition(previous, "IngressReady", verdict.Ok ? "True" : "False", verdict.Ok ? null : reason, verdict.Ok ? null : message, now),
+            Condition(previous, "PredictorReady", predictorStatus, reason, message, now),
+            Condition(previous, "Ready", predictorStatus, reason, message, now));
+        status["modelStatus"] = verdict.Ok
+            ? new JsonObject
+            {
+                ["transitionStatus"] = ready ? "UpToDate" : "InProgress",
+                ["states"] = new JsonObject { ["activeModelState"] = ready ? "Loaded" : "Pending", ["targetModelState"] = "Loaded" },
+            }
+            : new JsonObject
+            {
+                ["transitionStatus"] = "InvalidSpec",
+                ["states"] = new JsonObject { ["activeModelState"] = string.Empty, ["targetModelState"] = "FailedToLoad" },
+                ["lastFailureInfo"] = new JsonObject { ["reason"] = verdict.Reason, ["message"] = verdict.Message },
+            };
+        live["status"] = status;
+        return live;
+    }
+
+    /// <summary>A condition that keeps its lastTransitionTime while its status does not change, as controllers do.</summary>
+    private static JsonObject Condition(JsonArray? previous, string type, string status, string? reason, string? message, DateTimeOffset now)
+    {
+        var old = previous?.OfType<JsonObject>().FirstOrDefault(c => c.Str("type") == type);
+        var condition = new JsonObject
+        {
+            ["type"] = type,
+            ["status"] = status,
+            ["lastTransitionTime"] = old?.Str("status") == status && old.Str("lastTransitionTime") is { } t ? t : ObjectMeta.Timestamp(now),
+        };
+        if (reason is not null)
+        {
+            condition["reason"] = reason;
+        }
+
+        if (message is not null)
+        {
+            condition["message"] = message;
+        }
+
+        return condition;
+    }
+
+    private static string GenerationKey(JsonObject isvc) => $"{isvc.Uid()}:{isvc.At("metadata", "generation")}";
+}

@@ -1,0 +1,209 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using OdhMigration.Core.Manifests;
+using OdhMigration.Simulator.Behaviours;
+using OdhMigration.Simulator.Patching;
+using OdhMigration.Simulator.Store;
+
+namespace OdhMigration.Simulator.Http;
+
+/// <summary>The REST verbs on stored resources: get, list, create, update, patch, delete, deletecollection.</summary>
+internal sealed class ResourceHandlers(ObjectStore store, AccessReviewer access, TimeProvider clock)
+{
+    public async Task HandleAsync(HttpContext context, RequestInfo info, CancellationToken cancellationToken)
+    {
+        var kind = info.Kind!;
+        if (info.Subresource is not null and not "status")
+        {
+            throw new ApiException(404, "NotFound", $"the server could not find the requested resource ({info.Subresource} of {kind.GroupResource})");
+        }
+
+        if (KindRegistry.IsVirtual(kind))
+        {
+            if (info.Verb != "create")
+            {
+                throw ApiException.MethodNotAllowed($"{kind.GroupResource} only supports create");
+            }
+
+            var review = HttpJson.ParseObject(await HttpJson.ReadBodyAsync(context, cancellationToken));
+            await HttpJson.WriteAsync(context, 201, access.Review(review), cancellationToken);
+            return;
+        }
+
+        var query = context.Request.Query;
+        var table = TableConverter.Wanted(context.Request.Headers.Accept.ToString());
+        switch (info.Verb)
+        {
+            case "get":
+                var obj = store.Get(kind, info.Namespace, info.Name!);
+                await HttpJson.WriteAsync(context, 200, table ? TableConverter.Build(kind, [obj], new JsonObject { ["resourceVersion"] = ObjectMeta(obj) }, clock.GetUtcNow()) : obj, cancellationToken);
+                break;
+            case "list":
+                await ListAsync(context, kind, info, table, cancellationToken);
+                break;
+            case "create":
+                var created = store.Create(kind, info.Namespace, HttpJson.ParseObject(await HttpJson.ReadBodyAsync(context, cancellationToken)), Write(context, "Update", null));
+                await HttpJson.WriteAsync(context, 201, created, cancellationToken);
+                break;
+            case "update":
+                var updated = store.Update(kind, info.Namespace, info.Name!, HttpJson.ParseObject(await HttpJson.ReadBodyAsync(context, cancellationToken)), Write(context, "Update", info.Subresource));
+                await HttpJson.WriteAsync(context, 200, updated, cancellationToken);
+                break;
+            case "patch":
+                await PatchAsync(context, kind, info, cancellationToken);
+                break;
+            case "delete":
+                var result = store.Delete(kind, info.Namespace, info.Name!, await DeleteRequestAsync(context, cancellationToken));
+                await HttpJson.WriteAsync(context, 200, result.Object, cancellationToken);
+                break;
+            case "deletecollection":
+                var request = await DeleteRequestAsync(context, cancellationToken);
+                var victims = store.List(kind, ListFromQuery(query, info.Namespace) with { Limit = 0, Continue = null });
+                var deleted = new JsonArray();
+                foreach (var victim in victims.Items)
+                {
+                    try
+                    {
+                        deleted.Add((JsonNode)store.Delete(kind, victim.Namespace(), victim.Name(), request).Object);
+                    }
+                    catch (ApiException ex) when (ex.Code == 404)
+                    {
+                        // deleted concurrently: nothing left to do
+                    }
+                }
+
+                await HttpJson.WriteAsync(context, 200, new JsonObject { ["apiVersion"] = kind.ApiVersion, ["kind"] = kind.Kind + "List", ["metadata"] = new JsonObject { ["resourceVersion"] = store.ResourceVersion.ToString(CultureInfo.InvariantCulture) }, ["items"] = deleted }, cancellationToken);
+                break;
+            default:
+                throw ApiException.MethodNotAllowed($"verb {info.Verb} is not supported on {kind.GroupResource}");
+        }
+    }
+
+    public static ListRequest ListFromQuery(IQueryCollection query, string? ns)
+    {
+        LabelSelector labels;
+        try
+        {
+            labels = LabelSelector.Parse(query["labelSelector"].ToString());
+        }
+        catch (FormatException ex)
+        {
+            throw ApiException.BadRequest(ex.Message);
+        }
+
+        var limit = 0;
+        if (query["limit"].ToString() is { Length: > 0 } text && (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit < 0))
+        {
+            throw ApiException.BadRequest($"invalid limit '{text}'");
+        }
+
+        return new ListRequest(ns, labels, FieldFilter.Parse(query["fieldSelector"].ToString()), limit, query["continue"].ToString() is { Length: > 0 } c ? c : null);
+    }
+
+    private async Task ListAsync(HttpContext context, ResourceKind kind, RequestInfo info, bool table, CancellationToken cancellationToken)
+    {
+        var page = store.List(kind, ListFromQuery(context.Request.Query, info.Namespace));
+        var metadata = new JsonObject { ["resourceVersion"] = page.ResourceVersion.ToString(CultureInfo.InvariantCulture) };
+        if (page.Continue is not null)
+        {
+            metadata["continue"] = page.Continue;
+        }
+
+        if (page.RemainingItemCount is { } remaining)
+        {
+            metadata["remainingItemCount"] = remaining;
+        }
+
+        JsonNode body = table
+            ? TableConverter.Build(kind, page.Items, metadata, clock.GetUtcNow())
+            : new JsonObject
+            {
+                ["apiVersion"] = kind.ApiVersion,
+                ["kind"] = kind.Kind + "List",
+                ["metadata"] = metadata,
+                ["items"] = new JsonArray([.. page.Items]),
+            };
+        await HttpJson.WriteAsync(context, 200, body, cancellationToken);
+    }
+
+    private async Task PatchAsync(HttpContext context, ResourceKind kind, RequestInfo info, CancellationToken cancellationToken)
+    {
+        var contentType = (context.Request.ContentType ?? string.Empty).Split(';')[0].Trim().ToLowerInvariant();
+        var body = await HttpJson.ReadBodyAsync(context, cancellationToken);
+        if (contentType == "application/apply-patch+yaml")
+        {
+            var applied = HttpJson.ParseObject(body, allowYaml: true);
+            var write = Write(context, "Apply", info.Subresource);
+            if (string.IsNullOrEmpty(write.FieldManager) || context.Request.Query["fieldManager"].ToString().Length == 0)
+            {
+                throw ApiException.BadRequest("PATCH " + context.Request.Path + ": fieldManager is required for apply requests");
+            }
+
+            if (applied.Name() is { Length: > 0 } appliedName && appliedName != info.Name)
+            {
+                throw ApiException.BadRequest($"the name of the object ({appliedName}) does not match the name on the URL ({info.Name})");
+            }
+
+            applied.Metadata()["name"] = info.Name;
+            var (result, created) = store.Patch(kind, info.Namespace, info.Name!, live => ServerSideApply.Apply(live, applied, write.FieldManager!), write, createIfMissing: info.Subresource is null);
+            await HttpJson.WriteAsync(context, created ? 201 : 200, result, cancellationToken);
+            return;
+        }
+
+        Func<JsonObject, JsonObject> change = contentType switch
+        {
+            "application/merge-patch+json" => live => AsObject(MergePatch.Apply(live, HttpJson.ParseBody(body, false))),
+            "application/strategic-merge-patch+json" => live => AsObject(StrategicMergePatch.Apply(live, HttpJson.ParseBody(body, false))),
+            "application/json-patch+json" => live => AsObject(JsonPatch.Apply(live, HttpJson.ParseBody(body, false))),
+            _ => throw ApiException.UnsupportedMediaType(contentType),
+        };
+        var (patched, _) = store.Patch(kind, info.Namespace, info.Name!, live => change(live!), Write(context, "Update", info.Subresource));
+        await HttpJson.WriteAsync(context, 200, patched, cancellationToken);
+    }
+
+    private static JsonObject AsObject(JsonNode? node) => node as JsonObject ?? throw ApiException.BadRequest("the patch result is not an object");
+
+    private static WriteContext Write(HttpContext context, string operation, string? subresource)
+    {
+        var query = context.Request.Query;
+        var dryRun = query["dryRun"].ToString();
+        if (dryRun.Length > 0 && dryRun != "All")
+        {
+            throw ApiException.BadRequest($"unsupported dryRun value '{dryRun}' (only All)");
+        }
+
+        var manager = query["fieldManager"].ToString();
+        if (manager.Length == 0)
+        {
+            // The API server derives a manager from the user agent's product token when none is given.
+            manager = context.Request.Headers.UserAgent.ToString().Split('/')[0].Trim();
+            manager = manager.Length == 0 ? "unknown" : manager[..Math.Min(manager.Length, 128)];
+        }
+
+        return new WriteContext(dryRun == "All", manager, subresource, operation, query["force"].ToString() == "true");
+    }
+
+    private static async Task<DeleteRequest> DeleteRequestAsync(HttpContext context, CancellationToken cancellationToken)
+    {
+        var query = context.Request.Query;
+        var body = await HttpJson.ReadBodyAsync(context, cancellationToken);
+        var options = string.IsNullOrWhiteSpace(body) ? [] : HttpJson.ParseObject(body);
+        var dryRun = query["dryRun"].ToString() == "All" || (options["dryRun"] as JsonArray)?.Any(d => d?.ToString() == "All") == true;
+        var policy = options.Str("propagationPolicy") ?? (query["propagationPolicy"].ToString() is { Length: > 0 } p ? p : null);
+        if (policy is null && (options["orphanDependents"]?.GetValueKind() == System.Text.Json.JsonValueKind.True || query["orphanDependents"].ToString() == "true"))
+        {
+            policy = "Orphan";
+        }
+
+        policy ??= "Background";
+        if (policy is not ("Background" or "Foreground" or "Orphan"))
+        {
+            throw ApiException.BadRequest($"propagationPolicy '{policy}' is not one of Background, Foreground, Orphan");
+        }
+
+        return new DeleteRequest(dryRun, policy, options.At("preconditions", "uid")?.ToString(), options.At("preconditions", "resourceVersion")?.ToString());
+    }
+
+    private static string ObjectMeta(JsonObject obj) => obj.At("metadata", "resourceVersion")?.ToString() ?? "0";
+}

@@ -1,0 +1,162 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using OdhMigration.Core.Cluster;
+using OdhMigration.Core.Manifests;
+using OdhMigration.Simulator.Behaviours;
+using OdhMigration.Simulator.Faults;
+using OdhMigration.Simulator.Http;
+using OdhMigration.Simulator.Store;
+
+namespace OdhMigration.Simulator;
+
+/// <summary>
+/// A running simulator: a Kubernetes API server on loopback (Kestrel), backed by an in-memory store loaded from
+/// a snapshot, with KServe-like behaviours. Start it, point clients at <see cref="BaseAddress"/> (or a kubeconfig
+/// from <see cref="WriteKubeconfigAsync"/>), inspect <see cref="Store"/> for assertions, dispose to stop.
+/// </summary>
+public sealed class SimulatorHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly BehaviourRunner _behaviours;
+
+    private SimulatorHost(WebApplication app, BehaviourRunner behaviours, ObjectStore store, FaultInjector faults, RequestLog requests, AccessReviewer access, Uri baseAddress, SimulatorOptions options)
+    {
+        _app = app;
+        _behaviours = behaviours;
+        Store = store;
+        Faults = faults;
+        Requests = requests;
+        Access = access;
+        BaseAddress = baseAddress;
+        Options = options;
+    }
+
+    /// <summary>http://127.0.0.1:&lt;port&gt;/</summary>
+    public Uri BaseAddress { get; }
+
+    public SimulatorOptions Options { get; }
+
+    /// <summary>The object store, for in-process reads and writes that bypass HTTP, faults and counters.</summary>
+    public ObjectStore Store { get; }
+
+    /// <summary>Fault injection; change <see cref="FaultInjector.Settings"/> at any time.</summary>
+    public FaultInjector Faults { get; }
+
+    /// <summary>Request counters and the recent request log.</summary>
+    public RequestLog Requests { get; }
+
+    /// <summary>SelfSubjectAccessReview rules; change <see cref="AccessReviewer.Rules"/> at any time.</summary>
+    public AccessReviewer Access { get; }
+
+    public static Task<SimulatorHost> StartAsync(SimulatorOptions options, string snapshotPath, CancellationToken cancellationToken = default) =>
+        StartAsync(options, SnapshotLoader.Load(snapshotPath, options.ExtraKinds.ToList()), null, cancellationToken);
+
+    public static async Task<SimulatorHost> StartAsync(SimulatorOptions options, IEnumerable<SnapshotObject> snapshot, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var objects = snapshot.ToList();
+        var endpoint = ParseListen(options.Listen);
+        var clock = TimeProvider.System;
+        var kinds = new KindRegistry(Kinds.All.Concat(options.ExtraKinds).Concat(objects.Select(o => o.Kind)));
+        var store = new ObjectStore(kinds, clock, options.WatchHistory) { PropagationFinalizers = options.GarbageCollector };
+        store.Load(objects);
+        if (options.DeploymentModeWebhook)
+        {
+            store.AddAdmission(new DeploymentModeWebhook());
+        }
+
+        var faults = new FaultInjector(options.Faults);
+        var requests = new RequestLog();
+        var access = new AccessReviewer(options.Access);
+        var server = new ApiServer(store, faults, requests, access, options, clock);
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = typeof(SimulatorHost).Assembly.GetName().Name });
+        builder.Logging.ClearProviders();
+        if (loggerFactory is not null)
+        {
+            builder.Services.AddSingleton(loggerFactory);
+        }
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = 64 * 1024 * 1024;
+            kestrel.Listen(endpoint);
+        });
+        var app = builder.Build();
+        app.Run(server.HandleAsync);
+        await app.StartAsync(cancellationToken);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var baseAddress = new Uri(address.EndsWith('/') ? address : address + "/");
+        server.ServerAddress = baseAddress.Authority;
+
+        var controllers = new List<IController>();
+        if (options.KServe.Enabled)
+        {
+            controllers.Add(new KServeController(store, options.KServe, clock));
+        }
+
+        if (options.TokenController)
+        {
+            controllers.Add(new TokenController(store));
+        }
+
+        if (options.GarbageCollector)
+        {
+            controllers.Add(new GarbageCollector(store));
+        }
+
+        var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("OdhMigration.Simulator");
+        var behaviours = new BehaviourRunner(store, controllers, logger);
+        behaviours.Start();
+        return new SimulatorHost(app, behaviours, store, faults, requests, access, baseAddress, options);
+    }
+
+    /// <summary>Waits until the in-process controllers have seen every change made so far.</summary>
+    public Task WaitForIdleAsync(CancellationToken cancellationToken = default) => _behaviours.WaitForIdleAsync(cancellationToken);
+
+    /// <summary>A kubeconfig for this server: plain http on loopback with a bearer token, context "simulator".</summary>
+    public string Kubeconfig(string defaultNamespace = "default") => KubeconfigWriter.Render(BaseAddress, Options.Token, defaultNamespace);
+
+    public async Task WriteKubeconfigAsync(string path, string defaultNamespace = "default", CancellationToken cancellationToken = default)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (directory is not null)
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        await File.WriteAllTextAsync(path, Kubeconfig(defaultNamespace), cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _behaviours.DisposeAsync();
+        await _app.StopAsync(CancellationToken.None);
+        await _app.DisposeAsync();
+    }
+
+    private static IPEndPoint ParseListen(string listen)
+    {
+        var at = listen.LastIndexOf(':');
+        if (at <= 0 || !int.TryParse(listen[(at + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port) || port > 65535)
+        {
+            throw new ArgumentException($"listen address '{listen}' is not host:port", nameof(listen));
+        }
+
+        var host = listen[..at].Trim('[', ']');
+        var ip = host == "localhost" ? IPAddress.Loopback : IPAddress.TryParse(host, out var parsed) ? parsed : null;
+        if (ip is null || !IPAddress.IsLoopback(ip))
+        {
+            throw new ArgumentException($"listen address '{listen}' must be a loopback address (127.0.0.1, ::1 or localhost)", nameof(listen));
+        }
+
+        return new IPEndPoint(ip, port);
+    }
+}

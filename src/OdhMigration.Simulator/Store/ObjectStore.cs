@@ -1,0 +1,284 @@
+using System.Text.Json.Nodes;
+using OdhMigration.Core.Cluster;
+using OdhMigration.Core.Manifests;
+
+namespace OdhMigration.Simulator.Store;
+
+/// <summary>
+/// The simulator's etcd: every object by kind and key, one global resourceVersion counter, an event history for
+/// watches that resume from a resourceVersion, and live watch subscriptions. One lock guards everything; callers
+/// always get deep copies so nothing outside the lock ever touches a stored object.
+/// </summary>
+public sealed partial class ObjectStore
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, KindTable> _tables = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (ResourceKind Kind, string Key)> _byUid = new(StringComparer.Ordinal);
+    private readonly List<IAdmissionCheck> _admission = [];
+    private readonly TimeProvider _clock;
+    private long _resourceVersion;
+
+    public ObjectStore(KindRegistry kinds, TimeProvider? clock = null, int historyCapacity = 10_000)
+    {
+        Kinds = kinds;
+        _clock = clock ?? TimeProvider.System;
+        _historyCapacity = historyCapacity;
+        foreach (var kind in kinds.All)
+        {
+            _tables[kind.GroupResource] = new KindTable();
+        }
+    }
+
+    public KindRegistry Kinds { get; }
+
+    /// <summary>When true, Foreground/Orphan deletes add the matching finalizer for the garbage collector to resolve.</summary>
+    public bool PropagationFinalizers { get; set; }
+
+    public long ResourceVersion
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _resourceVersion;
+            }
+        }
+    }
+
+    public void AddAdmission(IAdmissionCheck check)
+    {
+        lock (_gate)
+        {
+            _admission.Add(check);
+        }
+    }
+
+    /// <summary>
+    /// Loads snapshot objects as they are (status included), assigning missing uids and resourceVersions, and
+    /// creating the Namespace objects the snapshot implies (a live cluster would have them). Not recorded as events.
+    /// </summary>
+    public void Load(IEnumerable<SnapshotObject> objects)
+    {
+        lock (_gate)
+        {
+            var now = ObjectMeta.Timestamp(_clock.GetUtcNow());
+            var namespaces = new HashSet<string>(StringComparer.Ordinal) { "default" };
+            foreach (var snapshot in objects)
+            {
+                var kind = Kinds.FindByKind(snapshot.Kind.ApiVersion, snapshot.Kind.Kind) ?? snapshot.Kind;
+                if (!_tables.ContainsKey(kind.GroupResource))
+                {
+                    throw new ManifestFormatException($"{snapshot.Source}: line {snapshot.Line}: kind '{kind.Kind}' ({kind.ApiVersion}) is not served by the simulator");
+                }
+
+                var obj = snapshot.Object.DeepCopy();
+                if (kind.Namespaced && obj.Namespace() is { } ns)
+                {
+                    namespaces.Add(ns);
+                }
+
+                StoreLoaded(kind, obj, now);
+            }
+
+            var nsTable = _tables[Core.Manifests.Kinds.Namespace.GroupResource];
+            foreach (var ns in namespaces.Where(n => !nsTable.Items.ContainsKey(ObjectMeta.Key(null, n))))
+            {
+                var obj = Manifest.NewObject(Core.Manifests.Kinds.Namespace, ns, null);
+                obj["status"] = new JsonObject { ["phase"] = "Active" };
+                StoreLoaded(Core.Manifests.Kinds.Namespace, obj, now);
+            }
+
+            _historyFloor = _resourceVersion;
+        }
+    }
+
+    public JsonObject? TryGet(ResourceKind kind, string? ns, string name)
+    {
+        lock (_gate)
+        {
+            return Table(kind).Items.TryGetValue(ObjectMeta.Key(Scope(kind, ns), name), out var obj) ? obj.DeepCopy() : null;
+        }
+    }
+
+    public JsonObject Get(ResourceKind kind, string? ns, string name) => TryGet(kind, ns, name) ?? throw ApiException.NotFound(kind, name);
+
+    /// <summary>Whether an object with this uid is stored (the garbage collector's owner check).</summary>
+    public bool UidExists(string uid)
+    {
+        lock (_gate)
+        {
+            return _byUid.ContainsKey(uid);
+        }
+    }
+
+    /// <summary>The stored object with this uid, if any.</summary>
+    public (ResourceKind Kind, JsonObject Object)? TryGetByUid(string uid)
+    {
+        lock (_gate)
+        {
+            if (!_byUid.TryGetValue(uid, out var at) || !Table(at.Kind).Items.TryGetValue(at.Key, out var obj))
+            {
+                return null;
+            }
+
+            return (at.Kind, obj.DeepCopy());
+        }
+    }
+
+    /// <summary>Objects of any kind with an ownerReference to <paramref name="ownerUid"/>.</summary>
+    public IReadOnlyList<(ResourceKind Kind, JsonObject Object)> Dependents(string ownerUid)
+    {
+        lock (_gate)
+        {
+            var found = new List<(ResourceKind, JsonObject)>();
+            foreach (var kind in Kinds.All)
+            {
+                foreach (var obj in Table(kind).Items.Values)
+                {
+                    if (obj.IsOwnedBy(ownerUid))
+                    {
+                        found.Add((kind, obj.DeepCopy()));
+                    }
+                }
+            }
+
+            return found;
+        }
+    }
+
+    public ListResult List(ResourceKind kind, ListRequest request)
+    {
+        lock (_gate)
+        {
+            var table = Table(kind);
+            var keys = table.SortedKeys();
+            var start = 0;
+            long listRv = _resourceVersion;
+            if (request.Continue is { Length: > 0 } token)
+            {
+                var (rv, lastKey) = ContinueToken.Decode(token);
+                listRv = rv;
+                start = UpperBound(keys, lastKey);
+            }
+            else if (kind.Namespaced && request.Namespace is { } ns)
+            {
+                start = LowerBound(keys, ns + "\0");
+            }
+
+            var prefix = kind.Namespaced && request.Namespace is { } only ? only + "\0" : null;
+            var items = new List<JsonObject>();
+            string? lastReturned = null;
+            var i = start;
+            for (; i < keys.Length; i++)
+            {
+                if (prefix is not null && !keys[i].StartsWith(prefix, StringComparison.Ordinal))
+                {
+                    break;
+                }
+
+                if (request.Limit > 0 && items.Count >= request.Limit)
+                {
+                    break;
+                }
+
+                var obj = table.Items[keys[i]];
+                if (request.Matches(obj.Namespace(), obj.Name(), obj.Labels()))
+                {
+                    items.Add(obj.DeepCopy());
+                    lastReturned = keys[i];
+                }
+            }
+
+            var more = i < keys.Length && (prefix is null || keys[i].StartsWith(prefix, StringComparison.Ordinal));
+            string? next = more && lastReturned is not null ? ContinueToken.Encode(listRv, lastReturned) : null;
+            long? remaining = null;
+            if (next is not null && request.Labels.IsEmpty && request.Fields.IsEmpty)
+            {
+                remaining = prefix is null ? keys.Length - i : keys.Skip(i).TakeWhile(k => k.StartsWith(prefix, StringComparison.Ordinal)).LongCount();
+            }
+
+            return new ListResult(items, listRv, next, remaining);
+        }
+    }
+
+    private static string? Scope(ResourceKind kind, string? ns) => kind.Namespaced ? ns : null;
+
+    private KindTable Table(ResourceKind kind) =>
+        _tables.TryGetValue(kind.GroupResource, out var table) ? table : throw ApiException.NotFound(kind, kind.Plural);
+
+    private void StoreLoaded(ResourceKind kind, JsonObject obj, string now)
+    {
+        var meta = obj.Metadata();
+        if (!kind.Namespaced)
+        {
+            meta.Remove("namespace");
+        }
+
+        meta["uid"] = meta.Str("uid") ?? Guid.NewGuid().ToString();
+        meta["resourceVersion"] = (++_resourceVersion).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        meta["creationTimestamp"] ??= now;
+        if (KindRegistry.HasGeneration(kind))
+        {
+            meta["generation"] ??= 1;
+        }
+
+        var key = ObjectMeta.Key(obj.Namespace(), obj.Name());
+        var table = Table(kind);
+        if (table.Items.TryGetValue(key, out var existing))
+        {
+            _byUid.Remove(existing.Uid() ?? string.Empty);
+        }
+
+        table.Put(key, obj);
+        _byUid[meta.Str("uid")!] = (kind, key);
+    }
+
+    private static int LowerBound(string[] keys, string value)
+    {
+        var index = Array.BinarySearch(keys, value, StringComparer.Ordinal);
+        return index >= 0 ? index : ~index;
+    }
+
+    private static int UpperBound(string[] keys, string value)
+    {
+        var index = Array.BinarySearch(keys, value, StringComparer.Ordinal);
+        return index >= 0 ? index + 1 : ~index;
+    }
+
+    /// <summary>One kind's objects. The sorted key array is cached and rebuilt only after creates/deletes.</summary>
+    private sealed class KindTable
+    {
+        private string[]? _sorted;
+
+        public Dictionary<string, JsonObject> Items { get; } = new(StringComparer.Ordinal);
+
+        public void Put(string key, JsonObject obj)
+        {
+            if (!Items.ContainsKey(key))
+            {
+                _sorted = null;
+            }
+
+            Items[key] = obj;
+        }
+
+        public void Remove(string key)
+        {
+            if (Items.Remove(key))
+            {
+                _sorted = null;
+            }
+        }
+
+        public string[] SortedKeys()
+        {
+            if (_sorted is null)
+            {
+                _sorted = [.. Items.Keys];
+                Array.Sort(_sorted, StringComparer.Ordinal);
+            }
+
+            return _sorted;
+        }
+    }
+}

@@ -1,0 +1,134 @@
+using System.Text.Json.Nodes;
+using k8s;
+using k8s.Models;
+using OdhMigration.Core.Manifests;
+using OdhMigration.Simulator.Tests.Support;
+
+namespace OdhMigration.Simulator.Tests.Behaviours;
+
+public sealed class KServeControllerTests : SimulatorTest
+{
+    [Fact]
+    public async Task Raw_isvc_with_an_auto_selected_runtime_becomes_Ready_after_the_delay()
+    {
+        var created = await CreateAsync(Isvc("raw", "RawDeployment", format: "openvino_ir"));
+        Assert.Null(created["status"]?["conditions"]?.AsArray().FirstOrDefault(c => c!["type"]!.GetValue<string>() == "Ready" && c["status"]!.GetValue<string>() == "True"));
+
+        var ready = await WaitReadyAsync("raw");
+        Assert.Equal("RawDeployment", ready["status"]!["deploymentMode"]!.GetValue<string>());
+        Assert.Equal("http://raw-predictor.proj.svc.cluster.local", ready["status"]!["url"]!.GetValue<string>());
+        Assert.Equal("http://raw-predictor.proj.svc.cluster.local", ready["status"]!["address"]!["url"]!.GetValue<string>());
+        Assert.Contains(ready["status"]!["conditions"]!.AsArray(), c => c!["type"]!.GetValue<string>() == "PredictorReady" && c["status"]!.GetValue<string>() == "True");
+    }
+
+    [Fact]
+    public async Task Exposed_raw_isvc_gets_an_external_url()
+    {
+        var isvc = Isvc("public", "Standard", format: "onnx", runtime: "kserve-ovms");
+        isvc["metadata"]!["labels"] = new JsonObject { ["networking.kserve.io/visibility"] = "exposed" };
+        await CreateAsync(isvc);
+        var ready = await WaitReadyAsync("public");
+        Assert.Equal("https://public-proj.apps.sim.local", ready["status"]!["url"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Missing_runtime_is_reported_until_the_runtime_appears()
+    {
+        await CreateAsync(Isvc("orphan", "RawDeployment", format: "onnx", runtime: "not-there"));
+        var failing = await Eventually.WaitAsync(() => Task.FromResult(Condition(Sim.Store.TryGet(Kinds.InferenceService, "proj", "orphan"), "Ready") is { } c && c["reason"] is not null ? c : null), what: "Ready=False");
+        Assert.Equal("False", failing["status"]!.GetValue<string>());
+        Assert.Equal("RuntimeNotFound", failing["reason"]!.GetValue<string>());
+        Assert.Equal("RuntimeNotFound", Sim.Store.Get(Kinds.InferenceService, "proj", "orphan").At("status", "modelStatus", "lastFailureInfo", "reason")!.GetValue<string>());
+
+        var runtime = new JsonObject
+        {
+            ["apiVersion"] = "serving.kserve.io/v1alpha1",
+            ["kind"] = "ServingRuntime",
+            ["metadata"] = new JsonObject { ["name"] = "not-there", ["namespace"] = "proj" },
+            ["spec"] = new JsonObject
+            {
+                ["containers"] = new JsonArray(new JsonObject { ["name"] = "kserve-container", ["image"] = "x" }),
+                ["supportedModelFormats"] = new JsonArray(new JsonObject { ["name"] = "onnx" }),
+            },
+        };
+        await Endpoint.Client.CustomObjects.CreateNamespacedCustomObjectAsync(runtime, "serving.kserve.io", "v1alpha1", "proj", "servingruntimes", cancellationToken: Ct);
+        await WaitReadyAsync("orphan");
+    }
+
+    [Fact]
+    public async Task No_supporting_runtime_for_the_model_format()
+    {
+        await CreateAsync(Isvc("unknown-format", "RawDeployment", format: "pmml"));
+        var failing = await Eventually.WaitAsync(() => Task.FromResult(Condition(Sim.Store.TryGet(Kinds.InferenceService, "proj", "unknown-format"), "Ready") is { } c && c["reason"] is not null ? c : null), what: "Ready=False");
+        Assert.Equal("NoSupportingRuntime", failing["reason"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Serverless_isvcs_are_left_alone()
+    {
+        await CreateAsync(Isvc("knative", "Serverless", format: "onnx", runtime: "kserve-ovms"));
+        await Sim.WaitForIdleAsync(Ct);
+        await Task.Delay(300, Ct);
+        Assert.Null(Sim.Store.Get(Kinds.InferenceService, "proj", "knative")["status"]);
+    }
+
+    [Fact]
+    public async Task Webhook_refuses_deployment_mode_changes_but_allows_other_patches()
+    {
+        await CreateAsync(Isvc("locked", "RawDeployment", format: "openvino_ir"));
+        await WaitReadyAsync("locked");
+        var change = new V1Patch("{\"metadata\":{\"annotations\":{\"serving.kserve.io/deploymentMode\":\"Serverless\"}}}", V1Patch.PatchType.MergePatch);
+        var error = await Assert.ThrowsAsync<k8s.Autorest.HttpOperationException>(() =>
+            Endpoint.Client.CustomObjects.PatchNamespacedCustomObjectAsync(change, "serving.kserve.io", "v1beta1", "proj", "inferenceservices", "locked", cancellationToken: Ct));
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, error.Response.StatusCode);
+        Assert.Contains("deploymentMode cannot be changed", JsonNode.Parse(error.Response.Content)!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        var label = new V1Patch("{\"metadata\":{\"labels\":{\"ok\":\"yes\"}}}", V1Patch.PatchType.MergePatch);
+        await Endpoint.Client.CustomObjects.PatchNamespacedCustomObjectAsync(label, "serving.kserve.io", "v1beta1", "proj", "inferenceservices", "locked", cancellationToken: Ct);
+    }
+
+    [Fact]
+    public async Task Without_annotation_the_configured_default_mode_decides()
+    {
+        await using var sim = await SimulatorHost.StartAsync(new SimulatorOptions { KServe = new KServeControllerOptions { DefaultDeploymentMode = "RawDeployment", ReadyDelay = TimeSpan.Zero } }, TestSnapshot.Parse(TestSnapshot.Basic), cancellationToken: Ct);
+        var isvc = Isvc("implicit", null, format: "openvino_ir");
+        sim.Store.Create(Kinds.InferenceService, "proj", isvc, new Store.WriteContext(FieldManager: "test"));
+        await Eventually.TrueAsync(() => Task.FromResult(Condition(sim.Store.TryGet(Kinds.InferenceService, "proj", "implicit"), "Ready")?["status"]?.GetValue<string>() == "True"), what: "implicit Raw ISVC Ready");
+    }
+
+    private static JsonObject? Condition(JsonObject? isvc, string type) =>
+        (isvc?.At("status", "conditions") as JsonArray)?.OfType<JsonObject>().FirstOrDefault(c => c.Str("type") == type);
+
+    private async Task<JsonObject> WaitReadyAsync(string name) =>
+        await Eventually.WaitAsync(() =>
+        {
+            var isvc = Sim.Store.TryGet(Kinds.InferenceService, "proj", name);
+            return Task.FromResult(Condition(isvc, "Ready")?.Str("status") == "True" ? isvc : null);
+        }, what: $"{name} Ready");
+
+    private async Task<JsonNode> CreateAsync(JsonObject isvc) =>
+        ToNode(await Endpoint.Client.CustomObjects.CreateNamespacedCustomObjectAsync(isvc, "serving.kserve.io", "v1beta1", "proj", "inferenceservices", cancellationToken: Ct));
+
+    private static JsonObject Isvc(string name, string? mode, string format, string? runtime = null)
+    {
+        var model = new JsonObject { ["modelFormat"] = new JsonObject { ["name"] = format }, ["storageUri"] = "s3://b/m" };
+        if (runtime is not null)
+        {
+            model["runtime"] = runtime;
+        }
+
+        var metadata = new JsonObject { ["name"] = name, ["namespace"] = "proj" };
+        if (mode is not null)
+        {
+            metadata["annotations"] = new JsonObject { ["serving.kserve.io/deploymentMode"] = mode };
+        }
+
+        return new JsonObject
+        {
+            ["apiVersion"] = "serving.kserve.io/v1beta1",
+            ["kind"] = "InferenceService",
+            ["metadata"] = metadata,
+            ["spec"] = new JsonObject { ["predictor"] = new JsonObject { ["model"] = model } },
+        };
+    }
+}

@@ -1,0 +1,92 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using OdhMigration.Simulator.Tests.Support;
+
+namespace OdhMigration.Simulator.Tests;
+
+public sealed class FaultInjectionTests : SimulatorTest
+{
+    [Fact]
+    public async Task Same_seed_gives_the_same_fault_sequence()
+    {
+        var settings = new JsonObject { ["rate"] = 0.5, ["kinds"] = new JsonArray("429", "500", "503"), ["seed"] = 42 };
+        await AdminAsync("simulator/faults", settings);
+        var first = await StatusesAsync(30);
+        await AdminAsync("simulator/faults", settings);
+        var second = await StatusesAsync(30);
+        Assert.Equal(first, second);
+        Assert.Contains(200, first);
+        Assert.Contains(first, s => s is 429 or 500 or 503);
+
+        await AdminAsync("simulator/faults", new JsonObject { ["rate"] = 0.5, ["seed"] = 7 });
+        Assert.NotEqual(first, await StatusesAsync(30));
+    }
+
+    [Fact]
+    public async Task Too_many_requests_carries_Retry_After_and_a_Status_body()
+    {
+        await AdminAsync("simulator/faults", new JsonObject { ["rate"] = 1, ["kinds"] = new JsonArray("429"), ["retryAfterSeconds"] = 3 });
+        using var response = await Endpoint.Http.GetAsync("api/v1/namespaces/proj/configmaps", Ct);
+        Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(3), response.Headers.RetryAfter?.Delta);
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!;
+        Assert.Equal("TooManyRequests", body["reason"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Faults_target_chosen_verbs_and_resources_and_never_the_admin_endpoint()
+    {
+        await AdminAsync("simulator/faults", new JsonObject { ["rate"] = 1, ["kinds"] = new JsonArray("503"), ["verbs"] = new JsonArray("create"), ["resources"] = new JsonArray("configmaps") });
+        var (get, _) = await Endpoint.SendAsync(HttpMethod.Get, "api/v1/namespaces/proj/configmaps");
+        Assert.Equal(200, get);
+        var (create, _) = await Endpoint.SendAsync(HttpMethod.Post, "api/v1/namespaces/proj/configmaps", new JsonObject { ["metadata"] = new JsonObject { ["name"] = "x" } });
+        Assert.Equal(503, create);
+        var (secret, _) = await Endpoint.SendAsync(HttpMethod.Post, "api/v1/namespaces/proj/secrets", new JsonObject { ["metadata"] = new JsonObject { ["name"] = "x" } });
+        Assert.Equal(201, secret);
+
+        var log = await AdminAsync("simulator/requests");
+        Assert.Equal(1, log["counters"]!["create configmaps"]!.GetValue<long>());
+        Assert.Contains(log["requests"]!.AsArray(), r => r!["fault"]?.GetValue<string>() == "ServiceUnavailable");
+    }
+
+    [Fact]
+    public async Task Dropped_connections_fail_at_the_transport_level()
+    {
+        await AdminAsync("simulator/faults", new JsonObject { ["rate"] = 1, ["kinds"] = new JsonArray("drop") });
+        await Assert.ThrowsAnyAsync<HttpRequestException>(() => Endpoint.Http.GetAsync("api/v1/namespaces", Ct));
+        await AdminAsync("simulator/faults", new JsonObject { ["rate"] = 0 });
+        var (status, _) = await Endpoint.SendAsync(HttpMethod.Get, "api/v1/namespaces");
+        Assert.Equal(200, status);
+    }
+
+    [Fact]
+    public async Task Rate_zero_is_clean_and_counters_reset()
+    {
+        await AdminAsync("simulator/faults", new JsonObject { ["rate"] = 0, ["latencyMs"] = 1 });
+        Assert.All(await StatusesAsync(20), s => Assert.Equal(200, s));
+        var log = await AdminAsync("simulator/requests");
+        Assert.Equal(20, log["counters"]!["list configmaps"]!.GetValue<long>());
+        await AdminAsync("simulator/reset-counters", new JsonObject());
+        Assert.Equal(0, (await AdminAsync("simulator/requests"))["total"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task Invalid_fault_settings_are_rejected()
+    {
+        var (status, body) = await Endpoint.SendAsync(HttpMethod.Post, "simulator/faults", new JsonObject { ["rate"] = 2 });
+        Assert.Equal(400, status);
+        Assert.Contains("rate", body!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    private async Task<List<int>> StatusesAsync(int count)
+    {
+        var statuses = new List<int>();
+        for (var i = 0; i < count; i++)
+        {
+            using var response = await Endpoint.Http.GetAsync("api/v1/namespaces/proj/configmaps", Ct);
+            statuses.Add((int)response.StatusCode);
+        }
+
+        return statuses;
+    }
+}
