@@ -21,8 +21,17 @@ public static class SnapshotLoader
         foreach (var file in files)
         {
             // Streamed: a large snapshot is never held as text and as a YAML tree at the same time.
-            using var reader = new StreamReader(file);
-            documents.AddRange(StreamingYamlReader.ReadDocuments(reader, file));
+            try
+            {
+                using var reader = new StreamReader(file);
+                documents.AddRange(StreamingYamlReader.ReadDocuments(reader, file));
+            }
+            catch (ManifestFormatException)
+            {
+                // The tree parser's message always names the line; it throws for the same input, with that message.
+                Yaml.ParseDocuments(File.ReadAllText(file), file);
+                throw;
+            }
         }
 
         return FromDocuments(documents, extraKinds);

@@ -114,6 +114,12 @@ public static class StreamingYamlReader
         {
             return read();
         }
+        catch (InvalidOperationException ex)
+        {
+            // An event sequence the reader did not expect (malformed input the scanner let through): report it with
+            // the position the parser reached.
+            throw new ManifestFormatException($"{source}: invalid YAML: {ex.Message}", ex);
+        }
         catch (YamlException ex)
         {
             var message = ex.Message;

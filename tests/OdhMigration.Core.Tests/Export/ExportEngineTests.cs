@@ -82,9 +82,7 @@ public sealed class ExportEngineTests
 
         var sa = Load(Path.Combine(ws.Layout.Original("p", "fraud"), "20-serviceaccount-fraud-sa.yaml"));
         Assert.Null(sa.At("metadata", "ownerReferences"));
-        Assert.Null(sa["secrets"]);
-        Assert.Null(sa.Annotation(BackupCopy.InternalRegistryPullSecretRef));
-        Assert.Equal(["my-registry"], ((JsonArray)sa["imagePullSecrets"]!).Select(p => p.Str("name")));
+        Assert.Null(sa.Uid());
 
         var item = Assert.Single(report.Items, i => i.Name == "fraud");
         var owners = (JsonObject)JsonNode.Parse(File.ReadAllText(ws.Layout.Absolute(item.OwnerReferencesFile!)))!;
@@ -178,12 +176,13 @@ public sealed class ExportEngineTests
 
         Assert.Equal(["namespace", "runtimes", "pvcs", "permissions", "data-connections"], report.NamespaceFiles.Select(f => f.Role));
         var dir = ws.Layout.NamespaceFacts("p");
-        var pvcs = Load(Path.Combine(dir, "pvcs.yaml"));
-        var claim = (JsonObject)((JsonArray)pvcs["claims"]!).Single()!;
-        Assert.Equal(("models-claim", "gp3", "10Gi"), (claim.Str("name"), claim.Str("storageClassName"), claim.Str("size")));
-        Assert.Equal(["workbench-0"], ((JsonArray)claim["mountedBy"]!).Select(p => p!.GetValue<string>()));
+        var claim = (JsonObject)Assert.Single((JsonArray)Load(Path.Combine(dir, "pvcs.yaml"))["items"]!)!;
+        Assert.Equal(("models-claim", "gp3", "10Gi"), (claim.Name(), claim.At("spec").Str("storageClassName"), claim.At("spec", "resources", "requests").Str("storage")));
+        Assert.Equal("ReadWriteOnce", claim.At("spec", "accessModes")![0]!.GetValue<string>());
+        Assert.Equal("workbench-0", claim.Annotation(NamespaceFactsWriter.MountedByAnnotation));
+        Assert.Null(claim.Uid());
 
-        var permissions = (JsonArray)Load(Path.Combine(dir, "permissions.yaml"))["items"]!;
+        var permissions = (JsonArray)Load(Path.Combine(dir, "rolebindings.yaml"))["items"]!;
         Assert.Equal(["dashboard-permissions-alice"], permissions.Select(p => ((JsonObject)p!).Name())); // the ServiceAccount binding is not a permission
 
         var connections = (JsonArray)Load(Path.Combine(dir, "data-connections.yaml"))["items"]!;

@@ -12,35 +12,8 @@ public static class BackupCopy
     public static (JsonObject Copy, JsonArray? OwnerReferences) Make(JsonObject obj)
     {
         var copy = obj.DeepCopy();
-        var owners = ServerFields.StripForBackup(copy);
-        if (copy.Kind() == "ServiceAccount")
-        {
-            CleanServiceAccount(copy);
-        }
-
-        return (copy, owners);
-    }
-
-    /// <summary>
-    /// OpenShift adds a token and a dockercfg pull secret to every ServiceAccount and regenerates them for a new one;
-    /// restoring the old references would point at Secrets that are gone. Pull secrets a person added are kept.
-    /// </summary>
-    private static void CleanServiceAccount(JsonObject sa)
-    {
-        var name = sa.Name();
-        sa.Remove("secrets");
-        sa.RemoveAnnotation(InternalRegistryPullSecretRef);
-        if (sa["imagePullSecrets"] is JsonArray pulls)
-        {
-            var kept = pulls.OfType<JsonObject>().Where(p => p.Str("name") is not { } n || !n.StartsWith($"{name}-dockercfg-", StringComparison.Ordinal)).Select(p => p.DeepClone()).ToList();
-            if (kept.Count == 0)
-            {
-                sa.Remove("imagePullSecrets");
-            }
-            else
-            {
-                sa["imagePullSecrets"] = new JsonArray([.. kept]);
-            }
-        }
+        // ServiceAccounts keep their generated secrets/imagePullSecrets references: the backup stays faithful and
+        // the transforms decide (and report) what a new account must not carry.
+        return (copy, ServerFields.StripForBackup(copy));
     }
 }

@@ -15,6 +15,13 @@ public static class NamespaceFactsWriter
     public const string DashboardLabel = "opendatahub.io/dashboard";
     public const string ConnectionTypeAnnotation = "opendatahub.io/connection-type";
     public const string ConnectionTypeRefAnnotation = "opendatahub.io/connection-type-ref";
+    public const string PvcsFile = "pvcs.yaml";
+
+    /// <summary>The dashboard "Permissions" RoleBindings; named for what it holds (the ModelMesh transform reads it).</summary>
+    public const string PermissionsFile = "rolebindings.yaml";
+
+    /// <summary>Facts-only annotation on the copies in pvcs.yaml: the pods that mount the claim, comma-separated.</summary>
+    public const string MountedByAnnotation = "migration.opendatahub.io/mounted-by";
 
     public static async Task<List<ExportedFile>> WriteAsync(WorkspaceLayout layout, NamespaceObjects objects, CancellationToken ct)
     {
@@ -26,8 +33,8 @@ public static class NamespaceFactsWriter
         }
 
         files.Add(await WriteAsync(layout, dir, "servingruntimes.yaml", "runtimes", "List", objects.Namespace, List(objects.ServingRuntimes.Select(r => BackupCopy.Make(r).Copy)), ct).ConfigureAwait(false));
-        files.Add(await WriteAsync(layout, dir, "pvcs.yaml", "pvcs", "PvcSummary", objects.Namespace, Pvcs(objects), ct).ConfigureAwait(false));
-        files.Add(await WriteAsync(layout, dir, "permissions.yaml", "permissions", "List", objects.Namespace, List(Permissions(objects).Select(b => BackupCopy.Make(b).Copy)), ct).ConfigureAwait(false));
+        files.Add(await WriteAsync(layout, dir, PvcsFile, "pvcs", "List", objects.Namespace, List(Pvcs(objects)), ct).ConfigureAwait(false));
+        files.Add(await WriteAsync(layout, dir, PermissionsFile, "permissions", "List", objects.Namespace, List(Permissions(objects).Select(b => BackupCopy.Make(b).Copy)), ct).ConfigureAwait(false));
         files.Add(await WriteAsync(layout, dir, "data-connections.yaml", "data-connections", "List", objects.Namespace, List(DataConnections(objects).Select(s => BackupCopy.Make(SecretSanitizer.WithoutData(s)).Copy)), ct).ConfigureAwait(false));
         return files;
     }
@@ -46,8 +53,11 @@ public static class NamespaceFactsWriter
             .Where(s => s.Annotation(ConnectionTypeAnnotation) is not null || s.Annotation(ConnectionTypeRefAnnotation) is not null || s.Name().StartsWith("aws-connection-", StringComparison.Ordinal))
             .OrderBy(s => s.Name(), StringComparer.Ordinal);
 
-    /// <summary>One entry per claim: name, access modes, storage class, size, and which pods mount it (when pods could be listed).</summary>
-    public static JsonObject Pvcs(NamespaceObjects objects)
+    /// <summary>
+    /// The claims as cleaned PVC objects (name, accessModes, storageClassName, requested size in spec, capacity in
+    /// status), each annotated with the pods that mount it when pods could be listed.
+    /// </summary>
+    public static IEnumerable<JsonObject> Pvcs(NamespaceObjects objects)
     {
         var mountedBy = new Dictionary<string, SortedSet<string>>(StringComparer.Ordinal);
         foreach (var pod in objects.Pods ?? [])
@@ -68,32 +78,22 @@ public static class NamespaceFactsWriter
             }
         }
 
-        var claims = new JsonArray();
         foreach (var pvc in objects.PersistentVolumeClaims.OrderBy(p => p.Name(), StringComparer.Ordinal))
         {
-            var entry = new JsonObject
+            var capacity = pvc.At("status", "capacity")?.DeepClone();
+            var copy = BackupCopy.Make(pvc).Copy;
+            if (capacity is not null)
             {
-                ["name"] = pvc.Name(),
-                ["accessModes"] = pvc.At("spec", "accessModes")?.DeepClone() ?? new JsonArray(),
-                ["storageClassName"] = pvc.At("spec").Str("storageClassName"),
-                ["size"] = pvc.At("spec", "resources", "requests").Str("storage"),
-                ["capacity"] = pvc.At("status", "capacity").Str("storage"),
-                ["volumeName"] = pvc.At("spec").Str("volumeName"),
-            };
-            if (objects.Pods is not null)
-            {
-                entry["mountedBy"] = new JsonArray([.. (mountedBy.GetValueOrDefault(pvc.Name()) ?? []).Select(p => (JsonNode?)JsonValue.Create(p))]);
+                copy["status"] = new JsonObject { ["capacity"] = capacity };
             }
 
-            claims.Add((JsonNode)entry);
-        }
+            if (objects.Pods is not null)
+            {
+                copy.SetAnnotation(MountedByAnnotation, string.Join(",", mountedBy.GetValueOrDefault(pvc.Name()) ?? []));
+            }
 
-        return new JsonObject
-        {
-            ["namespace"] = objects.Namespace,
-            ["podsListed"] = objects.Pods is not null,
-            ["claims"] = claims,
-        };
+            yield return copy;
+        }
     }
 
     private static JsonObject List(IEnumerable<JsonObject> items) =>
