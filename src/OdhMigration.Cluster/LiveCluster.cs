@@ -6,6 +6,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using k8s;
 using OdhMigration.Core.Cluster;
+using OdhMigration.Core.Common;
 using OdhMigration.Core.Manifests;
 
 namespace OdhMigration.Cluster;
@@ -18,28 +19,75 @@ namespace OdhMigration.Cluster;
 public sealed class LiveCluster : ICluster, IDisposable
 {
     private const int PageSize = 500;
-    private readonly Kubernetes _client;
+    private const int MaxListRestarts = 3;
+    private readonly HttpClient _http;
+    private readonly IDisposable? _owner;
     private readonly Uri _base;
+    private readonly RetryPolicy _retry;
+    private readonly Func<TimeSpan, CancellationToken, Task> _delay;
+    private int _requestCount;
 
-    public LiveCluster(KubernetesClientConfiguration configuration)
+    public LiveCluster(KubernetesClientConfiguration configuration, RetryPolicy? retry = null)
     {
-        _client = new Kubernetes(configuration);
+        var client = new Kubernetes(configuration);
+        _owner = client;
+        _http = client.HttpClient;
         _base = new Uri(configuration.Host.TrimEnd('/') + "/");
+        _retry = retry ?? RetryPolicy.Default;
+        _delay = Task.Delay;
         Description = $"cluster {configuration.CurrentContext ?? "in-cluster"} ({configuration.Host})";
+    }
+
+    /// <summary>Over a given HttpClient (tests: a scripted handler); <paramref name="delay"/> replaces Task.Delay so back-off can be observed without waiting.</summary>
+    internal LiveCluster(HttpClient http, Uri baseUri, RetryPolicy retry, Func<TimeSpan, CancellationToken, Task>? delay = null)
+    {
+        _http = http;
+        _base = new Uri(baseUri.ToString().TrimEnd('/') + "/");
+        _retry = retry;
+        _delay = delay ?? Task.Delay;
+        Description = $"cluster ({baseUri})";
     }
 
     public string Description { get; }
 
     public string BackingType => "cluster";
 
-    /// <summary>Counts requests by verb, for tests and reports.</summary>
+    /// <summary>HTTP requests sent, retries included (tests and reports).</summary>
     public int RequestCount => _requestCount;
 
-    private int _requestCount;
+    /// <summary>Where retries and other notes go; the command line sets it to the stage log.</summary>
+    public IStageLog? Log { get; set; }
 
     public static LiveCluster Connect(LiveClusterConnection connection) => new(connection.BuildConfiguration());
 
+    public static LiveCluster Connect(LiveClusterConnection connection, IStageLog? log) => new(connection.BuildConfiguration()) { Log = log };
+
+    /// <summary>
+    /// Pages through the collection (limit/continue). A list of a kind the server does not serve (its CRD is not
+    /// installed: 404) is empty, as it is in a snapshot without such objects. An expired continue token (410) restarts
+    /// the list, since pages from two different snapshots of the collection must not be mixed.
+    /// </summary>
     public async Task<IReadOnlyList<JsonObject>> ListAsync(ResourceKind kind, string? ns, string? labelSelector = null, CancellationToken cancellationToken = default)
+    {
+        for (var restart = 0; ; restart++)
+        {
+            try
+            {
+                return await ListPagesAsync(kind, ns, labelSelector, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ClusterException ex) when (ex.IsNotFound)
+            {
+                Log?.Debug($"list {kind} {(ns is null ? "(all namespaces)" : "in " + ns)}: the API server does not serve this kind (404); treated as none");
+                return [];
+            }
+            catch (ClusterException ex) when (ex.StatusCode == 410 && restart < MaxListRestarts)
+            {
+                Log?.Warn($"list {kind}: the continue token expired while paging (410); listing again from the start");
+            }
+        }
+    }
+
+    private async Task<IReadOnlyList<JsonObject>> ListPagesAsync(ResourceKind kind, string? ns, string? labelSelector, CancellationToken cancellationToken)
     {
         var items = new List<JsonObject>();
         string? continueToken = null;
@@ -61,11 +109,23 @@ public sealed class LiveCluster : ICluster, IDisposable
             {
                 foreach (var item in array.OfType<JsonObject>())
                 {
-                    // List items omit apiVersion/kind; restore them so every object is self-describing.
-                    item["apiVersion"] ??= kind.ApiVersion;
-                    item["kind"] ??= kind.Kind;
-                    items.Add(item.DeepCopy());
+                    // List items of built-in kinds omit apiVersion/kind; restore them in front, where a single GET has
+                    // them, so every object is self-describing and serialises the same way from either source.
+                    if (item["kind"] is null)
+                    {
+                        item.Insert(0, "kind", kind.Kind);
+                    }
+
+                    if (item["apiVersion"] is null)
+                    {
+                        item.Insert(0, "apiVersion", kind.ApiVersion);
+                    }
                 }
+
+                // Detach the items from the page instead of deep-copying each one (large namespaces).
+                var detached = array.OfType<JsonObject>().ToList();
+                array.Clear();
+                items.AddRange(detached);
             }
 
             continueToken = page.At("metadata").Str("continue");
@@ -152,10 +212,10 @@ public sealed class LiveCluster : ICluster, IDisposable
 
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_base, kind.CollectionPath(ns).TrimStart('/') + query));
         Interlocked.Increment(ref _requestCount);
-        using var response = await _client.HttpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
-            throw await ToExceptionAsync(response, cancellationToken).ConfigureAwait(false);
+            throw await ToExceptionAsync(response, HttpMethod.Get, kind.CollectionPath(ns), cancellationToken).ConfigureAwait(false);
         }
 
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
@@ -190,7 +250,7 @@ public sealed class LiveCluster : ICluster, IDisposable
         return result.At("status", "allowed")?.GetValueKind() == JsonValueKind.True;
     }
 
-    public void Dispose() => _client.Dispose();
+    public void Dispose() => _owner?.Dispose();
 
     private static ResourceKind KindOf(JsonObject obj) =>
         Kinds.Find(obj.ApiVersion(), obj.Kind()) ?? throw new ClusterException(400, "BadRequest", $"unknown kind {obj.Kind()} ({obj.ApiVersion()}) for {obj.Name()}");
@@ -213,36 +273,108 @@ public sealed class LiveCluster : ICluster, IDisposable
 
     private async Task<JsonObject?> SendAsync(HttpMethod method, string path, string? body, string? contentType, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(method, new Uri(_base, path.TrimStart('/')));
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        if (body is not null)
+        var idempotent = IsIdempotent(method, contentType);
+        var shown = path.Split('?')[0];
+        for (var attempt = 1; ; attempt++)
         {
-            request.Content = new StringContent(body, Encoding.UTF8);
-            request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType ?? "application/json");
-        }
+            using var request = new HttpRequestMessage(method, new Uri(_base, path.TrimStart('/')));
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+            if (body is not null)
+            {
+                request.Content = new StringContent(body, Encoding.UTF8);
+                request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType ?? "application/json");
+            }
 
-        Interlocked.Increment(ref _requestCount);
-        using var response = await _client.HttpClient.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        if (!response.IsSuccessStatusCode)
-        {
-            throw await ToExceptionAsync(response, cancellationToken).ConfigureAwait(false);
-        }
+            using var attemptTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            attemptTimeout.CancelAfter(_retry.RequestTimeout);
+            Interlocked.Increment(ref _requestCount);
+            ClusterException failure;
+            TimeSpan? serverDelay = null;
+            try
+            {
+                using var response = await _http.SendAsync(request, attemptTimeout.Token).ConfigureAwait(false);
+                if (response.IsSuccessStatusCode)
+                {
+                    var text = await response.Content.ReadAsStringAsync(attemptTimeout.Token).ConfigureAwait(false);
+                    return text.Length == 0 ? null : JsonNode.Parse(text) as JsonObject;
+                }
 
-        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-        return text.Length == 0 ? null : JsonNode.Parse(text) as JsonObject;
+                failure = await ToExceptionAsync(response, method, shown, attemptTimeout.Token).ConfigureAwait(false);
+
+                // 429 means the server did not process the request, so even a create may be repeated.
+                if (!IsRetriable(response.StatusCode) || (!idempotent && response.StatusCode != HttpStatusCode.TooManyRequests))
+                {
+                    throw failure;
+                }
+
+                serverDelay = RetryAfter(response);
+            }
+            catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                failure = new ClusterException(0, "Timeout", $"{method} {shown}: no answer within {_retry.RequestTimeout.TotalSeconds:0.#} s", ex);
+                if (!idempotent)
+                {
+                    throw failure;
+                }
+            }
+            catch (HttpRequestException ex)
+            {
+                failure = new ClusterException(0, "Unreachable", $"{method} {shown}: cannot reach the API server ({ex.Message})", ex);
+                if (!idempotent)
+                {
+                    throw failure;
+                }
+            }
+
+            if (attempt >= _retry.MaxAttempts)
+            {
+                throw new ClusterException(failure.StatusCode, failure.Reason, $"{failure.Message} (gave up after {attempt} attempts)", failure);
+            }
+
+            if (serverDelay is { } asked && asked > _retry.MaxRetryAfter)
+            {
+                throw new ClusterException(failure.StatusCode, failure.Reason, $"{failure.Message} (the server asked to retry after {asked.TotalSeconds:0} s, longer than the {_retry.MaxRetryAfter.TotalSeconds:0} s this tool waits)", failure);
+            }
+
+            var wait = serverDelay ?? _retry.Backoff(attempt);
+            Log?.Warn($"{method} {shown}: {failure.Reason} ({failure.StatusCode}); retrying in {wait.TotalSeconds:0.##} s (attempt {attempt + 1} of {_retry.MaxAttempts})");
+            await _delay(wait, cancellationToken).ConfigureAwait(false);
+        }
     }
 
-    private static async Task<ClusterException> ToExceptionAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    /// <summary>Reads, server-side apply and delete may be repeated safely; a POST or another patch kind may not (it may have been applied before the answer was lost).</summary>
+    private static bool IsIdempotent(HttpMethod method, string? contentType) =>
+        method == HttpMethod.Get || method == HttpMethod.Delete || (method == HttpMethod.Patch && contentType == "application/apply-patch+yaml");
+
+    /// <summary>Retry-After as delta-seconds or an HTTP date.</summary>
+    internal static TimeSpan? RetryAfter(HttpResponseMessage response)
+    {
+        var header = response.Headers.RetryAfter;
+        if (header?.Delta is { } delta)
+        {
+            return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
+        }
+
+        if (header?.Date is { } date)
+        {
+            var wait = date - DateTimeOffset.UtcNow;
+            return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
+        }
+
+        return null;
+    }
+
+    private static async Task<ClusterException> ToExceptionAsync(HttpResponseMessage response, HttpMethod method, string path, CancellationToken cancellationToken)
     {
         var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         string reason = response.StatusCode.ToString();
-        string message = $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}";
+        string message = $"{method} {path}: HTTP {(int)response.StatusCode} {response.ReasonPhrase}";
         try
         {
             if (JsonNode.Parse(text) is JsonObject status)
             {
                 reason = status.Str("reason") ?? reason;
-                message = status.Str("message") ?? message;
+                message = status.Str("message") is { } detail ? $"{method} {path}: {detail}" : message;
             }
         }
         catch (JsonException)

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using OdhMigration.Cli.Hosting;
+using OdhMigration.Cli.Interactive;
 using OdhMigration.Core.Stages.Discover;
 
 namespace OdhMigration.Cli.Commands;
@@ -18,10 +19,13 @@ public static class DiscoverCommand
         var select = new Option<string[]>("--select") { Description = "Only these InferenceService names (comma-separated, repeatable); default: every eligible one" };
         var selector = new Option<string?>("--selector", "-l") { Description = "Only InferenceServices whose labels match this label selector" };
         var exclude = new Option<string[]>("--exclude") { Description = "Never these InferenceService names (comma-separated, repeatable)" };
+        var interactive = new Option<bool>("--interactive", "-i") { Description = "Pick from the selected InferenceServices in a paged list (only when a terminal is attached)" };
+        var pageSize = new Option<int>("--page-size") { Description = "Rows per page of the --interactive picker", DefaultValueFactory = _ => 10 };
+        var skipPreflight = new Option<bool>("--skip-preflight") { Description = "Do not ask the API server (SelfSubjectAccessReview) what the later stages may do" };
 
         var command = new Command("discover", Description);
         common.AddTo(command);
-        foreach (var option in new Option[] { ns, all, mode, select, selector, exclude })
+        foreach (var option in new Option[] { ns, all, mode, select, selector, exclude, interactive, pageSize, skipPreflight })
         {
             command.Options.Add(option);
         }
@@ -37,6 +41,8 @@ public static class DiscoverCommand
                 Select = OptionParsing.NameList(run.Get(select)),
                 Selector = run.Get(selector),
                 Exclude = OptionParsing.NameList(run.Get(exclude)),
+                SkipPreflight = run.Get(skipPreflight),
+                Picker = InteractiveSelection.Create(run.Get(interactive), run.Get(pageSize), run.Log, io.Stderr),
             };
             var cluster = run.ClusterReader();
             var (outcome, _) = await new DiscoverEngine(cluster, run.Log).RunAsync(options, layout, token).ConfigureAwait(false);

@@ -87,7 +87,7 @@ public sealed class StageInvocation
     {
         try
         {
-            return LiveCluster.Connect(new LiveClusterConnection(_parse.GetValue(_common.Kubeconfig), _parse.GetValue(_common.Context)));
+            return LiveCluster.Connect(new LiveClusterConnection(_parse.GetValue(_common.Kubeconfig), _parse.GetValue(_common.Context)), Log);
         }
         catch (Exception ex) when (ex is k8s.Exceptions.KubeConfigException or FileNotFoundException or IOException)
         {

@@ -9,6 +9,12 @@ public sealed class ClusterException : Exception
         Reason = reason;
     }
 
+    public ClusterException(int statusCode, string reason, string message, Exception inner) : base(message, inner)
+    {
+        StatusCode = statusCode;
+        Reason = reason;
+    }
+
     public ClusterException() { }
     public ClusterException(string message) : base(message) { }
     public ClusterException(string message, Exception inner) : base(message, inner) { }

@@ -20,7 +20,24 @@ public static class SnapshotLoader
         var documents = new List<YamlDocument>();
         foreach (var file in files)
         {
-            documents.AddRange(ParseFile(File.ReadAllText(file), file));
+            if (Path.GetExtension(file).Equals(".json", StringComparison.OrdinalIgnoreCase))
+            {
+                documents.AddRange(ParseFile(File.ReadAllText(file), file));
+                continue;
+            }
+
+            // Streamed: a large snapshot is never held as text and as a YAML tree at the same time.
+            try
+            {
+                using var reader = new StreamReader(file);
+                documents.AddRange(StreamingYamlReader.ReadDocuments(reader, file));
+            }
+            catch (ManifestFormatException)
+            {
+                // The tree parser's message always names the line; it throws for the same input, with that message.
+                Yaml.ParseDocuments(File.ReadAllText(file), file);
+                throw;
+            }
         }
 
         return FromDocuments(documents, extraKinds);

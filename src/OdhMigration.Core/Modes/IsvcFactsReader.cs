@@ -11,17 +11,21 @@ public static class IsvcFactsReader
     public const string KnativeVisibilityKey = "networking.knative.dev/visibility";
     public const string KServeVisibilityKey = "networking.kserve.io/visibility";
 
-    public static IsvcFacts Read(JsonObject isvc, string mode, RuntimeResolver.Resolution runtime, IReadOnlyList<string> sharedWith)
+    /// <summary>At most this many names are listed in RuntimeSharedWith; RuntimeSharedCount has the full count.</summary>
+    public const int SharedWithLimit = 50;
+
+    public static IsvcFacts Read(JsonObject isvc, string mode, RuntimeResolver.Resolution runtime, IReadOnlyList<string> sharedWith, int? sharedCount = null)
     {
         var (format, version) = RuntimeResolver.ModelFormat(isvc);
         var (auth, authSource) = Auth(isvc, mode, runtime.RuntimeObject);
-        var (storageForm, storageKey) = Storage(isvc);
+        var (storageForm, storageKey, storagePath) = StorageDetail(isvc);
         return new IsvcFacts
         {
             Runtime = runtime.Runtime,
             RuntimeResolvedBy = runtime.ResolvedBy,
             RuntimeExists = runtime.RuntimeObject is not null,
-            RuntimeSharedWith = sharedWith.ToList(),
+            RuntimeSharedWith = sharedWith.Take(SharedWithLimit).ToList(),
+            RuntimeSharedCount = sharedCount ?? sharedWith.Count,
             ModelFormat = format,
             ModelFormatVersion = version,
             Auth = auth,
@@ -29,6 +33,7 @@ public static class IsvcFactsReader
             Visibility = Visibility(isvc, mode, runtime.RuntimeObject),
             StorageForm = storageForm,
             StorageKey = storageKey,
+            StoragePath = storagePath,
             HasTransformer = isvc.At("spec", "transformer") is JsonObject,
             HasExplainer = isvc.At("spec", "explainer") is JsonObject,
             GitOps = GitOps(isvc),
@@ -60,36 +65,62 @@ public static class IsvcFactsReader
         _ => isvc.Label(KServeVisibilityKey) == "exposed" ? "exposed" : "internal",
     };
 
+    /// <summary>
+    /// The storage form: storage.key (a data connection; with storage.path), storageUri by scheme (pvc:// gives the
+    /// claim name as key), a PVC through storage.parameters, or ModelMesh's serving.kserve.io/secretKey annotation.
+    /// </summary>
     public static (string Form, string? Key) Storage(JsonObject isvc)
+    {
+        var (form, key, _) = StorageDetail(isvc);
+        return (form, key);
+    }
+
+    public static (string Form, string? Key, string? Path) StorageDetail(JsonObject isvc)
     {
         var model = isvc.At("spec", "predictor", "model");
         var storage = model?["storage"];
+        var path = storage.Str("path");
         if (storage is JsonObject)
         {
             if (storage.At("parameters").Str("type") == "pvc")
             {
-                return ("pvc", storage.Str("key"));
+                return ("pvc", storage.Str("key"), path);
             }
 
             if (storage.Str("key") is { } key)
             {
-                return ("storage-key", key);
+                return ("storage-key", key, path);
             }
         }
 
         var uri = model.Str("storageUri") ?? OldFormStorageUri(isvc);
         if (isvc.Annotation("serving.kserve.io/secretKey") is { } secretKey)
         {
-            return ("modelmesh-secret-key", secretKey);
+            return ("modelmesh-secret-key", secretKey, path ?? uri);
         }
 
         if (uri is not null)
         {
-            var scheme = uri.Contains("://", StringComparison.Ordinal) ? uri[..uri.IndexOf("://", StringComparison.Ordinal)] : "path";
-            return (scheme == "pvc" ? "pvc" : $"storage-uri:{scheme}", null);
+            var at = uri.IndexOf("://", StringComparison.Ordinal);
+            if (at < 0)
+            {
+                return ("storage-uri:path", null, uri);
+            }
+
+            var scheme = uri[..at];
+            if (scheme == "pvc")
+            {
+                // pvc://<claim>/<path inside the claim>
+                var rest = uri[(at + 3)..];
+                var slash = rest.IndexOf('/', StringComparison.Ordinal);
+                return ("pvc", slash < 0 ? rest : rest[..slash], slash < 0 ? null : rest[(slash + 1)..]);
+            }
+
+            // Only the scheme is recorded for remote URIs: a URI may carry credentials in its user-info part.
+            return ($"storage-uri:{scheme}", null, null);
         }
 
-        return ("none", null);
+        return ("none", null, path);
     }
 
     public static string? GitOps(JsonObject isvc)

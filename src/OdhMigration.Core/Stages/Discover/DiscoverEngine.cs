@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using OdhMigration.Core.Cluster;
 using OdhMigration.Core.Common;
@@ -20,24 +21,49 @@ public sealed class DiscoverEngine(IClusterReader cluster, IStageLog log, TimePr
     public async Task<(StageOutcome Outcome, Inventory Inventory)> RunAsync(DiscoverOptions options, WorkspaceLayout layout, CancellationToken cancellationToken = default)
     {
         Validate(options);
+        var selector = LabelSelector.Parse(options.Selector);
         var (defaults, _, warnings) = await ClusterDefaultsReader.ReadAsync(cluster, cancellationToken).ConfigureAwait(false);
         warnings.ForEach(log.Warn);
-        var namespaces = await ResolveNamespacesAsync(options, cancellationToken).ConfigureAwait(false);
+        var scan = await NamespaceScan.ReadAsync(cluster, options, cancellationToken).ConfigureAwait(false);
 
         var items = new List<InventoryItem>();
-        foreach (var ns in namespaces)
+        foreach (var ns in scan.Namespaces)
         {
-            items.AddRange(await DiscoverNamespaceAsync(ns, options, defaults, cancellationToken).ConfigureAwait(false));
+            items.AddRange(DiscoverNamespace(ns, scan, options, defaults, selector));
+            log.Info($"namespace {ns}: {scan.IsvcsIn(ns).Count} InferenceService(s), {scan.RuntimesIn(ns).Count} ServingRuntime(s)");
         }
 
-        CheckSelectionNamesExist(options, items);
+        var unmatched = SelectionRules.Unmatched(options.Select, items);
+        if (unmatched.Count > 0)
+        {
+            throw new UsageException($"--select names InferenceService(s) not found in scope: {string.Join(", ", unmatched)}");
+        }
+
+        foreach (var entry in SelectionRules.Unmatched(options.Exclude, items))
+        {
+            warnings.Add($"--exclude {entry}: no InferenceService of that name in scope");
+            log.Warn(warnings[^1]);
+        }
+
+        foreach (var item in items.Where(i => !i.Eligible && options.Select.Any(e => SelectionRules.Names(e, i.Namespace, i.Name))))
+        {
+            warnings.Add($"{item.Namespace}/{item.Name} is named in --select but is not eligible: {string.Join("; ", item.Blockers.DefaultIfEmpty($"mode {item.Mode}"))}");
+            log.Warn(warnings[^1]);
+        }
+
+        if (options.Picker is { } picker)
+        {
+            items = await PickAsync(picker, items, cancellationToken).ConfigureAwait(false);
+        }
+
+        var preflight = await PreflightAsync(options, items, warnings, cancellationToken).ConfigureAwait(false);
         var inventory = new Inventory
         {
             GeneratedAt = _clock.GetUtcNow(),
             Source = new SourceInfo(cluster.BackingType, cluster.Description),
             Scope = new DiscoverScope
             {
-                Namespaces = namespaces.ToList(),
+                Namespaces = scan.Namespaces.ToList(),
                 AllNamespaces = options.AllNamespaces,
                 Mode = options.Mode,
                 Select = options.Select.ToList(),
@@ -47,18 +73,20 @@ public sealed class DiscoverEngine(IClusterReader cluster, IStageLog log, TimePr
             Cluster = defaults,
             Items = items,
             Warnings = warnings,
+            Preflight = preflight,
         };
 
         var sha = await WorkspaceDocuments.WriteAsync(layout.Inventory, inventory, InventoryJsonContext.Default.Inventory, cancellationToken).ConfigureAwait(false);
         var selected = items.Count(i => i.Selected);
         var eligible = items.Count(i => i.Eligible);
-        var summary = $"discovered {items.Count} InferenceService(s) in {namespaces.Count} namespace(s): {eligible} eligible, {selected} selected";
+        var summary = $"discovered {items.Count} InferenceService(s) in {scan.Namespaces.Count} namespace(s): {eligible} eligible, {selected} selected";
         log.Info(summary);
         var results = new Dictionary<string, string>
         {
-            ["discovered"] = items.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["eligible"] = eligible.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["selected"] = selected.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["discovered"] = items.Count.ToString(CultureInfo.InvariantCulture),
+            ["eligible"] = eligible.ToString(CultureInfo.InvariantCulture),
+            ["selected"] = selected.ToString(CultureInfo.InvariantCulture),
+            ["blocked"] = items.Count(i => i.Blockers.Count > 0).ToString(CultureInfo.InvariantCulture),
             ["inventory-sha256"] = sha,
         };
         return (new StageOutcome(ExitCodes.Success, summary, results), inventory);
@@ -99,161 +127,123 @@ public sealed class DiscoverEngine(IClusterReader cluster, IStageLog log, TimePr
         }
     }
 
-    private async Task<IReadOnlyList<string>> ResolveNamespacesAsync(DiscoverOptions options, CancellationToken cancellationToken)
+    private List<InventoryItem> DiscoverNamespace(string ns, NamespaceScan scan, DiscoverOptions options, ClusterDefaults defaults, LabelSelector selector)
     {
-        if (options.AllNamespaces)
+        var runtimes = scan.RuntimesIn(ns);
+        var resolved = new List<(JsonObject Isvc, ModeResolution Mode, RuntimeResolver.Resolution Runtime)>();
+        var items = new List<InventoryItem>();
+        foreach (var isvc in scan.IsvcsIn(ns).OrderBy(i => i.Name(), StringComparer.Ordinal))
         {
-            // One cluster-wide list; namespaces without ISVCs are not interesting to later stages.
-            var all = await cluster.ListAsync(Kinds.InferenceService, null, null, cancellationToken).ConfigureAwait(false);
-            return all.Select(i => i.Namespace()!).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        }
-
-        var result = new List<string>();
-        foreach (var ns in options.Namespaces.Distinct(StringComparer.Ordinal))
-        {
-            if (await cluster.GetAsync(Kinds.Namespace, null, ns, cancellationToken).ConfigureAwait(false) is null)
-            {
-                throw new UsageException($"namespace '{ns}' does not exist ({cluster.Description})");
-            }
-
-            result.Add(ns);
-        }
-
-        return result;
-    }
-
-    private async Task<List<InventoryItem>> DiscoverNamespaceAsync(string ns, DiscoverOptions options, ClusterDefaults defaults, CancellationToken cancellationToken)
-    {
-        var isvcs = await cluster.ListAsync(Kinds.InferenceService, ns, null, cancellationToken).ConfigureAwait(false);
-        var runtimes = await cluster.ListAsync(Kinds.ServingRuntime, ns, null, cancellationToken).ConfigureAwait(false);
-        var selector = LabelSelector.Parse(options.Selector);
-
-        var resolved = isvcs
-            .OrderBy(i => i.Name(), StringComparer.Ordinal)
-            .Select(isvc =>
+            try
             {
                 var mode = ModeResolution.Resolve(isvc, defaults.DefaultDeploymentMode);
-                return (Isvc: isvc, Mode: mode, Runtime: RuntimeResolver.Resolve(isvc, runtimes, mode.Mode));
-            })
-            .ToList();
+                resolved.Add((isvc, mode, RuntimeResolver.Resolve(isvc, runtimes, mode.Mode)));
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or FormatException)
+            {
+                // A malformed object (a field of the wrong type) blocks only itself.
+                items.Add(Unreadable(isvc, ex));
+            }
+        }
 
-        var items = new List<InventoryItem>();
+        // Which ISVCs use each runtime, computed once: O(n), not a scan per ISVC.
+        var usersByRuntime = resolved.Where(r => r.Runtime.Runtime is not null)
+            .GroupBy(r => r.Runtime.Runtime!, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(r => r.Isvc.Name()).ToList(), StringComparer.Ordinal);
+
         foreach (var (isvc, mode, runtime) in resolved)
         {
-            var sharedWith = runtime.Runtime is null
-                ? []
-                : resolved.Where(r => r.Isvc.Name() != isvc.Name() && r.Runtime.Runtime == runtime.Runtime).Select(r => r.Isvc.Name()).ToList();
-            var facts = IsvcFactsReader.Read(isvc, mode.Mode, runtime, sharedWith);
-            items.Add(BuildItem(isvc, mode, facts, options, selector));
+            try
+            {
+                var users = runtime.Runtime is not null ? usersByRuntime.GetValueOrDefault(runtime.Runtime) ?? [] : [];
+
+                // Names are capped: listing every other user of a runtime serving thousands of ISVCs would make the
+                // inventory grow with the square of the namespace size.
+                var sharedWith = users.Where(u => u != isvc.Name()).Take(IsvcFactsReader.SharedWithLimit).ToList();
+                var sharedCount = Math.Max(0, users.Count - 1); // the ISVC itself is one of the users
+                var facts = IsvcFactsReader.Read(isvc, mode.Mode, runtime, sharedWith, sharedCount);
+                items.Add(ItemBuilder.Build(isvc, mode, facts, options, selector));
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or FormatException)
+            {
+                items.Add(Unreadable(isvc, ex));
+            }
         }
 
-        log.Info($"namespace {ns}: {items.Count} InferenceService(s), {runtimes.Count} ServingRuntime(s)");
-        return items;
+        return items.OrderBy(i => i.Name, StringComparer.Ordinal).ToList();
     }
 
-    private static InventoryItem BuildItem(JsonObject isvc, ModeResolution mode, IsvcFacts facts, DiscoverOptions options, LabelSelector selector)
+    private InventoryItem Unreadable(JsonObject isvc, Exception ex)
     {
-        var name = isvc.Name();
-        var reasons = new List<string> { $"mode {mode.Mode} (from {mode.Source})" };
-        var warnings = new List<string>();
-        var blockers = new List<string>();
-
-        if (isvc.ApiVersion() != Kinds.InferenceService.ApiVersion)
-        {
-            blockers.Add($"apiVersion {isvc.ApiVersion()} is no longer served; only {Kinds.InferenceService.ApiVersion} can be migrated");
-        }
-
-        if (DeploymentMode.IsMigratable(mode.Mode))
-        {
-            if (facts.Runtime is null)
-            {
-                blockers.Add($"spec.predictor.model.runtime is not set and no ServingRuntime in the namespace auto-selects model format '{facts.ModelFormat ?? "(none)"}'");
-            }
-            else if (!facts.RuntimeExists)
-            {
-                blockers.Add($"ServingRuntime '{facts.Runtime}' named in spec.predictor.model.runtime does not exist in namespace {isvc.Namespace()}");
-            }
-        }
-
-        var maxName = NameLimits.MaxIsvcName(facts.HasTransformer, facts.HasExplainer);
-        if (mode.Mode == DeploymentMode.Serverless && name.Length + NameLimits.RawSuffix.Length > maxName)
-        {
-            warnings.Add($"name is {name.Length} characters: with the '-raw' suffix it exceeds the {maxName}-character limit KServe's derived names allow; use --strategy in-place or new-namespace");
-        }
-
-        if (facts.GitOps is { } gitOps)
-        {
-            warnings.Add($"managed by {gitOps}: apply refuses it without --allow-gitops (the GitOps tool may recreate or revert what the migration changes)");
-        }
-
-        var eligible = DeploymentMode.IsMigratable(mode.Mode) && blockers.Count == 0;
-        if (!DeploymentMode.IsMigratable(mode.Mode))
-        {
-            reasons.Add("not eligible: already RawDeployment or mode unknown");
-        }
-        else if (blockers.Count > 0)
-        {
-            reasons.Add("not eligible: " + string.Join("; ", blockers));
-        }
-
-        var selected = eligible && Selects(name, isvc, mode.Mode, options, selector, reasons);
-        if (selected)
-        {
-            reasons.Add("selected");
-        }
-
+        var blocker = $"cannot be read: {ex.Message}";
+        log.Warn($"InferenceService {isvc.Namespace()}/{isvc.Name()} {blocker}");
         return new InventoryItem
         {
             Namespace = isvc.Namespace() ?? "",
-            Name = name,
+            Name = isvc.Name(),
             Uid = isvc.Uid(),
-            Mode = mode.Mode,
-            ModeSource = mode.Source,
-            Eligible = eligible,
-            Selected = selected,
-            Reasons = reasons,
-            Facts = facts,
-            Warnings = warnings,
-            Blockers = blockers,
+            ModeSource = "unreadable",
+            Reasons = ["not eligible: " + blocker],
+            Blockers = [blocker],
         };
     }
 
-    private static bool Selects(string name, JsonObject isvc, string mode, DiscoverOptions options, LabelSelector selector, List<string> reasons)
+    private static async Task<List<InventoryItem>> PickAsync(SelectionPicker picker, List<InventoryItem> items, CancellationToken cancellationToken)
     {
-        if (options.Mode != "all" && !string.Equals(options.Mode, mode, StringComparison.OrdinalIgnoreCase))
+        var candidates = items.Where(i => i.Selected).ToList();
+        var chosen = await picker(candidates, cancellationToken).ConfigureAwait(false)
+            ?? throw new PreconditionException("cancelled: nothing selected, no inventory written");
+        var keep = chosen.Where(i => i >= 0 && i < candidates.Count).Select(i => candidates[i]).ToHashSet();
+        return items.Select(item =>
         {
-            reasons.Add($"not selected: --mode {options.Mode}");
-            return false;
-        }
+            if (!item.Selected || keep.Contains(item))
+            {
+                return item;
+            }
 
-        if (options.Select.Count > 0 && !options.Select.Contains(name))
-        {
-            reasons.Add("not selected: not named in --select");
-            return false;
-        }
-
-        if (options.Exclude.Contains(name))
-        {
-            reasons.Add("not selected: named in --exclude");
-            return false;
-        }
-
-        if (!selector.Matches(isvc.Labels()))
-        {
-            reasons.Add($"not selected: labels do not match --selector {options.Selector}");
-            return false;
-        }
-
-        return true;
+            var reasons = item.Reasons.Where(r => r != "selected").Append("not selected: not picked interactively").ToList();
+            return item with { Selected = false, Reasons = reasons };
+        }).ToList();
     }
 
-    private static void CheckSelectionNamesExist(DiscoverOptions options, List<InventoryItem> items)
+    private async Task<List<PreflightCheck>> PreflightAsync(DiscoverOptions options, List<InventoryItem> items, List<string> warnings, CancellationToken cancellationToken)
     {
-        var known = items.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
-        var missing = options.Select.Where(n => !known.Contains(n)).ToList();
-        if (missing.Count > 0)
+        if (options.SkipPreflight)
         {
-            throw new UsageException($"--select names InferenceService(s) not found in scope: {string.Join(", ", missing)}");
+            return [];
         }
+
+        if (cluster is not ICluster live)
+        {
+            warnings.Add($"pre-flight permission checks skipped: {cluster.Description} is not a live cluster; they run when discover reads a cluster");
+            log.Info(warnings[^1]);
+            return [];
+        }
+
+        var namespaces = items.Where(i => i.Selected).Select(i => i.Namespace).ToHashSet(StringComparer.Ordinal);
+        if (namespaces.Count == 0)
+        {
+            return [];
+        }
+
+        List<PreflightCheck> checks;
+        try
+        {
+            checks = await PreflightChecker.RunAsync(live, namespaces, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ClusterException ex) when (ex.IsForbidden || ex.IsNotFound)
+        {
+            warnings.Add($"pre-flight permission checks unavailable (SelfSubjectAccessReview: {ex.Message}); later stages will find out as they go");
+            log.Warn(warnings[^1]);
+            return [];
+        }
+
+        foreach (var refusal in PreflightChecker.Refusals(checks))
+        {
+            warnings.Add(refusal);
+            log.Warn(refusal);
+        }
+
+        return checks;
     }
 }

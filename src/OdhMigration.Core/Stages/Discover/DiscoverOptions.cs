@@ -1,4 +1,12 @@
+using OdhMigration.Core.Workspace.Documents;
+
 namespace OdhMigration.Core.Stages.Discover;
+
+/// <summary>
+/// Lets a person narrow the selection by hand: receives the items the filters selected and returns the indexes (into
+/// that list) to keep, or null when the person cancelled.
+/// </summary>
+public delegate Task<IReadOnlyCollection<int>?> SelectionPicker(IReadOnlyList<InventoryItem> candidates, CancellationToken cancellationToken);
 
 public sealed record DiscoverOptions
 {
@@ -7,7 +15,17 @@ public sealed record DiscoverOptions
 
     /// <summary>serverless, modelmesh or all.</summary>
     public string Mode { get; init; } = "all";
+
+    /// <summary>ISVC names, or namespace/name to pick one in a given namespace.</summary>
     public IReadOnlyList<string> Select { get; init; } = [];
     public string? Selector { get; init; }
+
+    /// <summary>ISVC names, or namespace/name.</summary>
     public IReadOnlyList<string> Exclude { get; init; } = [];
+
+    /// <summary>Interactive selection (the command line sets it when --interactive is given on a terminal).</summary>
+    public SelectionPicker? Picker { get; init; }
+
+    /// <summary>Skip the SelfSubjectAccessReview pre-flight on a live cluster.</summary>
+    public bool SkipPreflight { get; init; }
 }

@@ -17,6 +17,12 @@ public sealed record ExportReport : IWorkspaceDocument
 
     /// <summary>Cluster-level backups (inferenceservice-config, templates, DSC, DSCI).</summary>
     public List<ExportedFile> ClusterFiles { get; init; } = [];
+
+    /// <summary>
+    /// Per exported namespace, &lt;ns&gt;/_namespace/ facts (docs/workspace-export.md): roles namespace, runtimes,
+    /// pvcs, permissions, data-connections. Summaries and data-free copies; not applied by any stage.
+    /// </summary>
+    public List<ExportedFile> NamespaceFiles { get; init; } = [];
     public bool SecretDataIncluded { get; init; }
     public List<string> Warnings { get; init; } = [];
 }
@@ -30,6 +36,9 @@ public sealed record ExportedItem
     public string Status { get; init; } = "ok";
     public string? Error { get; init; }
     public List<ExportedFile> Files { get; init; } = [];
+
+    /// <summary>Workspace-relative JSON file mapping each saved file to the ownerReferences removed from it (they must not be re-applied).</summary>
+    public string? OwnerReferencesFile { get; init; }
     public List<string> Warnings { get; init; } = [];
 }
 

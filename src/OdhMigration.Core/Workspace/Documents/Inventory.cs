@@ -69,7 +69,11 @@ public sealed record IsvcFacts
     /// <summary>spec (named in spec.predictor.model.runtime), auto-select, or none.</summary>
     public string? RuntimeResolvedBy { get; init; }
     public bool RuntimeExists { get; init; }
+    /// <summary>Other ISVCs on the same runtime: the first <c>SharedWithLimit</c> names (a runtime may serve thousands).</summary>
     public List<string> RuntimeSharedWith { get; init; } = [];
+
+    /// <summary>How many other ISVCs use the runtime (RuntimeSharedWith may list fewer).</summary>
+    public int RuntimeSharedCount { get; init; }
     public string? ModelFormat { get; init; }
     public string? ModelFormatVersion { get; init; }
     public bool Auth { get; init; }
@@ -83,6 +87,9 @@ public sealed record IsvcFacts
     /// <summary>storage-key, storage-uri:&lt;scheme&gt;, pvc, modelmesh-secret-key, none.</summary>
     public string? StorageForm { get; init; }
     public string? StorageKey { get; init; }
+
+    /// <summary>storage.path, the path inside a pvc:// URI, or a plain storageUri path; never a remote URI (it may hold credentials).</summary>
+    public string? StoragePath { get; init; }
     public bool HasTransformer { get; init; }
     public bool HasExplainer { get; init; }
 
@@ -92,7 +99,7 @@ public sealed record IsvcFacts
     public bool? Ready { get; init; }
 
     [JsonIgnore]
-    public bool RuntimeShared => RuntimeSharedWith.Count > 0;
+    public bool RuntimeShared => RuntimeSharedWith.Count > 0 || RuntimeSharedCount > 0;
 }
 
 public sealed record PreflightCheck(string Stage, string Verb, string Resource, string? Namespace, bool Allowed);

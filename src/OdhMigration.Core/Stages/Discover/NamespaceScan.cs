@@ -1,0 +1,50 @@
+using System.Text.Json.Nodes;
+using OdhMigration.Core.Cluster;
+using OdhMigration.Core.Common;
+using OdhMigration.Core.Manifests;
+
+namespace OdhMigration.Core.Stages.Discover;
+
+/// <summary>
+/// The InferenceServices and ServingRuntimes in scope, each kind listed once (per namespace, or once cluster-wide
+/// with --all-namespaces) and grouped in memory.
+/// </summary>
+public sealed record NamespaceScan(IReadOnlyList<string> Namespaces, IReadOnlyDictionary<string, List<JsonObject>> Isvcs, IReadOnlyDictionary<string, List<JsonObject>> Runtimes)
+{
+    public IReadOnlyList<JsonObject> IsvcsIn(string ns) => Isvcs.TryGetValue(ns, out var list) ? list : [];
+
+    public IReadOnlyList<JsonObject> RuntimesIn(string ns) => Runtimes.TryGetValue(ns, out var list) ? list : [];
+
+    public static async Task<NamespaceScan> ReadAsync(IClusterReader cluster, DiscoverOptions options, CancellationToken cancellationToken)
+    {
+        if (options.AllNamespaces)
+        {
+            var isvcs = GroupByNamespace(await cluster.ListAsync(Kinds.InferenceService, null, null, cancellationToken).ConfigureAwait(false));
+            var runtimes = GroupByNamespace(await cluster.ListAsync(Kinds.ServingRuntime, null, null, cancellationToken).ConfigureAwait(false));
+
+            // Namespaces without InferenceServices have nothing to migrate.
+            return new NamespaceScan(isvcs.Keys.Order(StringComparer.Ordinal).ToList(), isvcs, runtimes);
+        }
+
+        var namespaces = options.Namespaces.Distinct(StringComparer.Ordinal).ToList();
+        var isvcsByNs = new Dictionary<string, List<JsonObject>>(StringComparer.Ordinal);
+        var runtimesByNs = new Dictionary<string, List<JsonObject>>(StringComparer.Ordinal);
+        foreach (var ns in namespaces)
+        {
+            if (await cluster.GetAsync(Kinds.Namespace, null, ns, cancellationToken).ConfigureAwait(false) is null)
+            {
+                throw new UsageException($"--namespace {ns}: namespace '{ns}' does not exist ({cluster.Description})");
+            }
+
+            isvcsByNs[ns] = (await cluster.ListAsync(Kinds.InferenceService, ns, null, cancellationToken).ConfigureAwait(false)).ToList();
+            runtimesByNs[ns] = (await cluster.ListAsync(Kinds.ServingRuntime, ns, null, cancellationToken).ConfigureAwait(false)).ToList();
+        }
+
+        return new NamespaceScan(namespaces, isvcsByNs, runtimesByNs);
+    }
+
+    private static Dictionary<string, List<JsonObject>> GroupByNamespace(IReadOnlyList<JsonObject> objects) =>
+        objects.GroupBy(o => o.Namespace() ?? "", StringComparer.Ordinal)
+            .Where(g => g.Key.Length > 0)
+            .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+}
