@@ -43,7 +43,10 @@ public sealed class ModelMeshCaseRunner : IDisposable
         Directory.EnumerateDirectories(Path.Combine(RepoPaths.Root, "tests", "OdhMigration.Core.Tests", "Transform", "ModelMesh", "Cases"))
             .Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal);
 
-    public async Task<(StageOutcome Outcome, Plan Plan)> RunAsync(CancellationToken ct = default)
+    public Task<(StageOutcome Outcome, Plan Plan)> RunAsync(CancellationToken ct = default) => RunAsync(null, ct);
+
+    /// <summary>The chain, with a hook between export and transform (to change what export recorded).</summary>
+    public async Task<(StageOutcome Outcome, Plan Plan)> RunAsync(Action? beforeTransform, CancellationToken ct = default)
     {
         var cluster = new SnapshotCluster(SnapshotLoader.FromDocuments(Documents()), "snapshot case");
         var clock = new FixedClock();
@@ -56,6 +59,7 @@ public sealed class ModelMeshCaseRunner : IDisposable
         }, Layout, ct);
         var export = Case["export"] as JsonObject ?? [];
         await new ExportEngine(cluster, Log, clock).RunAsync(new ExportOptions { TemplateNamespace = export.Str("templateNamespace") }, Layout, ct);
+        beforeTransform?.Invoke();
         var transform = Case["transform"] as JsonObject ?? [];
         var outcome = await new TransformEngine(Log, TransformerCatalog.All, clock).RunAsync(new TransformOptions
         {

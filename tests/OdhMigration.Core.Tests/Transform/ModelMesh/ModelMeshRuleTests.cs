@@ -53,29 +53,38 @@ public sealed class ModelMeshRuleTests
     {
         using var run = new ModelMeshCaseRunner("shared-runtime-new-namespace");
         run.Case["transform"]!["copyPermissions"] = true;
-        var (_, refused) = await run.RunAsync(TestContext.Current.CancellationToken);
+        var factsFile = Path.Combine(run.Layout.NamespaceFacts("fraud-mm"), ModelMeshInputs.RoleBindingsFile);
+        var (_, refused) = await run.RunAsync(() => File.Delete(factsFile), TestContext.Current.CancellationToken);
         Assert.All(refused.Items, i => Assert.Contains("--copy-permissions", i.Error, StringComparison.Ordinal));
 
-        run.WriteNamespaceFacts("fraud-mm", ModelMeshInputs.RoleBindingsFile, """
-            apiVersion: rbac.authorization.k8s.io/v1
-            kind: RoleBinding
-            metadata: {name: dashboard-permissions-alice, namespace: fraud-mm, labels: {opendatahub.io/dashboard: "true", opendatahub.io/project-sharing: "true"}}
-            roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: edit}
-            subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: alice}]
-            ---
-            apiVersion: rbac.authorization.k8s.io/v1
-            kind: RoleBinding
-            metadata: {name: model-server-view, namespace: fraud-mm, labels: {opendatahub.io/dashboard: "true"}}
-            roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
-            subjects: [{kind: ServiceAccount, name: model-server-sa}]
-            """);
-        run.WriteNamespaceFacts("fraud-mm", ModelMeshInputs.PvcsFile, """
-            apiVersion: v1
-            kind: PersistentVolumeClaim
-            metadata: {name: models-pvc, namespace: fraud-mm}
-            spec: {accessModes: [ReadWriteOnce]}
-            """);
-        var (_, plan) = await run.RunAsync(TestContext.Current.CancellationToken);
+        var (_, nothingToCopy) = await run.RunAsync(TestContext.Current.CancellationToken);
+        Assert.All(nothingToCopy.Items, i => Assert.Equal("ok", i.Status));
+        Assert.DoesNotContain(nothingToCopy.Items.SelectMany(i => i.Create), c => c.Kind == "RoleBinding" && c.Name == "dashboard-permissions-alice");
+
+        void WriteFacts()
+        {
+            run.WriteNamespaceFacts("fraud-mm", ModelMeshInputs.RoleBindingsFile, """
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: RoleBinding
+                metadata: {name: dashboard-permissions-alice, namespace: fraud-mm, labels: {opendatahub.io/dashboard: "true", opendatahub.io/project-sharing: "true"}}
+                roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: edit}
+                subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: alice}]
+                ---
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: RoleBinding
+                metadata: {name: model-server-view, namespace: fraud-mm, labels: {opendatahub.io/dashboard: "true"}}
+                roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
+                subjects: [{kind: ServiceAccount, name: model-server-sa}]
+                """);
+            run.WriteNamespaceFacts("fraud-mm", ModelMeshInputs.PvcsFile, """
+                apiVersion: v1
+                kind: PersistentVolumeClaim
+                metadata: {name: models-pvc, namespace: fraud-mm}
+                spec: {accessModes: [ReadWriteOnce]}
+                """);
+        }
+
+        var (_, plan) = await run.RunAsync(WriteFacts, TestContext.Current.CancellationToken);
         var item = plan.Items.Single(i => i.Name == "fraud-s3");
         Assert.Equal("ok", item.Status);
         var binding = Assert.Single(item.Create, c => c.Kind == "RoleBinding" && c.Name == "dashboard-permissions-alice");
