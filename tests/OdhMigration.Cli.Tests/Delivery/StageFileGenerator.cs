@@ -26,6 +26,12 @@ internal static class StageFileGenerator
             files[$"github-actions/{delivery.Tool}/action.yml"] = Header + GitHubActionFile.Render(stage, delivery, options);
         }
 
+        files["images/odh-migrate/Dockerfile"] = ImageFile.Render("odh-migrate", "Every stage as a subcommand (odh-migrate discover ...), plus pipelineruns.");
+        foreach (var stage in StageCatalog.All)
+        {
+            files[$"images/odh-{stage.Name}/Dockerfile"] = ImageFile.Render($"odh-{stage.Name}", stage.Description);
+        }
+
         return files;
     }
 
