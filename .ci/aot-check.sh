@@ -32,7 +32,7 @@ if ! dpkg -s zlib1g-dev >/dev/null 2>&1; then
   ($sudo apt-get update -qq && $sudo apt-get install -y -qq zlib1g-dev) >/dev/null
 fi
 
-mapfile -t projects < <(ls -d src/odh-*/ | sed 's#/$##' | sort)
+mapfile -t projects < <(find src -mindepth 1 -maxdepth 1 -type d -name 'odh-*' | sort)
 if [[ ${#projects[@]} -eq 0 ]]; then
   echo "aot-check: no src/odh-*/ projects found" >&2
   exit 1
