@@ -103,7 +103,7 @@ run_stage() {
     failures+=("$tool $*: exited non-zero (see $logs/$tool.run.txt)")
     cat "$logs/$tool.run.txt" >&2
   else
-    echo "aot-check: $tool: $(head -1 "$logs/$tool.run.txt")"
+    echo "aot-check: $tool: $(tail -1 "$logs/$tool.run.txt")"
   fi
 }
 run_stage odh-discover --workspace "$workspace" --snapshot "$sample" -n fraud-detection --result-dir "$workspace/.results/discover"
