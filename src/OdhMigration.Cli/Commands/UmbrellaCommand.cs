@@ -10,6 +10,7 @@ public static class UmbrellaCommand
     public static RootCommand Create(CliIo io)
     {
         var root = new RootCommand("Move KServe InferenceServices on OpenDataHub / OpenShift AI 2.x from Serverless and ModelMesh to RawDeployment, stage by stage.");
+        root.Subcommands.Add(PipelineRunsCommand.Create(io));
         foreach (var stage in StageCatalog.All)
         {
             root.Subcommands.Add(stage.Create(io));

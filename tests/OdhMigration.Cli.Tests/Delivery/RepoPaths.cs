@@ -1,0 +1,26 @@
+namespace OdhMigration.Cli.Tests.Delivery;
+
+/// <summary>Finds the repository root (the folder holding OdhMigrationTasks.sln) and shared/ beside it.</summary>
+internal static class RepoPaths
+{
+    public static string Root { get; } = FindRoot();
+
+    public static string Tekton => Path.Combine(Root, "tekton");
+
+    public static string Shared => Path.GetFullPath(Path.Combine(Root, "..", "shared"));
+
+    public static string Combine(params string[] parts) => Path.Combine([Root, .. parts]);
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "OdhMigrationTasks.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"OdhMigrationTasks.sln not found above {AppContext.BaseDirectory}");
+    }
+}

@@ -1,0 +1,30 @@
+namespace OdhMigration.Cli.Tests.Delivery;
+
+/// <summary>
+/// What the delivery files need to know about a stage beyond its options: the Tekton results it writes with
+/// --result-dir (kept tiny: counts, verdict, artifact sha256) and the ServiceAccount it runs as.
+/// </summary>
+internal sealed record StageDelivery(string Stage, string ServiceAccount, IReadOnlyList<(string Name, string Description)> Results)
+{
+    public const string Version = "0.1.0";
+    public const string ImageRepository = "ghcr.io/odh-migration-tasks";
+
+    public string Tool => $"odh-{Stage}";
+
+    public string DefaultImage => $"{ImageRepository}/{Tool}:{Version}";
+
+    private static readonly (string, string) Verdict = ("verdict", "succeeded, partially-failed, usage-error, refused or failed");
+
+    public static readonly IReadOnlyList<StageDelivery> All =
+    [
+        new("discover", "odh-migration-discover", [Verdict, ("discovered", "InferenceServices found in scope"), ("eligible", "InferenceServices that can be migrated"), ("selected", "InferenceServices selected for migration"), ("inventory-sha256", "sha256 of inventory.json")]),
+        new("export", "odh-migration-export", [Verdict, ("exported", "InferenceServices saved with their dependencies"), ("failed", "InferenceServices that could not be exported"), ("export-sha256", "sha256 of export.json")]),
+        new("transform", "odh-migration-transform", [Verdict, ("planned", "InferenceServices with RawDeployment manifests in the plan"), ("refused", "InferenceServices the transform refused"), ("plan-sha256", "sha256 of plan.json; the apply gate shows it and apply verifies it")]),
+        new("apply", "odh-migration-apply", [Verdict, ("applied", "InferenceServices created from the plan"), ("failed", "InferenceServices whose apply failed"), ("ledger-sha256", "sha256 of ledger.json")]),
+        new("validate", "odh-migration-validate", [Verdict, ("passed", "migrated InferenceServices that passed validation"), ("failed", "migrated InferenceServices that failed validation"), ("validation-sha256", "sha256 of validation.json; the cleanup gate shows it and cleanup verifies it")]),
+        new("cleanup", "odh-migration-cleanup", [Verdict, ("deleted", "originals deleted"), ("failed", "originals whose deletion failed"), ("cleanup-sha256", "sha256 of cleanup.json")]),
+        new("dsc-finalize", "odh-migration-dsc-finalize", [Verdict, ("changed", "cluster objects changed (or that would change, with dry-run)"), ("finalize-sha256", "sha256 of finalize.json")]),
+    ];
+
+    public static StageDelivery Of(string stage) => All.Single(s => s.Stage == stage);
+}

@@ -1,0 +1,154 @@
+using System.CommandLine;
+using System.CommandLine.Completions;
+using OdhMigration.Cli.Commands;
+using OdhMigration.Cli.Hosting;
+
+namespace OdhMigration.Cli.Tests.Delivery;
+
+/// <summary>Every stage's Task and StepAction against the tool's real options (read from the command definitions).</summary>
+public sealed class TektonStageTests
+{
+    public static TheoryData<string> Stages => [.. StageCatalog.All.Select(s => s.Name)];
+
+    private static StageDefinition Stage(string name) => StageCatalog.All.Single(s => s.Name == name);
+
+    [Theory]
+    [MemberData(nameof(Stages))]
+    public void Every_stage_has_a_task_a_stepaction_and_an_action(string stage)
+    {
+        var tool = $"odh-{stage}";
+        var task = DeliveryFiles.Task(tool);
+        Assert.Equal(("tekton.dev/v1", "Task", tool), (task.Str("apiVersion"), task.Str("kind"), task.Str("metadata", "name")));
+        var stepAction = DeliveryFiles.StepAction(tool);
+        Assert.Equal(("tekton.dev/v1beta1", "StepAction", tool), (stepAction.Str("apiVersion"), stepAction.Str("kind"), stepAction.Str("metadata", "name")));
+        var action = DeliveryFiles.Single("github-actions", tool, "action.yml");
+        Assert.Equal(tool, action.Str("name"));
+        Assert.Equal("composite", action.Str("runs", "using"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Stages))]
+    public void Task_params_are_the_tools_options_one_to_one(string stage)
+    {
+        var task = DeliveryFiles.Task($"odh-{stage}");
+        var expected = ToolOptions.For(Stage(stage)).Where(o => !ToolOptions.BoundByTask.Contains(o.Name)).Select(o => o.ParamName).Append("image").Order().ToList();
+        var actual = task.Items("spec", "params").Select(p => p.Str("name")!).Order().ToList();
+        Assert.Equal(expected, actual);
+        Assert.All(task.Items("spec", "params"), p =>
+        {
+            Assert.False(string.IsNullOrWhiteSpace(p.Str("description")), $"param {p.Str("name")} has no description");
+            Assert.Matches("^[a-z][a-z0-9-]*$", p.Str("name")!);
+            Assert.NotNull(p["default"]);
+        });
+    }
+
+    [Theory]
+    [MemberData(nameof(Stages))]
+    public void Task_args_bind_the_workspace_and_results_and_pass_every_param_to_its_option(string stage)
+    {
+        var task = DeliveryFiles.Task($"odh-{stage}");
+        var step = Assert.Single(task.Items("spec", "steps"));
+        Assert.Equal([$"/app/odh-{stage}"], step.Strings("command"));
+        Assert.Null(step["script"]);
+        Assert.Equal("$(params.image)", step.Str("image"));
+
+        var args = step.Strings("args");
+        var pairs = args.Chunk(2).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : "<missing>");
+        Assert.Equal(args.Count / 2, pairs.Count);
+        Assert.Equal("$(workspaces.workspace.path)", pairs["--workspace"]);
+        Assert.Equal("/tekton/results", pairs["--result-dir"]);
+        foreach (var option in ToolOptions.For(Stage(stage)).Where(o => !ToolOptions.BoundByTask.Contains(o.Name)))
+        {
+            Assert.True(pairs.TryGetValue(option.Name, out var value), $"{option.Name} is not passed");
+            Assert.Equal($"$(params.{option.ParamName})", value);
+        }
+
+        Assert.Equal(ToolOptions.For(Stage(stage)).Count, pairs.Count);
+    }
+
+    [Theory]
+    [MemberData(nameof(Stages))]
+    public void Task_args_parse_through_the_real_command_and_reach_each_option(string stage)
+    {
+        var definition = Stage(stage);
+        var task = DeliveryFiles.Task($"odh-{stage}");
+        var root = definition.CreateRoot(new CliIo(TextWriter.Null, TextWriter.Null));
+        var values = task.Items("spec", "params").ToDictionary(p => p.Str("name")!, p => SampleValue(root, p.Str("name")!, p.Str("default") ?? ""));
+        var args = Assert.Single(task.Items("spec", "steps")).Strings("args")
+            .Select(a => a == "$(workspaces.workspace.path)" ? "/workspace/workspace" : a)
+            .Select(a => a.StartsWith("$(params.", StringComparison.Ordinal) ? values[a[9..^1]] : a)
+            .ToArray();
+
+        var parse = root.Parse(args);
+        Assert.True(parse.Errors.Count == 0, string.Join("; ", parse.Errors.Select(e => e.Message)));
+        foreach (var (param, value) in values.Where(v => v.Key != "image"))
+        {
+            var option = root.Options.Single(o => o.Name == "--" + param);
+            var result = parse.GetResult(option);
+            Assert.NotNull(result);
+            Assert.Equal([value], result.Tokens.Select(t => t.Value));
+        }
+    }
+
+    /// <summary>The param's default when it has one, else a value the option accepts (so the parse is meaningful).</summary>
+    private static string SampleValue(RootCommand root, string param, string defaultValue)
+    {
+        if (defaultValue.Length > 0 || param == "image")
+        {
+            return defaultValue;
+        }
+
+        var option = root.Options.Single(o => o.Name == "--" + param);
+        var accepted = option.GetCompletions(CompletionContext.Empty).Select(c => c.Label).FirstOrDefault();
+        return accepted ?? ((option.Description ?? "").Contains("=<", StringComparison.Ordinal) ? "name=value" : "sample");
+    }
+
+    [Theory]
+    [MemberData(nameof(Stages))]
+    public void StepAction_params_are_every_option_and_its_args_pass_them(string stage)
+    {
+        var stepAction = DeliveryFiles.StepAction($"odh-{stage}");
+        var options = ToolOptions.For(Stage(stage));
+        Assert.Equal(options.Select(o => o.ParamName).Append("image").Order(), stepAction.Items("spec", "params").Select(p => p.Str("name")!).Order());
+        var args = stepAction.Strings("spec", "args");
+        Assert.Equal(options.SelectMany(o => new[] { o.Name, $"$(params.{o.ParamName})" }), args);
+        Assert.Equal([$"/app/odh-{stage}"], stepAction.Strings("spec", "command"));
+        Assert.Null(stepAction["spec"]!["script"]);
+    }
+
+    [Theory]
+    [MemberData(nameof(Stages))]
+    public void Steps_run_non_root_without_privilege_escalation_or_capabilities(string stage)
+    {
+        var steps = DeliveryFiles.Task($"odh-{stage}").Items("spec", "steps").Append(DeliveryFiles.StepAction($"odh-{stage}")["spec"]!.AsObject());
+        Assert.All(steps, step =>
+        {
+            Assert.Equal("true", step.Str("securityContext", "runAsNonRoot"));
+            Assert.Equal("false", step.Str("securityContext", "allowPrivilegeEscalation"));
+            Assert.Equal(["ALL"], step.Strings("securityContext", "capabilities", "drop"));
+            Assert.Null(step["securityContext"]!["runAsUser"]);
+        });
+    }
+
+    [Theory]
+    [MemberData(nameof(Stages))]
+    public void Task_results_are_small_and_declared(string stage)
+    {
+        var task = DeliveryFiles.Task($"odh-{stage}");
+        var results = task.Items("spec", "results").Select(r => r.Str("name")!).ToList();
+        Assert.Contains("verdict", results);
+        Assert.Single(results, r => r.EndsWith("-sha256", StringComparison.Ordinal));
+        Assert.InRange(results.Count, 2, 5);
+        Assert.Equal(StageDelivery.Of(stage).Results.Select(r => r.Name), results);
+    }
+
+    [Fact]
+    public void Task_and_stepaction_files_exist_only_for_real_stages()
+    {
+        var stages = StageCatalog.All.Select(s => $"odh-{s.Name}").ToHashSet();
+        var stepActions = Directory.GetDirectories(Path.Combine(RepoPaths.Tekton, "stepaction")).Select(d => Path.GetFileName(d)!);
+        Assert.All(stepActions, s => Assert.Contains(s, stages));
+        var tasks = Directory.GetDirectories(Path.Combine(RepoPaths.Tekton, "task")).Select(d => Path.GetFileName(d)!).Where(t => t != "odh-migration-summary");
+        Assert.Equal(stages.Order(), tasks.Order());
+    }
+}
