@@ -10,7 +10,7 @@ public static class CliApp
     public static async Task<int> RunAsync(RootCommand root, string[] args, CliIo? io = null, CancellationToken cancellationToken = default)
     {
         io ??= CliIo.Console;
-        var parse = root.Parse(args);
+        var parse = root.Parse(WithoutEmptyOptions(args));
         if (parse.Errors.Count > 0 && parse.Action is not HelpAction)
         {
             foreach (var error in parse.Errors)
@@ -24,5 +24,32 @@ public static class CliApp
 
         var configuration = new InvocationConfiguration { Output = io.Stdout, Error = io.Stderr };
         return await parse.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Tekton and CI pass every param whether set or not, and a step without a shell cannot leave one out, so an
+    /// option given an empty value ("--context" "" or "--context=") counts as not given and its default applies.
+    /// </summary>
+    public static string[] WithoutEmptyOptions(IReadOnlyList<string> args)
+    {
+        var kept = new List<string>(args.Count);
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            if (arg.StartsWith("--", StringComparison.Ordinal) && arg.Length > 2 && arg.EndsWith('='))
+            {
+                continue;
+            }
+
+            if (arg.StartsWith("--", StringComparison.Ordinal) && !arg.Contains('=', StringComparison.Ordinal) && i + 1 < args.Count && args[i + 1].Length == 0)
+            {
+                i++;
+                continue;
+            }
+
+            kept.Add(arg);
+        }
+
+        return [.. kept];
     }
 }
