@@ -132,7 +132,10 @@ public sealed class SimulatorHost : IAsyncDisposable
             Directory.CreateDirectory(directory);
         }
 
-        await File.WriteAllTextAsync(path, Kubeconfig(defaultNamespace), cancellationToken);
+        // Write then rename, so a process waiting for the file never reads it half-written.
+        var temporary = path + ".tmp";
+        await File.WriteAllTextAsync(temporary, Kubeconfig(defaultNamespace), cancellationToken);
+        File.Move(temporary, path, overwrite: true);
     }
 
     public async ValueTask DisposeAsync()

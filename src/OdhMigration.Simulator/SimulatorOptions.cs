@@ -53,6 +53,9 @@ public sealed record KServeControllerOptions
     /// <summary>How long after a spec change a Raw ISVC becomes Ready.</summary>
     public TimeSpan ReadyDelay { get; init; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>Remove KServe's finalizer from deleted ISVCs (of every mode), as the real controller does once it has cleaned up.</summary>
+    public bool ReleaseFinalizers { get; init; } = true;
+
     /// <summary>Domain of exposed (networking.kserve.io/visibility=exposed) ISVC URLs: https://name-ns.&lt;domain&gt;.</summary>
     public string AppsDomain { get; init; } = "apps.sim.local";
 }

@@ -90,7 +90,7 @@ public sealed class KubectlTests(SimulatorFixture sim) : IClassFixture<Simulator
         var label = await RunAsync("label", "isvc", "patched", "-n", "proj", "stage=two");
         Assert.True(label.ExitCode == 0, label.StandardError);
         var stored = sim.Host.Store.Get(Kinds.InferenceService, "proj", "patched");
-        Assert.Equal(3, stored.At("spec", "predictor", "minReplicas")!.GetValue<int>());
+        Assert.Equal(3L, stored.At("spec", "predictor", "minReplicas")!.GetValue<long>()); // the store materialises numbers as long/double
         Assert.Equal("two", stored.Label("stage"));
     }
 

@@ -15,6 +15,7 @@ public static class UmbrellaCommand
         }
 
         root.Subcommands.Add(RehearseCommand.Create(io));
+        root.Subcommands.Add(SimulatorCommand.Create(io));
 
         return root;
     }

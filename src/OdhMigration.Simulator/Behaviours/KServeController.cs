@@ -44,7 +44,13 @@ internal sealed class KServeController(ObjectStore store, KServeControllerOption
     private void Reconcile(string? ns, string name, CancellationToken stopping)
     {
         var isvc = store.TryGet(Kinds.InferenceService, ns, name);
-        if (isvc is null || ObjectMeta.IsDeleting(isvc) || DeploymentModes.Effective(isvc, options.DefaultDeploymentMode) != DeploymentModes.Raw)
+        if (isvc is not null && ObjectMeta.IsDeleting(isvc))
+        {
+            ReleaseFinalizer(isvc);
+            return;
+        }
+
+        if (isvc is null || DeploymentModes.Effective(isvc, options.DefaultDeploymentMode) != DeploymentModes.Raw)
         {
             return;
         }
@@ -67,6 +73,36 @@ internal sealed class KServeController(ObjectStore store, KServeControllerOption
             // deleted meanwhile
         }
     }
+
+    /// <summary>
+    /// KServe removes its finalizer from a deleted ISVC of any mode once its cleanup is done. With
+    /// <see cref="KServeControllerOptions.ReleaseFinalizers"/> off, deleted ISVCs hang in Terminating: the trap a
+    /// cluster falls into when Serverless or Service Mesh was removed before the ISVCs were deleted.
+    /// </summary>
+    private void ReleaseFinalizer(JsonObject isvc)
+    {
+        if (!options.ReleaseFinalizers || !ObjectMeta.Finalizers(isvc).Contains(FinalizerName))
+        {
+            return;
+        }
+
+        try
+        {
+            store.Patch(Kinds.InferenceService, isvc.Namespace(), isvc.Name(), live =>
+            {
+                var next = live!.DeepCopy();
+                var kept = ObjectMeta.Finalizers(next).Where(f => f != FinalizerName).Select(f => (JsonNode)f).ToArray();
+                next.Metadata()["finalizers"] = new JsonArray(kept);
+                return next;
+            }, WriteContext.Internal(Manager, null));
+        }
+        catch (ApiException ex) when (ex.Code == 404)
+        {
+            // already gone
+        }
+    }
+
+    private const string FinalizerName = "inferenceservice.finalizers";
 
     private async Task RequeueAsync(string? ns, string name, TimeSpan after, CancellationToken stopping)
     {

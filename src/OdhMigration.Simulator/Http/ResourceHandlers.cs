@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using OdhMigration.Core.Manifests;
@@ -103,28 +104,52 @@ internal sealed class ResourceHandlers(ObjectStore store, AccessReviewer access,
 
     private async Task ListAsync(HttpContext context, ResourceKind kind, RequestInfo info, bool table, CancellationToken cancellationToken)
     {
-        var page = store.List(kind, ListFromQuery(context.Request.Query, info.Namespace));
-        var metadata = new JsonObject { ["resourceVersion"] = page.ResourceVersion.ToString(CultureInfo.InvariantCulture) };
-        if (page.Continue is not null)
+        var request = ListFromQuery(context.Request.Query, info.Namespace);
+        if (table)
         {
-            metadata["continue"] = page.Continue;
+            var page = store.List(kind, request);
+            await HttpJson.WriteAsync(context, 200, TableConverter.Build(kind, page.Items, ListMetadata(page.ResourceVersion, page.Continue, page.RemainingItemCount), clock.GetUtcNow()), cancellationToken);
+            return;
         }
 
-        if (page.RemainingItemCount is { } remaining)
+        // Items are written as the store's cached JSON; building a JsonArray of copies would dominate large lists.
+        var raw = store.ListRaw(kind, request);
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "application/json";
+        await using (var writer = new Utf8JsonWriter(context.Response.BodyWriter))
         {
-            metadata["remainingItemCount"] = remaining;
-        }
-
-        JsonNode body = table
-            ? TableConverter.Build(kind, page.Items, metadata, clock.GetUtcNow())
-            : new JsonObject
+            writer.WriteStartObject();
+            writer.WriteString("apiVersion", kind.ApiVersion);
+            writer.WriteString("kind", kind.Kind + "List");
+            writer.WritePropertyName("metadata");
+            ListMetadata(raw.ResourceVersion, raw.Continue, raw.RemainingItemCount).WriteTo(writer);
+            writer.WriteStartArray("items");
+            foreach (var item in raw.Items)
             {
-                ["apiVersion"] = kind.ApiVersion,
-                ["kind"] = kind.Kind + "List",
-                ["metadata"] = metadata,
-                ["items"] = new JsonArray([.. page.Items]),
-            };
-        await HttpJson.WriteAsync(context, 200, body, cancellationToken);
+                writer.WriteRawValue(item, skipInputValidation: true);
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        await context.Response.BodyWriter.FlushAsync(cancellationToken);
+    }
+
+    private static JsonObject ListMetadata(long resourceVersion, string? next, long? remaining)
+    {
+        var metadata = new JsonObject { ["resourceVersion"] = resourceVersion.ToString(CultureInfo.InvariantCulture) };
+        if (next is not null)
+        {
+            metadata["continue"] = next;
+        }
+
+        if (remaining is { } count)
+        {
+            metadata["remainingItemCount"] = count;
+        }
+
+        return metadata;
     }
 
     private async Task PatchAsync(HttpContext context, ResourceKind kind, RequestInfo info, CancellationToken cancellationToken)

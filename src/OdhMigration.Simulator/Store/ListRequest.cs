@@ -16,6 +16,9 @@ public sealed record ListRequest(string? Namespace, LabelSelector Labels, FieldF
 /// <summary>One page of a list. <see cref="Continue"/> is null on the last page.</summary>
 public sealed record ListResult(IReadOnlyList<JsonObject> Items, long ResourceVersion, string? Continue, long? RemainingItemCount);
 
+/// <summary>One page of a list with each item as UTF-8 JSON, ready to write into a response.</summary>
+public sealed record RawListResult(IReadOnlyList<byte[]> Items, long ResourceVersion, string? Continue, long? RemainingItemCount);
+
 /// <summary>
 /// The opaque continue token: the key of the last item returned plus the list's resourceVersion, base64 encoded
 /// like the API server's. Later pages continue after that key, so every item is returned exactly once.

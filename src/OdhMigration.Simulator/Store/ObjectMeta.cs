@@ -23,33 +23,90 @@ internal static partial class ObjectMeta
 
     public static bool IsDeleting(JsonObject obj) => obj.At("metadata", "deletionTimestamp") is not null;
 
-    /// <summary>Everything but metadata and status, in canonical form: a change here bumps metadata.generation.</summary>
-    public static string SpecPart(JsonObject obj)
+    /// <summary>Whether everything but metadata and status is equal: a change there bumps metadata.generation.</summary>
+    public static bool SameSpec(JsonObject a, JsonObject b) => SameExcept(a, b, IgnoredForSpec);
+
+    /// <summary>
+    /// Whether two versions differ only in the fields the server rewrites on every write (resourceVersion,
+    /// managedFields); equal means a no-op update, which must not bump resourceVersion. Allocation-free on purpose:
+    /// controllers call it for every event.
+    /// </summary>
+    public static bool SameExceptServerFields(JsonObject a, JsonObject b) =>
+        SameExcept(a, b, IgnoredNone, "metadata")
+        && SameExcept(a["metadata"] as JsonObject ?? [], b["metadata"] as JsonObject ?? [], IgnoredInMetadata);
+
+    private static readonly HashSet<string> IgnoredForSpec = new(StringComparer.Ordinal) { "metadata", "status", "apiVersion", "kind" };
+    private static readonly HashSet<string> IgnoredInMetadata = new(StringComparer.Ordinal) { "resourceVersion", "managedFields" };
+    private static readonly HashSet<string> IgnoredNone = new(StringComparer.Ordinal);
+
+    private static bool SameExcept(JsonObject a, JsonObject b, HashSet<string> ignored, string? alsoIgnored = null)
     {
-        var copy = new JsonObject();
-        foreach (var (key, value) in obj)
+        foreach (var (key, value) in a)
         {
-            if (key is not ("metadata" or "status" or "apiVersion" or "kind"))
+            if (ignored.Contains(key) || key == alsoIgnored)
             {
-                copy[key] = value?.DeepClone();
+                continue;
+            }
+
+            if (!b.TryGetPropertyValue(key, out var other) || !JsonNode.DeepEquals(value, other))
+            {
+                return false;
             }
         }
 
-        return Manifest.Canonical(copy);
-    }
-
-    /// <summary>The object without the fields the server rewrites on every write; equal means a no-op update.</summary>
-    public static string Comparable(JsonObject obj)
-    {
-        var copy = obj.DeepCopy();
-        if (copy["metadata"] is JsonObject m)
+        foreach (var (key, _) in b)
         {
-            m.Remove("resourceVersion");
-            m.Remove("managedFields");
+            if (!ignored.Contains(key) && key != alsoIgnored && !a.ContainsKey(key))
+            {
+                return false;
+            }
         }
 
-        return Manifest.Canonical(copy);
+        return true;
     }
+
+    /// <summary>
+    /// A copy of a tree whose values are plain CLR primitives. Nodes parsed by JsonNode.Parse are backed by a
+    /// JsonElement, and every DeepClone of such a value allocates a new JsonDocument; stored objects are cloned on
+    /// every read, so they are materialised once on the way in.
+    /// </summary>
+    public static JsonNode? Materialize(JsonNode? node)
+    {
+        switch (node)
+        {
+            case null:
+                return null;
+            case JsonObject obj:
+                var copy = new JsonObject();
+                foreach (var (key, child) in obj)
+                {
+                    copy[key] = Materialize(child);
+                }
+
+                return copy;
+            case JsonArray array:
+                var items = new JsonNode?[array.Count];
+                for (var i = 0; i < items.Length; i++)
+                {
+                    items[i] = Materialize(array[i]);
+                }
+
+                return new JsonArray(items);
+            default:
+                var value = node.AsValue();
+                return value.GetValueKind() switch
+                {
+                    System.Text.Json.JsonValueKind.String => JsonValue.Create(value.GetValue<string>()),
+                    System.Text.Json.JsonValueKind.True => JsonValue.Create(true),
+                    System.Text.Json.JsonValueKind.False => JsonValue.Create(false),
+                    System.Text.Json.JsonValueKind.Number when long.TryParse(value.ToJsonString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var l) => JsonValue.Create(l),
+                    System.Text.Json.JsonValueKind.Number => JsonValue.Create(double.Parse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture)),
+                    _ => null,
+                };
+        }
+    }
+
+    public static JsonObject Materialize(JsonObject obj) => (JsonObject)Materialize((JsonNode)obj)!;
 
     public static void ValidateName(ResourceKind kind, string name)
     {

@@ -14,7 +14,7 @@ public sealed partial class ObjectStore
     {
         lock (_gate)
         {
-            return CreateLocked(kind, ns, obj.DeepCopy(), context).DeepCopy();
+            return CreateLocked(kind, ns, ObjectMeta.Materialize(obj), context).DeepCopy();
         }
     }
 
@@ -29,7 +29,7 @@ public sealed partial class ObjectStore
                 throw ApiException.NotFound(kind, name);
             }
 
-            return CommitUpdate(kind, key, current, candidate.DeepCopy(), context).DeepCopy();
+            return CommitUpdate(kind, key, current, ObjectMeta.Materialize(candidate), context).DeepCopy();
         }
     }
 
@@ -49,10 +49,10 @@ public sealed partial class ObjectStore
                     throw ApiException.NotFound(kind, name);
                 }
 
-                return (CreateLocked(kind, ns, change(null), context).DeepCopy(), true);
+                return (CreateLocked(kind, ns, ObjectMeta.Materialize(change(null)), context).DeepCopy(), true);
             }
 
-            var candidate = change(current.DeepCopy());
+            var candidate = ObjectMeta.Materialize(change(current.DeepCopy()));
             return (CommitUpdate(kind, key, current, candidate, context).DeepCopy(), false);
         }
     }
@@ -262,7 +262,7 @@ public sealed partial class ObjectStore
                 }
             }
 
-            if (KindRegistry.HasGeneration(kind) && ObjectMeta.SpecPart(next) != ObjectMeta.SpecPart(current))
+            if (KindRegistry.HasGeneration(kind) && !ObjectMeta.SameSpec(next, current))
             {
                 meta["generation"] = ObjectMeta.Generation(current) + 1;
             }
@@ -279,7 +279,7 @@ public sealed partial class ObjectStore
             throw ApiException.Invalid(kind, name, "metadata.finalizers", "Forbidden: no new finalizers can be added if the object is being deleted");
         }
 
-        if (ObjectMeta.Comparable(next) == ObjectMeta.Comparable(current))
+        if (ObjectMeta.SameExceptServerFields(next, current))
         {
             return current; // a no-op write does not bump resourceVersion, as on a real server
         }

@@ -1,0 +1,39 @@
+using System.CommandLine;
+using OdhMigration.Cli.Hosting;
+using OdhMigration.Simulator;
+
+namespace OdhMigration.Cli.Commands;
+
+/// <summary>
+/// odh-migrate simulator: serves a snapshot as a Kubernetes API on loopback, so any client (the tools, kubectl, oc)
+/// can rehearse against it. Writes a kubeconfig once ready and serves until stopped.
+/// </summary>
+public static class SimulatorCommand
+{
+    public const string Description = "Serve a snapshot as an emulated Kubernetes API (KServe-like behaviours) on loopback and write a kubeconfig for it.";
+
+    public static Command Create(CliIo io)
+    {
+        var snapshot = new Option<string>("--snapshot") { Description = "Snapshot to load: multi-document YAML, 'kind: List', or a folder", Required = true };
+        var kubeconfigOut = new Option<string>("--kubeconfig-out") { Description = "Where to write the kubeconfig that points at the simulator", Required = true };
+        var listen = new Option<string>("--listen") { Description = "Loopback address and port (port 0 picks a free one)", DefaultValueFactory = _ => "127.0.0.1:0" };
+        var faultRate = new Option<double>("--fault-rate") { Description = "Share of API requests answered with an injected fault (429/500/503/dropped connection)", DefaultValueFactory = _ => 0 };
+        var latency = new Option<int>("--latency-ms") { Description = "Latency added to every API request", DefaultValueFactory = _ => 0 };
+
+        var command = new Command("simulator", Description);
+        foreach (var option in new Option[] { snapshot, kubeconfigOut, listen, faultRate, latency })
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction((parse, ct) => SimulatorCommandRunner.RunAsync(
+            parse.GetValue(snapshot)!,
+            parse.GetValue(kubeconfigOut)!,
+            parse.GetValue(listen) ?? "127.0.0.1:0",
+            parse.GetValue(faultRate),
+            parse.GetValue(latency),
+            io.Stdout,
+            ct));
+        return command;
+    }
+}

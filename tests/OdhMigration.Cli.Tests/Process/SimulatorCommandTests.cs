@@ -1,0 +1,48 @@
+using System.Diagnostics;
+using OdhMigration.Core.Tests.Support;
+
+namespace OdhMigration.Cli.Tests.Process;
+
+/// <summary>odh-migrate simulator as a user starts it: a kubeconfig appears and an independent client can use it.</summary>
+public sealed class SimulatorCommandTests
+{
+    [Fact]
+    public async Task Serves_the_snapshot_until_stopped_and_writes_a_working_kubeconfig()
+    {
+        using var ws = new TempWorkspace();
+        var kubeconfig = Path.Combine(ws.Path, "kubeconfig");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = RepoPaths.Root,
+        };
+        foreach (var arg in new[] { ToolProcess.DllPath("odh-migrate"), "simulator", "--snapshot", Path.Combine(RepoPaths.Samples, "serverless-team.yaml"), "--kubeconfig-out", kubeconfig })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        try
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (!File.Exists(kubeconfig) && DateTime.UtcNow < deadline && !process.HasExited)
+            {
+                await Task.Delay(100, TestContext.Current.CancellationToken);
+            }
+
+            Assert.False(process.HasExited, "the simulator exited early");
+            Assert.True(File.Exists(kubeconfig), "no kubeconfig written within 30 s");
+
+            // Our own live backing reads it like any cluster.
+            using var cluster = OdhMigration.Cluster.LiveCluster.Connect(new OdhMigration.Cluster.LiveClusterConnection(kubeconfig, null));
+            var isvcs = await cluster.ListAsync(OdhMigration.Core.Manifests.Kinds.InferenceService, "ml-team", cancellationToken: TestContext.Current.CancellationToken);
+            Assert.Equal(["churn-internal", "churn-v2", "credit-scoring"], isvcs.Select(i => OdhMigration.Core.Manifests.Manifest.Name(i)).Order());
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        }
+    }
+}
