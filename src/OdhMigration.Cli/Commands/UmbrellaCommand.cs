@@ -1,4 +1,5 @@
 using System.CommandLine;
+using OdhMigration.Cli.Commands.DropIn;
 using OdhMigration.Cli.Hosting;
 
 namespace OdhMigration.Cli.Commands;
@@ -16,6 +17,9 @@ public static class UmbrellaCommand
 
         root.Subcommands.Add(RehearseCommand.Create(io));
         root.Subcommands.Add(SimulatorCommand.Create(io));
+        root.Subcommands.Add(ReportCommand.Create(io));
+        root.Subcommands.Add(ServerlessToRawCommand.Create(io));
+        root.Subcommands.Add(ModelMeshToRawCommand.Create(io));
 
         return root;
     }

@@ -15,14 +15,15 @@ public sealed class StageInvocation
     private readonly ParseResult _parse;
     private readonly CommonOptions _common;
 
-    public StageInvocation(string stage, ParseResult parse, CommonOptions common, TextWriter stdout, TextWriter stderr)
+    /// <param name="logLevelOverride">A command's own switch for the level (e.g. a drop-in's --debug); wins over --log-level.</param>
+    public StageInvocation(string stage, ParseResult parse, CommonOptions common, TextWriter stdout, TextWriter stderr, string? logLevelOverride = null)
     {
         Stage = stage;
         _parse = parse;
         _common = common;
         Stdout = stdout;
         Stderr = stderr;
-        var level = parse.GetValue(common.LogLevel) switch
+        var level = (logLevelOverride ?? parse.GetValue(common.LogLevel)) switch
         {
             "debug" => CoreLogLevel.Debug,
             "warning" => CoreLogLevel.Warning,

@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using System.Globalization;
+using OdhMigration.Bench;
+using OdhMigration.Core.Cluster;
+using OdhMigration.Core.Common;
+using OdhMigration.Core.Manifests;
+using OdhMigration.Core.Stages.Chain;
+using OdhMigration.Core.Stages.Discover;
+using OdhMigration.Core.Stages.Export;
+using OdhMigration.Core.Stages.Transform;
+using OdhMigration.Core.Workspace;
+
+// dotnet run -c Release --project bench/OdhMigration.Bench -- offline --isvcs 1000 [--keep]
+if (args.Length < 1 || args[0] != "offline")
+{
+    Console.Error.WriteLine("usage: OdhMigration.Bench offline --isvcs <n> [--keep]");
+    return 2;
+}
+
+var isvcs = 1000;
+var at = Array.IndexOf(args, "--isvcs");
+if (at >= 0 && (at + 1 >= args.Length || !int.TryParse(args[at + 1], CultureInfo.InvariantCulture, out isvcs) || isvcs < 1))
+{
+    Console.Error.WriteLine("--isvcs: expected a positive whole number");
+    return 2;
+}
+
+var keep = args.Contains("--keep");
+var workspace = Path.Combine(Path.GetTempPath(), "odh-bench-" + Guid.NewGuid().ToString("N")[..12]);
+var total = Stopwatch.StartNew();
+
+var watch = Stopwatch.StartNew();
+var yaml = SyntheticCluster.Yaml(isvcs);
+var cluster = new SnapshotCluster(SnapshotLoader.FromDocuments(Yaml.ParseDocuments(yaml, "synthetic")), "synthetic snapshot");
+yaml = null;
+var loadSeconds = watch.Elapsed.TotalSeconds;
+
+var namespaces = Enumerable.Range(0, (isvcs + SyntheticCluster.IsvcsPerNamespace - 1) / SyntheticCluster.IsvcsPerNamespace)
+    .Select(n => SyntheticCluster.Namespace(n * SyntheticCluster.IsvcsPerNamespace)).ToList();
+var timings = new Dictionary<string, double>();
+var progress = new StageTimer(timings);
+watch.Restart();
+var result = await new PlanningChain(cluster, new MemoryStageLog(), progress).RunAsync(
+    new PlanningChainOptions(new DiscoverOptions { Namespaces = namespaces, Mode = "serverless" }, new ExportOptions(), new TransformOptions()),
+    new WorkspaceLayout(workspace));
+var chainSeconds = watch.Elapsed.TotalSeconds;
+total.Stop();
+
+using var process = Process.GetCurrentProcess();
+process.Refresh();
+var planned = result.Plan?.Items.Count(i => i.Status == "ok") ?? 0;
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"isvcs={isvcs} namespaces={namespaces.Count} planned={planned} exit={result.ExitCode}"));
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"snapshot generate+parse: {loadSeconds:F2} s"));
+foreach (var (stage, seconds) in timings)
+{
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{stage}: {seconds:F2} s"));
+}
+
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"discover+export+transform: {chainSeconds:F2} s"));
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"total wall: {total.Elapsed.TotalSeconds:F2} s"));
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"process CPU time: {process.TotalProcessorTime.TotalSeconds:F2} s (machine load while measuring: {(File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(" ")[0] : "n/a")} on {Environment.ProcessorCount} cores)"));
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"peak working set: {process.PeakWorkingSet64 / (1024.0 * 1024.0):F0} MB"));
+if (keep)
+{
+    Console.WriteLine("workspace kept: " + workspace);
+}
+else
+{
+    Directory.Delete(workspace, recursive: true);
+}
+
+return planned == isvcs && result.ExitCode == 0 ? 0 : 1;
+
+namespace OdhMigration.Bench
+{
+    /// <summary>Times each stage from the chain's own start/finish events.</summary>
+    internal sealed class StageTimer(Dictionary<string, double> timings) : IProgressSink
+    {
+        private readonly Stopwatch _watch = new();
+
+        public void Report(ProgressEvent progress)
+        {
+            if (progress.Item is not null)
+            {
+                return;
+            }
+
+            if (progress.StageFinished)
+            {
+                timings[progress.Stage] = _watch.Elapsed.TotalSeconds;
+            }
+            else
+            {
+                _watch.Restart();
+            }
+        }
+    }
+}
