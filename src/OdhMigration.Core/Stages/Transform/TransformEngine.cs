@@ -23,6 +23,7 @@ public sealed class TransformEngine(IStageLog log, IEnumerable<IModeTransformer>
         ValidateOptions(options);
         var (inventory, inventoryConsumed) = await WorkspaceDocuments.ReadInventoryAsync(layout, cancellationToken).ConfigureAwait(false);
         var (export, exportConsumed) = await WorkspaceDocuments.ReadExportAsync(layout, cancellationToken).ConfigureAwait(false);
+        CheckOptionKeys(options, inventory);
 
         var items = new List<PlanItem>();
         foreach (var exported in export.Items)
@@ -74,6 +75,30 @@ public sealed class TransformEngine(IStageLog log, IEnumerable<IModeTransformer>
         if (options.Visibility is not ("preserve" or "exposed"))
         {
             throw new UsageException($"--visibility '{options.Visibility}': expected preserve or exposed");
+        }
+    }
+
+    /// <summary>
+    /// Per-ISVC and per-runtime overrides must name something selected: a typo would otherwise be silently
+    /// ignored and the model migrated with settings the user did not mean.
+    /// </summary>
+    private static void CheckOptionKeys(TransformOptions options, Inventory inventory)
+    {
+        var selected = inventory.Items.Where(i => i.Selected).ToList();
+        var isvcKeys = selected.SelectMany(i => new[] { i.Name, $"{i.Namespace}/{i.Name}" }).ToHashSet(StringComparer.Ordinal);
+        var runtimeKeys = selected.Where(i => i.Facts.Runtime is not null).SelectMany(i => new[] { i.Facts.Runtime!, $"{i.Namespace}/{i.Facts.Runtime}" }).ToHashSet(StringComparer.Ordinal);
+        foreach (var (option, keys, known, what) in new[]
+        {
+            ("--storage-path", options.StoragePaths.Keys, isvcKeys, "selected InferenceService"),
+            ("--storage-uri", options.StorageUris.Keys, isvcKeys, "selected InferenceService"),
+            ("--runtime-template", options.RuntimeTemplates.Keys, runtimeKeys, "runtime of a selected InferenceService"),
+        })
+        {
+            var unknown = keys.Where(k => !known.Contains(k)).Order(StringComparer.Ordinal).ToList();
+            if (unknown.Count > 0)
+            {
+                throw new UsageException($"{option}: {string.Join(", ", unknown.Select(k => $"'{k}'"))} names no {what} (see inventory.json)");
+            }
         }
     }
 
