@@ -5,6 +5,7 @@ using OdhMigration.Core.Cluster;
 using OdhMigration.Core.Common;
 using OdhMigration.Core.Manifests;
 using OdhMigration.Core.Stages.Apply;
+using OdhMigration.Core.Stages.Chain;
 using OdhMigration.Core.Stages.Cleanup;
 using OdhMigration.Core.Stages.Discover;
 using OdhMigration.Core.Stages.Export;
@@ -79,17 +80,20 @@ internal sealed class Rehearsal(WorkspaceLayout layout, IStageLog log, TextWrite
         using var cluster = LiveCluster.Connect(new LiveClusterConnection(kubeconfig, null));
         log.Info($"rehearsal cluster: simulator at {host.BaseAddress} loaded with {snapshot.Count} object(s)");
 
-        var (discovered, _) = await new DiscoverEngine(cluster, log).RunAsync(new DiscoverOptions { Namespaces = namespaces }, layout, ct).ConfigureAwait(false);
-        if (!Record("discover", discovered)) return Finish();
-        if (!Record("export", await new ExportEngine(cluster, log).RunAsync(new ExportOptions(), layout, ct).ConfigureAwait(false))) return Finish();
-        var planned = await new TransformEngine(log, TransformerCatalog.All).RunAsync(new TransformOptions { Strategy = strategy, TargetNamespace = targetNamespace }, layout, ct).ConfigureAwait(false);
-        Record("transform", planned);
-        if (planned.Results.GetValueOrDefault("planned") is "0" or null)
+        var planning = await new PlanningChain(cluster, log, NullProgressSink.Instance).RunAsync(
+            new PlanningChainOptions(new DiscoverOptions { Namespaces = namespaces }, new ExportOptions(), new TransformOptions { Strategy = strategy, TargetNamespace = targetNamespace }),
+            layout,
+            ct).ConfigureAwait(false);
+        foreach (var (stage, outcome) in planning.Stages)
+        {
+            Record(stage, outcome);
+        }
+
+        if (planning.Plan is not { } plan || plan.Items.All(i => i.Status != "ok"))
         {
             return Finish();
         }
 
-        var plan = (await WorkspaceDocuments.ReadPlanAsync(layout, ct).ConfigureAwait(false)).Document;
         var planSha = await Hashing.Sha256FileAsync(layout.Plan, ct).ConfigureAwait(false);
         var planLines = plan.Items.Select(i => i.Status == "ok"
             ? $"{i.Namespace}/{i.Name} -> {i.TargetNamespace}/{i.TargetName} ({i.Strategy}): create {i.Create.Count}, delete at cleanup {i.DeleteOnCleanup.Count}, keep {i.Keep.Count}, {i.Warnings.Count} warning(s)"

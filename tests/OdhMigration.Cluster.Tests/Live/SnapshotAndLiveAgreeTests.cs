@@ -8,6 +8,8 @@ using OdhMigration.Core.Stages.Export;
 using OdhMigration.Core.Workspace;
 using OdhMigration.Core.Workspace.Documents;
 
+using OdhMigration.Core.Tests.Support;
+
 namespace OdhMigration.Cluster.Tests.Live;
 
 /// <summary>
@@ -16,7 +18,7 @@ namespace OdhMigration.Cluster.Tests.Live;
 /// </summary>
 public sealed class SnapshotAndLiveAgreeTests
 {
-    private static string SamplePath => Path.Combine(LiveTestSupport.RepoRoot, "samples", "serverless-basic.yaml");
+    private static string SamplePath => Path.Combine(RepoPaths.Root, "samples", "serverless-basic.yaml");
 
     [Fact]
     public async Task Discover_and_export_agree_between_snapshot_and_live_backings()
@@ -25,8 +27,8 @@ public sealed class SnapshotAndLiveAgreeTests
         var snapshot = SnapshotCluster.Load(SamplePath);
         using var live = new LiveCluster(new HttpClient(new SnapshotApiHandler(snapshot)), new Uri("https://api.test:6443"), RetryPolicy.Default);
 
-        using var offlineWs = new LiveTestSupport.TempDir();
-        using var liveWs = new LiveTestSupport.TempDir();
+        using var offlineWs = new TempWorkspace();
+        using var liveWs = new TempWorkspace();
         var options = new DiscoverOptions { Namespaces = ["fraud-detection"], SkipPreflight = true };
         var (_, offline) = await new DiscoverEngine(snapshot, new MemoryStageLog()).RunAsync(options, offlineWs.Layout, ct);
         var (_, online) = await new DiscoverEngine(live, new MemoryStageLog()).RunAsync(options, liveWs.Layout, ct);
@@ -63,7 +65,7 @@ public sealed class SnapshotAndLiveAgreeTests
             var snapshot = new SnapshotCluster(SnapshotLoader.FromDocuments(Yaml.ParseDocuments(string.Join("\n---\n", docs), "gen.yaml")), "gen");
             var handler = new SnapshotApiHandler(snapshot) { PageSize = 500 };
             using var live = new LiveCluster(new HttpClient(handler), new Uri("https://api.test:6443"), RetryPolicy.Default);
-            using var ws = new LiveTestSupport.TempDir();
+            using var ws = new TempWorkspace();
             var (_, inventory) = await new DiscoverEngine(live, new MemoryStageLog()).RunAsync(new DiscoverOptions { Namespaces = ["p"] }, ws.Layout, TestContext.Current.CancellationToken);
             return (handler.Requests, inventory);
         }

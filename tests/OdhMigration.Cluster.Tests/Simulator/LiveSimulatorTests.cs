@@ -14,12 +14,14 @@ using OdhMigration.Core.Workspace.Documents;
 using OdhMigration.Simulator;
 using OdhMigration.Simulator.Faults;
 
+using OdhMigration.Core.Tests.Support;
+
 namespace OdhMigration.Cluster.Tests.Simulator;
 
 /// <summary>discover and export through LiveCluster against the in-process API simulator, with a real kubeconfig.</summary>
 public sealed class LiveSimulatorTests
 {
-    private static string Sample => Path.Combine(LiveTestSupport.RepoRoot, "samples", "serverless-basic.yaml");
+    private static string Sample => Path.Combine(RepoPaths.Root, "samples", "serverless-basic.yaml");
 
     /// <summary>Controllers off: the objects stay exactly as in the snapshot, so both backings see the same thing.</summary>
     private static readonly SimulatorOptions Quiet = new()
@@ -29,10 +31,10 @@ public sealed class LiveSimulatorTests
         GarbageCollector = false,
     };
 
-    private static async Task<(SimulatorHost Host, LiveCluster Cluster, LiveTestSupport.TempDir Dir)> StartAsync(IEnumerable<SnapshotObject> snapshot, SimulatorOptions options)
+    private static async Task<(SimulatorHost Host, LiveCluster Cluster, TempWorkspace Dir)> StartAsync(IEnumerable<SnapshotObject> snapshot, SimulatorOptions options)
     {
         var host = await SimulatorHost.StartAsync(options, snapshot, null, TestContext.Current.CancellationToken);
-        var dir = new LiveTestSupport.TempDir();
+        var dir = new TempWorkspace();
         var kubeconfig = Path.Combine(dir.Path, "kubeconfig");
         await host.WriteKubeconfigAsync(kubeconfig, "default", TestContext.Current.CancellationToken);
         var cluster = LiveCluster.Connect(new LiveClusterConnection(kubeconfig, null));
@@ -67,8 +69,8 @@ public sealed class LiveSimulatorTests
         var snapshot = new SnapshotCluster(snapshotObjects, "snapshot");
 
         var options = new DiscoverOptions { Namespaces = ["fraud-detection"] };
-        using var offlineWs = new LiveTestSupport.TempDir();
-        using var liveWs = new LiveTestSupport.TempDir();
+        using var offlineWs = new TempWorkspace();
+        using var liveWs = new TempWorkspace();
         var (_, offline) = await new DiscoverEngine(snapshot, new MemoryStageLog()).RunAsync(options, offlineWs.Layout, ct);
         var (_, online) = await new DiscoverEngine(live, new MemoryStageLog()).RunAsync(options, liveWs.Layout, ct);
 
