@@ -17,11 +17,21 @@ public static class CrdSchemaValidator
 {
     private static readonly ConcurrentDictionary<string, JsonSchema> Cache = new();
 
+    // JsonSchema.Net builds a schema's constraint tree lazily on first evaluation and that build is not thread-safe:
+    // two test classes evaluating the same cached schema at once once produced a tree without additionalProperties,
+    // so a pruned field passed. Evaluations are cheap; serialising them removes the race.
+    private static readonly Lock EvaluationLock = new();
+
     /// <summary>CRD folder under shared/crds, e.g. "kserve/odh-stable-2.x".</summary>
     public static IReadOnlyList<string> Validate(string crdFolder, JsonObject obj, bool strict = true)
     {
         var schema = SchemaFor(crdFolder, obj.ApiVersion()!, obj.Kind()!, strict);
-        var results = schema.Evaluate(obj, new EvaluationOptions { OutputFormat = OutputFormat.List });
+        EvaluationResults results;
+        lock (EvaluationLock)
+        {
+            results = schema.Evaluate(obj, new EvaluationOptions { OutputFormat = OutputFormat.List });
+        }
+
         if (results.IsValid)
         {
             return [];
