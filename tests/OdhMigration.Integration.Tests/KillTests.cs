@@ -29,7 +29,7 @@ public sealed class KillTests
         sim.Host.Requests.Reset();
 
         using var kill = new CancellationTokenSource();
-        var process = Cli.Wrap("dotnet")
+        var process = CliWrap.Cli.Wrap("dotnet")
             .WithArguments([ToolDll(), "--workspace", pipeline.Layout.Root, "--kubeconfig", sim.Kubeconfig, "--concurrency", "2"])
             .WithValidation(CommandResultValidation.None)
             .ExecuteAsync(kill.Token);
