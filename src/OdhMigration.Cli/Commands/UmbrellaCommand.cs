@@ -1,5 +1,6 @@
 using System.CommandLine;
 using OdhMigration.Cli.Commands.DropIn;
+using OdhMigration.Cli.Commands.Run;
 using OdhMigration.Cli.Hosting;
 
 namespace OdhMigration.Cli.Commands;
@@ -16,6 +17,7 @@ public static class UmbrellaCommand
             root.Subcommands.Add(stage.Create(io));
         }
 
+        root.Subcommands.Add(RunCommand.Create(io));
         root.Subcommands.Add(RehearseCommand.Create(io));
         root.Subcommands.Add(SimulatorCommand.Create(io));
         root.Subcommands.Add(ReportCommand.Create(io));

@@ -15,6 +15,7 @@ public sealed class WorkspaceLayout
     public const string ValidationSummaryFile = "validation-summary.md";
     public const string CleanupFile = "cleanup.json";
     public const string FinalizeFile = "finalize.json";
+    public const string ApprovalsFile = "approvals.json";
 
     public const string OriginalDir = "original";
     public const string RawDir = "raw";
@@ -39,6 +40,7 @@ public sealed class WorkspaceLayout
     public string ValidationSummary => Path.Combine(Root, ValidationSummaryFile);
     public string Cleanup => Path.Combine(Root, CleanupFile);
     public string Finalize => Path.Combine(Root, FinalizeFile);
+    public string Approvals => Path.Combine(Root, ApprovalsFile);
     public string ClusterFacts => Path.Combine(Root, ClusterDir);
     public string Backups => Path.Combine(Root, "_backups");
 

@@ -69,6 +69,8 @@ public sealed class DropInCommandTests
     [InlineData("modelmesh-to-raw", "--from-ns", "mm-models", "--target-ns", "other", "--preserve-namespace", "--dry-run")]
     [InlineData("modelmesh-to-raw", "--from-ns", "mm-models", "--target-ns", "other", "--page-size", "0", "--dry-run")]
     [InlineData("serverless-to-raw", "-n", "ml-team", "--dry-run", "--delete-existing")]
+    [InlineData("serverless-to-raw", "-n", "ml-team", "--dry-run", "--yes")]
+    [InlineData("modelmesh-to-raw", "--from-ns", "mm-models", "--preserve-namespace", "--dry-run", "--yes")]
     [InlineData("serverless-to-raw", "--dry-run")]
     public async Task Bad_option_combinations_exit_2_and_write_nothing(params string[] args)
     {
@@ -84,15 +86,15 @@ public sealed class DropInCommandTests
     [Theory]
     [InlineData("serverless-to-raw", "-n", "ml-team")]
     [InlineData("modelmesh-to-raw", "--from-ns", "mm-models", "--preserve-namespace")]
-    public async Task Without_dry_run_they_refuse_with_exit_3_and_do_nothing(params string[] args)
+    public async Task Without_dry_run_a_snapshot_is_refused_with_exit_2_as_nothing_could_be_applied_to_it(params string[] args)
     {
         using var ws = new TempWorkspace();
         var sample = args[0] == "serverless-to-raw" ? ServerlessSample : ModelMeshSample;
 
         var result = await CliHarness.RunAsync(UmbrellaCommand.Create, [.. args, "--snapshot", sample, "--workspace", ws.Path]);
 
-        Assert.Equal(ExitCodes.PreconditionFailed, result.ExitCode);
-        Assert.Contains("apply stage not available in this build", result.Stderr, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.UsageError, result.ExitCode);
+        Assert.Contains("cannot run on --snapshot", result.Stderr, StringComparison.Ordinal);
         Assert.Empty(Directory.GetFileSystemEntries(ws.Path));
     }
 }

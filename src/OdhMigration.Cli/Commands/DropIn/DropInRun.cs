@@ -1,8 +1,12 @@
 using System.Globalization;
 using OdhMigration.Cli.Hosting;
+using OdhMigration.Cli.Commands.Run;
 using OdhMigration.Cluster;
 using OdhMigration.Core.Common;
 using OdhMigration.Core.Reporting;
+using OdhMigration.Core.Stages.Apply;
+using OdhMigration.Core.Stages.Cleanup;
+using OdhMigration.Core.Stages.Validate;
 using OdhMigration.Core.Stages.Chain;
 using OdhMigration.Core.Workspace;
 using OdhMigration.Core.Workspace.Documents;
@@ -10,21 +14,34 @@ using OdhMigration.Core.Workspace.Documents;
 namespace OdhMigration.Cli.Commands.DropIn;
 
 /// <summary>
-/// What serverless-to-raw and modelmesh-to-raw share: the default workspace, the refusal outside --dry-run while
-/// this build has no apply stage, the planning chain with live progress, the report, the summary table and the
-/// guide-style next steps.
+/// What serverless-to-raw and modelmesh-to-raw share: the default workspace, the planning chain with live progress
+/// for --dry-run (report, summary table, guide-style next steps), and the gated migration otherwise.
 /// </summary>
 internal static class DropInRun
 {
-    public const string ApplyUnavailable = "apply stage not available in this build";
-
-    /// <summary>Until apply, validate and cleanup are wired here, only --dry-run is honest: refuse the rest before touching anything.</summary>
-    public static void RequireDryRun(string command, bool dryRun)
+    /// <summary>
+    /// Outside --dry-run: the same gated run as 'odh-migrate run' (plan gate, apply, validate, and the cleanup gate
+    /// and cleanup only when <paramref name="deleteOriginals"/>), then the report and what is left to do.
+    /// </summary>
+    public static async Task<StageOutcome> MigrateAsync(StageInvocation run, CliIo io, string name, PlanningChainOptions options, WorkspaceLayout layout, bool yes, bool deleteOriginals, CancellationToken cancellationToken)
     {
-        if (!dryRun)
+        if (File.Exists(layout.Ledger) || File.Exists(LedgerStore.JournalPath(layout.Ledger)))
         {
-            throw new PreconditionException($"{command}: {ApplyUnavailable}; nothing was done. Run it with --dry-run to generate the manifests and next steps");
+            throw new PreconditionException($"{layout.Root} already holds an apply ledger; continue it with 'odh-migrate run --resume --workspace {layout.Root}', or use a fresh --workspace");
         }
+
+        var cluster = run.ClusterWriter();
+        var gate = new ApprovalGate(io.Input, io.Stdout, io.HasTerminal, yes ? ApprovalGate.All.ToHashSet() : [], "--yes");
+        var settings = new MigrationRunSettings(name, options, new ApplyOptions(), new ValidateOptions(), new CleanupOptions(), RunCleanup: deleteOriginals);
+        var outcome = await new MigrationRun(cluster, layout, run.Log, io.Stdout, gate, ProgressRenderer.For(run.Stderr)).RunAsync(settings, cancellationToken).ConfigureAwait(false);
+        if (run.Output == "text" && outcome.ExitCode == ExitCodes.Success && !deleteOriginals)
+        {
+            run.Stdout.WriteLine();
+            run.Stdout.WriteLine("The originals are still running. Once you are satisfied with the replacements, delete them with:");
+            run.Stdout.WriteLine($"  odh-migrate cleanup --workspace {layout.Root}");
+        }
+
+        return outcome;
     }
 
     /// <summary>--workspace (or $ODH_MIGRATION_WORKSPACE), else a fresh timestamped folder under the current directory.</summary>
@@ -87,7 +104,7 @@ internal static class DropInRun
             }
 
             run.Stdout.WriteLine($"Report: {markdown}");
-            run.Stdout.WriteLine($"Without --dry-run this command refuses (exit 3): {ApplyUnavailable}.");
+            run.Stdout.WriteLine("Run again without --dry-run to apply: a plan gate and a cleanup gate ask before anything changes.");
         }
 
         if (result.Inventory!.Items.All(i => !i.Selected))

@@ -31,11 +31,12 @@ public static class ModelMeshToRawCommand
         var odh = new Option<bool>("--odh") { Description = $"Use the OpenDataHub template namespace ({OdhTemplateNamespace}) instead of RHOAI ({RhoaiTemplateNamespace})" };
         var pageSize = new Option<int>("--page-size") { Description = "Accepted for compatibility (there is no interactive list: every eligible ISVC, or --select, is migrated); must be at least 1", DefaultValueFactory = _ => 10 };
         var debug = new Option<bool>("--debug") { Description = "Debug logging (same as --log-level debug)" };
+        var yes = new Option<bool>("--yes", "-y") { Description = "Approve the plan gate in advance (needed without a terminal)" };
         var select = new Option<string[]>("--select") { Description = "Only these InferenceService names (comma-separated, repeatable); default: every eligible one" };
 
         var command = new Command("modelmesh-to-raw", Description);
         common.AddTo(command);
-        foreach (var option in new Option[] { fromNs, targetNs, preserve, ignoreExisting, dryRun, odh, pageSize, debug, select })
+        foreach (var option in new Option[] { fromNs, targetNs, preserve, ignoreExisting, dryRun, odh, pageSize, debug, select, yes })
         {
             command.Options.Add(option);
         }
@@ -65,7 +66,11 @@ public static class ModelMeshToRawCommand
                 throw new UsageException($"--page-size {run.Get(pageSize)}: must be a positive whole number");
             }
 
-            DropInRun.RequireDryRun("modelmesh-to-raw", run.Get(dryRun));
+            if (run.Get(dryRun) && run.Get(yes))
+            {
+                throw new UsageException("--yes cannot be combined with --dry-run (a dry run changes nothing)");
+            }
+
             var layout = DropInRun.Workspace(run.Get(common.Workspace), "odh-modelmesh-to-raw", run.Log);
             var templates = run.Get(odh) ? OdhTemplateNamespace : RhoaiTemplateNamespace;
             var options = new PlanningChainOptions(
@@ -78,7 +83,9 @@ public static class ModelMeshToRawCommand
                     IgnoreExistingNamespace = run.Get(ignoreExisting),
                     TemplateNamespace = templates,
                 });
-            return DropInRun.PlanAsync(run, options, layout, plan => DryRunGuide.ModelMeshSummary(layout, plan) + DryRunGuide.NextSteps(layout, plan), token);
+            return run.Get(dryRun)
+                ? DropInRun.PlanAsync(run, options, layout, plan => DryRunGuide.ModelMeshSummary(layout, plan) + DryRunGuide.NextSteps(layout, plan), token)
+                : DropInRun.MigrateAsync(run, io, "modelmesh-to-raw", options, layout, run.Get(yes), deleteOriginals: false, token);
         }, ct));
         return command;
     }

@@ -16,7 +16,7 @@ namespace OdhMigration.Cli.Commands.DropIn;
 /// </summary>
 public static class ServerlessToRawCommand
 {
-    public const string Description = "Drop-in for serverless-to-raw.sh: migrate the Serverless InferenceServices of one namespace to RawDeployment (discover, export, transform; --dry-run writes the files and prints the next steps).";
+    public const string Description = "Drop-in for serverless-to-raw.sh: migrate the Serverless InferenceServices of one namespace to RawDeployment (discover, export, transform, gated apply and validate, cleanup with --delete-existing; --dry-run only writes the files and prints the next steps).";
 
     public static Command Create(CliIo io)
     {
@@ -25,30 +25,32 @@ public static class ServerlessToRawCommand
         var dryRun = new Option<bool>("--dry-run") { Description = "Only generate the files and print the next steps; nothing is applied" };
         var deleteExisting = new Option<bool>("--delete-existing") { Description = "Delete the originals once the replacements are validated (not with --dry-run)" };
         var originalNames = new Option<bool>("--original-names") { Description = "Replace in place under the original names (raw-original-names/) instead of side-by-side with the -raw suffix (raw/)" };
+        var yes = new Option<bool>("--yes", "-y") { Description = "Approve the gates in advance (needed without a terminal): the plan before apply and, with --delete-existing, the validation before deleting" };
         var select = new Option<string[]>("--select") { Description = "Only these InferenceService names (comma-separated, repeatable); default: every eligible one" };
 
         var command = new Command("serverless-to-raw", Description);
         common.AddTo(command);
-        foreach (var option in new Option[] { ns, dryRun, deleteExisting, originalNames, select })
+        foreach (var option in new Option[] { ns, dryRun, deleteExisting, originalNames, select, yes })
         {
             command.Options.Add(option);
         }
 
         command.SetAction((parse, ct) => StageRunner.RunAsync(new StageInvocation("serverless-to-raw", parse, common, io.Stdout, io.Stderr), (run, token) =>
         {
-            if (run.Get(dryRun) && run.Get(deleteExisting))
+            if (run.Get(dryRun) && (run.Get(deleteExisting) || run.Get(yes)))
             {
-                throw new UsageException("--delete-existing cannot be combined with --dry-run");
+                throw new UsageException("--delete-existing and --yes cannot be combined with --dry-run (a dry run changes nothing)");
             }
 
             var namespaceName = run.Get(ns) ?? DropInRun.CurrentNamespace(run, run.Get(common.Kubeconfig), run.Get(common.Context));
-            DropInRun.RequireDryRun("serverless-to-raw", run.Get(dryRun));
             var layout = DropInRun.Workspace(run.Get(common.Workspace), "odh-serverless-to-raw", run.Log);
             var options = new PlanningChainOptions(
                 new DiscoverOptions { Namespaces = [namespaceName], Mode = "serverless", Select = OptionParsing.NameList(run.Get(select)) },
                 new ExportOptions(),
                 new TransformOptions { Strategy = run.Get(originalNames) ? Strategies.InPlace : Strategies.SideBySide });
-            return DropInRun.PlanAsync(run, options, layout, plan => DryRunGuide.NextSteps(layout, plan), token);
+            return run.Get(dryRun)
+                ? DropInRun.PlanAsync(run, options, layout, plan => DryRunGuide.NextSteps(layout, plan), token)
+                : DropInRun.MigrateAsync(run, io, "serverless-to-raw", options, layout, run.Get(yes), run.Get(deleteExisting), token);
         }, ct));
         return command;
     }
