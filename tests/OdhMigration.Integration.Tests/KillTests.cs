@@ -1,4 +1,3 @@
-using CliWrap;
 using OdhMigration.Core.Common;
 using OdhMigration.Core.Stages.Apply;
 using OdhMigration.Core.Tests.Support;
@@ -11,13 +10,6 @@ namespace OdhMigration.Integration.Tests;
 /// <summary>The real odh-apply process killed mid-run: every deletion has its backup, and the next run finishes the job.</summary>
 public sealed class KillTests
 {
-    private static string ToolDll()
-    {
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
-        var path = Path.Combine(RepoPaths.Root, "src", "odh-apply", "bin", configuration, "net10.0", "odh-apply.dll");
-        return File.Exists(path) ? path : throw new FileNotFoundException($"odh-apply is not built at {path}");
-    }
-
     [Fact]
     public async Task Killing_odh_apply_mid_run_loses_nothing_and_a_rerun_finishes()
     {
@@ -28,31 +20,13 @@ public sealed class KillTests
         sim.Faults(new FaultSettings(LatencyMs: 40));
         sim.Host.Requests.Reset();
 
-        using var kill = new CancellationTokenSource();
-        var process = CliWrap.Cli.Wrap("dotnet")
-            .WithArguments([ToolDll(), "--workspace", pipeline.Layout.Root, "--kubeconfig", sim.Kubeconfig, "--concurrency", "2"])
-            .WithValidation(CommandResultValidation.None)
-            .ExecuteAsync(kill.Token);
-
         // Kill (SIGKILL: no graceful shutdown) once the first original is deleted, i.e. inside the critical section.
-        var journal = LedgerStore.JournalPath(pipeline.Layout.Ledger);
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline && !process.Task.IsCompleted
-            && !(File.Exists(journal) && (await ReadSharedAsync(journal)).Contains(LedgerActions.DeleteOriginal, StringComparison.Ordinal)))
-        {
-            await Task.Delay(5);
-        }
-
-        Assert.False(process.Task.IsCompleted, "odh-apply finished before it could be killed");
-        await kill.CancelAsync();
-        try
-        {
-            await process;
-        }
-        catch (OperationCanceledException)
-        {
-            // Killed, as intended.
-        }
+        await KillableTool.RunAndKillWhenJournalShowsAsync(
+            "odh-apply",
+            ["--workspace", pipeline.Layout.Root, "--kubeconfig", sim.Kubeconfig, "--concurrency", "2"],
+            LedgerStore.JournalPath(pipeline.Layout.Ledger),
+            LedgerActions.DeleteOriginal,
+            TimeSpan.FromSeconds(60));
 
         sim.Faults(FaultSettings.None);
         await Invariants.EveryDeletionHasABackupAsync(pipeline.Layout, plan);
@@ -61,12 +35,5 @@ public sealed class KillTests
         Assert.True(rerun.ExitCode == ExitCodes.Success, $"re-run: {rerun.Summary}\n{pipeline.Logs}");
         await Invariants.EveryIsvcIsServedAsync(sim.Cluster, plan);
         Assert.Equal(ExitCodes.Success, (await pipeline.ValidateAsync()).ExitCode);
-    }
-
-    private static async Task<string> ReadSharedAsync(string path)
-    {
-        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        using var reader = new StreamReader(stream);
-        return await reader.ReadToEndAsync();
     }
 }

@@ -12,20 +12,21 @@ public sealed class DscFinalizeSimulatorTests
 {
     private const string CrdFolder = "odh-operator/stable-2.x";
 
+    private const string AnnotatedModelMesh = """
+        apiVersion: v1
+        kind: Namespace
+        metadata: {name: mm}
+        ---
+        apiVersion: serving.kserve.io/v1beta1
+        kind: InferenceService
+        metadata: {name: legacy, namespace: mm, annotations: {serving.kserve.io/deploymentMode: ModelMesh}}
+        spec: {predictor: {model: {modelFormat: {name: onnx}, storageUri: "s3://b/m"}}}
+        """;
+
     public static TheoryData<string, string, string> Leftovers => new()
     {
         {
-            "annotated ModelMesh", "ModelMesh",
-            """
-            apiVersion: v1
-            kind: Namespace
-            metadata: {name: mm}
-            ---
-            apiVersion: serving.kserve.io/v1beta1
-            kind: InferenceService
-            metadata: {name: legacy, namespace: mm, annotations: {serving.kserve.io/deploymentMode: ModelMesh}}
-            spec: {predictor: {model: {modelFormat: {name: onnx}, storageUri: "s3://b/m"}}}
-            """
+            "annotated ModelMesh", "ModelMesh", AnnotatedModelMesh
         },
         {
             // No annotation: only the status, or the cluster default, says what it is. The upstream scripts miss these.
@@ -299,17 +300,7 @@ public sealed class DscFinalizeSimulatorTests
     [Fact]
     public async Task Uninstall_operators_never_runs_when_the_precondition_refuses()
     {
-        const string leftover = """
-            apiVersion: v1
-            kind: Namespace
-            metadata: {name: mm}
-            ---
-            apiVersion: serving.kserve.io/v1beta1
-            kind: InferenceService
-            metadata: {name: legacy, namespace: mm, annotations: {serving.kserve.io/deploymentMode: ModelMesh}}
-            spec: {predictor: {model: {modelFormat: {name: onnx}, storageUri: "s3://b/m"}}}
-            """;
-        await using var cluster = await StartAsync(UpstreamDsc, UpstreamDsci, ApplicationsNamespace, LegacyOperators, leftover);
+        await using var cluster = await StartAsync(UpstreamDsc, UpstreamDsci, ApplicationsNamespace, LegacyOperators, AnnotatedModelMesh);
 
         var (exit, _, _) = await cluster.RunAsync("--uninstall-operators");
 
