@@ -3,13 +3,12 @@ using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using YamlDotNet.Core;
-using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 
 namespace OdhMigration.Core.Manifests;
 
 /// <summary>
-/// YAML &lt;-&gt; JsonNode conversion on YamlDotNet's representation model and emitter.
+/// YAML &lt;-&gt; JsonNode conversion: parsing on YamlDotNet's representation model, writing with <see cref="YamlWriter"/>.
 /// Deliberately reflection-free so it stays Native AOT clean; scalars resolve with the YAML 1.2 core schema,
 /// which is what Kubernetes clients (sigs.k8s.io/yaml) effectively produce for manifests.
 /// </summary>
@@ -53,22 +52,8 @@ public static partial class Yaml
         };
     }
 
-    public static string Serialize(JsonNode? node)
-    {
-        var builder = new StringBuilder();
-        using (var writer = new StringWriter(builder, CultureInfo.InvariantCulture))
-        {
-            var emitter = new Emitter(writer, new EmitterSettings(bestIndent: 2, bestWidth: int.MaxValue, isCanonical: false, maxSimpleKeyLength: 1024, indentSequences: false));
-            emitter.Emit(new StreamStart());
-            emitter.Emit(new DocumentStart(null, null, true));
-            Emit(emitter, node);
-            emitter.Emit(new DocumentEnd(true));
-            emitter.Emit(new StreamEnd());
-        }
-
-        var text = builder.ToString();
-        return text.EndsWith('\n') ? text : text + "\n";
-    }
+    /// <summary>Block-style YAML for one document, ending with a newline (see <see cref="YamlWriter"/>).</summary>
+    public static string Serialize(JsonNode? node) => YamlWriter.Write(node);
 
     public static string SerializeAll(IEnumerable<JsonNode?> nodes) =>
         string.Join("---\n", nodes.Select(Serialize));
@@ -144,78 +129,33 @@ public static partial class Yaml
         return JsonValue.Create(value);
     }
 
-    private static void Emit(IEmitter emitter, JsonNode? node)
+    /// <summary>
+    /// How a string is written: plain when it reads back as the same string, a literal block for clean multi-line
+    /// text, double-quoted otherwise (keys are never blocks). One decision shared by every writer.
+    /// </summary>
+    internal static YamlStringStyle StyleOf(string text, bool isKey)
     {
-        switch (node)
+        if (IsSafePlain(text))
         {
-            case null:
-                emitter.Emit(new Scalar(null, null, "null", ScalarStyle.Plain, true, false));
-                break;
-            case JsonObject obj:
-                emitter.Emit(new MappingStart(null, null, true, obj.Count == 0 ? MappingStyle.Flow : MappingStyle.Block));
-                foreach (var (key, value) in obj)
-                {
-                    EmitString(emitter, key);
-                    Emit(emitter, value);
-                }
-
-                emitter.Emit(new MappingEnd());
-                break;
-            case JsonArray array:
-                emitter.Emit(new SequenceStart(null, null, true, array.Count == 0 ? SequenceStyle.Flow : SequenceStyle.Block));
-                foreach (var item in array)
-                {
-                    Emit(emitter, item);
-                }
-
-                emitter.Emit(new SequenceEnd());
-                break;
-            case JsonValue value:
-                EmitValue(emitter, value);
-                break;
+            return YamlStringStyle.Plain;
         }
+
+        return !isKey
+            && text.Contains('\n', StringComparison.Ordinal)
+            && !text.Contains('\r', StringComparison.Ordinal)
+            && text[0] != '\n' // a block starting with an empty line needs an indentation hint; quoting is simpler
+            && !HasTrailingSpaceOnLine(text)
+            && text.All(c => c == '\n' || (IsPrintable(c) && c != '\ufeff'))
+            ? YamlStringStyle.Literal
+            : YamlStringStyle.DoubleQuoted;
     }
 
-    private static void EmitValue(IEmitter emitter, JsonValue value)
-    {
-        switch (value.GetValueKind())
-        {
-            case System.Text.Json.JsonValueKind.String:
-                EmitString(emitter, value.GetValue<string>());
-                break;
-            case System.Text.Json.JsonValueKind.True:
-                emitter.Emit(new Scalar(null, null, "true", ScalarStyle.Plain, true, false));
-                break;
-            case System.Text.Json.JsonValueKind.False:
-                emitter.Emit(new Scalar(null, null, "false", ScalarStyle.Plain, true, false));
-                break;
-            case System.Text.Json.JsonValueKind.Number:
-                emitter.Emit(new Scalar(null, null, value.ToJsonString(), ScalarStyle.Plain, true, false));
-                break;
-            default:
-                emitter.Emit(new Scalar(null, null, "null", ScalarStyle.Plain, true, false));
-                break;
-        }
-    }
-
-    private static void EmitString(IEmitter emitter, string text)
-    {
-        ScalarStyle style;
-        if (text.Contains('\n', StringComparison.Ordinal) && !text.Contains('\r', StringComparison.Ordinal) && !HasTrailingSpaceOnLine(text))
-        {
-            style = ScalarStyle.Literal;
-        }
-        else if (IsSafePlain(text))
-        {
-            style = ScalarStyle.Plain;
-        }
-        else
-        {
-            style = ScalarStyle.DoubleQuoted;
-        }
-
-        emitter.Emit(new Scalar(null, null, text, style, true, true));
-    }
+    /// <summary>YAML's printable set for one UTF-16 unit (surrogates are handled in pairs by the writers).</summary>
+    internal static bool IsPrintable(char c) =>
+        c is '\t' or '\n' or '\r' or '\u0085'
+        || c is >= ' ' and <= '~'
+        || c is >= '\u00a0' and <= '\ud7ff'
+        || c is >= '\ue000' and <= '\ufffd';
 
     private static bool HasTrailingSpaceOnLine(string text) =>
         text.Split('\n').Any(line => line.EndsWith(' ') || line.EndsWith('\t')) || text.StartsWith(' ');
@@ -252,4 +192,11 @@ public static partial class Yaml
 
     [GeneratedRegex(@"^(y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF|[-+]?[0-9][0-9_:.eE+-]*|\.inf|\.nan|0x[0-9a-fA-F]+|0o[0-7]+)$")]
     private static partial Regex Yaml11Special();
+}
+
+internal enum YamlStringStyle
+{
+    Plain,
+    Literal,
+    DoubleQuoted,
 }
