@@ -26,14 +26,16 @@ public sealed class TransformEngine(IStageLog log, IEnumerable<IModeTransformer>
         CheckOptionKeys(options, inventory);
 
         var items = new List<PlanItem>();
+        var byName = inventory.Items.GroupBy(i => (i.Namespace, i.Name)).ToDictionary(g => g.Key, g => g.First());
         foreach (var exported in export.Items)
         {
-            var item = inventory.Items.FirstOrDefault(i => i.Namespace == exported.Namespace && i.Name == exported.Name);
+            var item = byName.GetValueOrDefault((exported.Namespace, exported.Name));
             items.Add(await TransformItemAsync(layout, inventory, export, exported, item, options, cancellationToken).ConfigureAwait(false));
         }
 
         var runtimes = RuntimeUsages(inventory, items);
-        items = items.Select(i => ProtectSharedRuntimes(i, runtimes)).ToList();
+        var usageByRuntime = runtimes.ToDictionary(r => (r.Namespace, r.Name));
+        items = items.Select(i => ProtectSharedRuntimes(i, usageByRuntime)).ToList();
         var plan = new Plan
         {
             GeneratedAt = _clock.GetUtcNow(),
@@ -249,12 +251,13 @@ public sealed class TransformEngine(IStageLog log, IEnumerable<IModeTransformer>
     private static List<RuntimeUsage> RuntimeUsages(Inventory inventory, List<PlanItem> items)
     {
         var migrated = items.Where(i => i.Status == "ok").Select(i => (i.Namespace, i.Name)).ToHashSet();
+        var usersOf = inventory.Items.Where(i => i.Facts.Runtime is not null).ToLookup(i => (i.Namespace, i.Facts.Runtime!), i => i.Name);
         return inventory.Items
             .Where(i => i.Facts.Runtime is not null && migrated.Contains((i.Namespace, i.Name)))
             .GroupBy(i => (i.Namespace, Runtime: i.Facts.Runtime!))
             .Select(g =>
             {
-                var users = inventory.Items.Where(i => i.Namespace == g.Key.Namespace && i.Facts.Runtime == g.Key.Runtime).Select(i => i.Name).ToList();
+                var users = usersOf[(g.Key.Namespace, g.Key.Runtime)].ToList();
                 var migratedUsers = users.Where(u => migrated.Contains((g.Key.Namespace, u))).Order(StringComparer.Ordinal).ToList();
                 var still = users.Except(migratedUsers).Order(StringComparer.Ordinal).ToList();
                 return new RuntimeUsage(g.Key.Namespace, g.Key.Runtime, migratedUsers, still, still.Count == 0);
@@ -263,14 +266,14 @@ public sealed class TransformEngine(IStageLog log, IEnumerable<IModeTransformer>
             .ToList();
     }
 
-    private static PlanItem ProtectSharedRuntimes(PlanItem item, List<RuntimeUsage> runtimes)
+    private static PlanItem ProtectSharedRuntimes(PlanItem item, Dictionary<(string Namespace, string Name), RuntimeUsage> runtimes)
     {
         var keep = item.Keep.ToList();
         var deletions = new List<PlannedDeletion>();
         foreach (var deletion in item.DeleteOnCleanup)
         {
             var runtimeName = deletion.Kind == "ServingRuntime" ? deletion.Name : deletion.OnlyWithRuntime;
-            var usage = runtimeName is null ? null : runtimes.FirstOrDefault(r => r.Namespace == deletion.Namespace && r.Name == runtimeName);
+            var usage = runtimeName is null ? null : runtimes.GetValueOrDefault((deletion.Namespace ?? "", runtimeName));
             if (usage is { SafeToDelete: false })
             {
                 keep.Add(new PlannedKeep(deletion.Kind, deletion.Name, deletion.Namespace, deletion.Kind == "ServingRuntime" ? $"still used by {string.Join(", ", usage.StillUsedBy)}" : $"belongs to ServingRuntime {runtimeName}, still used by {string.Join(", ", usage.StillUsedBy)}"));
