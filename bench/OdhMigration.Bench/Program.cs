@@ -30,10 +30,16 @@ var workspace = Path.Combine(Path.GetTempPath(), "odh-bench-" + Guid.NewGuid().T
 var total = Stopwatch.StartNew();
 
 var watch = Stopwatch.StartNew();
-var yaml = SyntheticCluster.Yaml(isvcs);
-var cluster = new SnapshotCluster(SnapshotLoader.FromDocuments(Yaml.ParseDocuments(yaml, "synthetic")), "synthetic snapshot");
-yaml = null;
+// Through a file and SnapshotLoader, as --snapshot reads it (streaming, one document at a time).
+var snapshotFile = Path.Combine(Path.GetTempPath(), "odh-bench-snapshot-" + Guid.NewGuid().ToString("N")[..12] + ".yaml");
+await File.WriteAllTextAsync(snapshotFile, SyntheticCluster.Yaml(isvcs));
+var cluster = new SnapshotCluster(SnapshotLoader.Load(snapshotFile), "synthetic snapshot");
+File.Delete(snapshotFile);
 var loadSeconds = watch.Elapsed.TotalSeconds;
+using (var afterLoad = Process.GetCurrentProcess())
+{
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"after snapshot load: working set {afterLoad.WorkingSet64 / (1024.0 * 1024.0):F0} MB, peak so far {afterLoad.PeakWorkingSet64 / (1024.0 * 1024.0):F0} MB, managed heap {GC.GetTotalMemory(false) / (1024.0 * 1024.0):F0} MB"));
+}
 
 var namespaces = Enumerable.Range(0, (isvcs + SyntheticCluster.IsvcsPerNamespace - 1) / SyntheticCluster.IsvcsPerNamespace)
     .Select(n => SyntheticCluster.Namespace(n * SyntheticCluster.IsvcsPerNamespace)).ToList();
