@@ -20,8 +20,11 @@ public sealed class ClusterEndpoint : IAsyncDisposable
         _dispose = dispose;
         var config = KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfigPath);
         Client = new Kubernetes(config);
-        var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true };
-        Http = new HttpClient(handler) { BaseAddress = new Uri(config.Host.TrimEnd('/') + "/"), Timeout = TimeSpan.FromSeconds(30) };
+
+        // The client's own HttpClient carries what the kubeconfig says about TLS: the CA and, for K3s, the client
+        // certificate. A bare handler would be anonymous there (401 on everything).
+        Http = Client.HttpClient;
+        Http.BaseAddress = new Uri(config.Host.TrimEnd('/') + "/");
         if (config.AccessToken is { Length: > 0 } token)
         {
             Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
