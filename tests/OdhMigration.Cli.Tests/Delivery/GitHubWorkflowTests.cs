@@ -26,6 +26,18 @@ public sealed class GitHubWorkflowTests
     }
 
     [Fact]
+    public void The_project_ci_runs_the_readme_test_command_with_docker_tests_required()
+    {
+        var ci = DeliveryFiles.Single(".github", "workflows", "ci.yml");
+        var readme = File.ReadAllText(Path.Combine(RepoPaths.Root, "README.md"));
+        var filter = System.Text.RegularExpressions.Regex.Match(readme, "dotnet test OdhMigrationTasks.sln (--filter \"[^\"]+\")").Groups[1].Value;
+        Assert.NotEmpty(filter);
+        var test = ci["jobs"]!["test"]!.AsObject().Items("steps").Single(s => s.Str("run")?.StartsWith("dotnet test", StringComparison.Ordinal) == true);
+        Assert.Contains(filter, test.Str("run"), StringComparison.Ordinal);
+        Assert.Equal("1", test.Str("env", "ODH_REQUIRE_DOCKER_TESTS"));
+    }
+
+    [Fact]
     public void Gated_jobs_verify_the_sha256_the_producer_reported()
     {
         var apply = Job("apply").Items("steps").Single(s => s.Str("id") == "run");
