@@ -26,6 +26,12 @@ public sealed record SimulatorOptions
     /// <summary>Rules answering SelfSubjectAccessReviews.</summary>
     public AccessRules Access { get; init; } = AccessRules.AllowAll;
 
+    /// <summary>
+    /// Authorise every resource request by <see cref="Access"/> too (403 Forbidden when the rules say no), as RBAC
+    /// would for one identity. Off by default: the rules then only shape the answers to access reviews.
+    /// </summary>
+    public bool EnforceAccess { get; init; }
+
     /// <summary>Initial fault injection; adjustable at runtime through POST /simulator/faults.</summary>
     public FaultSettings Faults { get; init; } = FaultSettings.None;
 

@@ -59,6 +59,15 @@ internal sealed class ApiServer(ObjectStore store, FaultInjector faults, Request
 
         try
         {
+            if (options.EnforceAccess && info.Kind is { } kind)
+            {
+                var resource = info.Subresource is null ? kind.Plural : $"{kind.Plural}/{info.Subresource}";
+                if (!access.Rules.Allows(info.Verb, kind.Group, resource, info.Namespace))
+                {
+                    throw ApiException.Forbidden(info.Verb, kind, info.Namespace);
+                }
+            }
+
             await DispatchAsync(context, info, path, cancellationToken);
         }
         catch (ApiException ex)

@@ -44,6 +44,10 @@ public sealed class ApiException : Exception
     public static ApiException Invalid(ResourceKind kind, string name, string field, string why) =>
         new(422, "Invalid", $"{kind.Kind}.{kind.Group} \"{name}\" is invalid: {field}: {why}".Replace(". \"", " \"", StringComparison.Ordinal), Describe(kind, name, new JsonArray(new JsonObject { ["type"] = "FieldValueInvalid", ["message"] = why, ["field"] = field })));
 
+    /// <summary>The API server's RBAC refusal, worded as it words it.</summary>
+    public static ApiException Forbidden(string verb, ResourceKind kind, string? ns) =>
+        new(403, "Forbidden", $"{kind.Plural}{(kind.Group.Length == 0 ? "" : "." + kind.Group)} is forbidden: User \"system:serviceaccount:simulator\" cannot {verb} resource \"{kind.Plural}\" in API group \"{kind.Group}\" {(ns is null ? "at the cluster scope" : $"in the namespace \"{ns}\"")}");
+
     public static ApiException BadRequest(string message) => new(400, "BadRequest", message);
 
     public static ApiException Gone(string message) => new(410, "Expired", message);
