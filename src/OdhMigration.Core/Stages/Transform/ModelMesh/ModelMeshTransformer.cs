@@ -48,7 +48,7 @@ public sealed class ModelMeshTransformer : IModeTransformer
 
         var inputs = ModelMeshInputs.Load(context);
         warnings.AddRange(inputs.Problems);
-        var built = RuntimeBuilder.Build(source, item.Name, target, item.Namespace, options, inputs, warnings, changes);
+        var built = RuntimeBuilder.Build(source, item.Name, target, item.Namespace, RuntimeResolver.ModelFormat(context.Isvc).Name, options, inputs, warnings, changes);
         var runtime = built.Runtime;
 
         var isvc = context.Isvc.DeepCopy();

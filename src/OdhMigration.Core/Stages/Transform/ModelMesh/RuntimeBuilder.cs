@@ -18,7 +18,7 @@ public static partial class RuntimeBuilder
     /// <summary>Fields only ModelMesh reads; a single-model runtime must not carry them.</summary>
     private static readonly string[] ModelMeshOnlySpecFields = ["builtInAdapter", "grpcEndpoint", "grpcDataEndpoint", "httpDataEndpoint", "storageHelper", "replicas"];
 
-    public static BuiltRuntime Build(JsonObject source, string name, string targetNamespace, string sourceNamespace, TransformOptions options, ModelMeshInputs inputs, List<string> warnings, List<string> changes)
+    public static BuiltRuntime Build(JsonObject source, string name, string targetNamespace, string sourceNamespace, string? modelFormat, TransformOptions options, ModelMeshInputs inputs, List<string> warnings, List<string> changes)
     {
         var explicitTemplate = options.RuntimeTemplates.GetValueOrDefault($"{sourceNamespace}/{source.Name()}") ?? options.RuntimeTemplates.GetValueOrDefault(source.Name());
         var templateName = explicitTemplate ?? (source.Annotation(ModelMeshKeys.TemplateName) == ModelMeshKeys.ModelMeshOvmsTemplate ? ModelMeshKeys.KServeOvmsTemplate : null);
@@ -49,7 +49,7 @@ public static partial class RuntimeBuilder
         }
 
         var isOvms = usedTemplate == ModelMeshKeys.KServeOvmsTemplate || IsOvms(source);
-        runtime ??= Convert(source, isOvms, warnings, changes);
+        runtime ??= Convert(source, isOvms, modelFormat, changes);
 
         ServerFields.StripForNewObject(runtime);
         runtime.Metadata()["name"] = name;
@@ -94,7 +94,7 @@ public static partial class RuntimeBuilder
         return runtime;
     }
 
-    private static JsonObject Convert(JsonObject source, bool isOvms, List<string> warnings, List<string> changes)
+    private static JsonObject Convert(JsonObject source, bool isOvms, string? modelFormat, List<string> changes)
     {
         var runtime = source.DeepCopy();
         var spec = runtime.Obj("spec");
@@ -150,17 +150,13 @@ public static partial class RuntimeBuilder
             spec["protocolVersions"] = new JsonArray("v2", "grpc-v2");
             changes.Add("runtime: protocolVersions [v2, grpc-v2] (single-model OVMS speaks the KServe v2 protocol)");
         }
-        else
-        {
-            var suspicious = kept.Select(a => a?.GetValue<string>() ?? "")
-                .Concat((container["env"] as JsonArray ?? []).OfType<JsonObject>().Select(e => $"{e.Str("name")}={e.Str("value")}"))
-                .Where(a => a.Contains("127.0.0.1", StringComparison.Ordinal) || a.Contains("/models/", StringComparison.Ordinal) || a.Contains("model-control-mode", StringComparison.Ordinal))
-                .ToList();
-            warnings.Add($"runtime {source.Name()} (server type '{source.At("spec", "builtInAdapter").Str("serverType") ?? "custom"}') was converted mechanically: only OVMS has known single-model arguments; review the container before apply or give --runtime-template {source.Name()}=<template>"
-                + (suspicious.Count > 0 ? $"; multi-model settings that probably need changing: {string.Join(", ", suspicious)}" : ""));
-        }
 
         container["args"] = kept;
+        if (!isOvms)
+        {
+            SingleModelServers.Convert(SingleModelServers.ServerType(source), source, spec, container, modelFormat, changes);
+        }
+
         return runtime;
     }
 
