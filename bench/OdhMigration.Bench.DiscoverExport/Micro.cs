@@ -32,3 +32,21 @@ public static class Micro
         Directory.Delete(dir, recursive: true);
     }
 }
+
+public static class MicroNs
+{
+    public static async Task RunAsync(string snapshotPath)
+    {
+        var cluster = SnapshotCluster.Load(snapshotPath);
+        Console.WriteLine($"loaded: heap {GC.GetTotalMemory(true) / 1048576.0:0} MB");
+        var objects = await NamespaceObjects.ListAsync(cluster, SnapshotGenerator.Namespace, withPods: true, default);
+        Console.WriteLine($"listed: heap {GC.GetTotalMemory(true) / 1048576.0:0} MB");
+        _ = objects.Isvc("x"); _ = objects.Secret("x"); _ = objects.Runtime("x");
+        Console.WriteLine($"name indexes: heap {GC.GetTotalMemory(true) / 1048576.0:0} MB");
+        var auth = new AuthObjectFinder.AuthIndex(objects);
+        Console.WriteLine($"auth index: heap {GC.GetTotalMemory(true) / 1048576.0:0} MB");
+        foreach (var isvc in objects.InferenceServices) { _ = BackupCopy.Make(isvc); }
+        Console.WriteLine($"isvcs copied: heap {GC.GetTotalMemory(true) / 1048576.0:0} MB");
+        GC.KeepAlive(auth); GC.KeepAlive(objects);
+    }
+}

@@ -1,18 +1,47 @@
+using System.Buffers;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using OdhMigration.Core.Manifests;
 
 namespace OdhMigration.Core.Cluster;
 
-/// <summary>An offline, read-only cluster backed by snapshot files.</summary>
+/// <summary>
+/// An offline, read-only cluster backed by snapshot files. Objects are kept as compact UTF-8 JSON and parsed for
+/// every read, so each caller gets its own copy (as from a live list) and a 10,000-ISVC snapshot costs tens of
+/// megabytes instead of hundreds: parsed nodes materialise lazily, only the parts a stage reads.
+/// </summary>
 public sealed class SnapshotCluster : IClusterReader
 {
-    private readonly Dictionary<ResourceKind, List<JsonObject>> _byKind;
+    private static readonly IReadOnlyDictionary<string, string> NoLabels = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    private readonly Dictionary<ResourceKind, List<StoredObject>> _byKind = [];
+    private readonly Dictionary<(ResourceKind Kind, string? Namespace, string Name), StoredObject> _byKey = [];
 
     public SnapshotCluster(IEnumerable<SnapshotObject> objects, string description)
+        : this(objects.Select(o => (o.Kind, StoredObject.From(o.Object))), description)
+    {
+    }
+
+    private SnapshotCluster(IEnumerable<(ResourceKind Kind, StoredObject Stored)> objects, string description)
     {
         Description = description;
-        _byKind = objects.GroupBy(o => o.Kind).ToDictionary(g => g.Key, g => g.Select(o => o.Object).ToList());
-        ImplicitNamespaces = _byKind.Values.SelectMany(v => v).Select(o => o.Namespace()).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var namespaces = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (kind, stored) in objects)
+        {
+            if (!_byKind.TryGetValue(kind, out var list))
+            {
+                _byKind[kind] = list = [];
+            }
+
+            list.Add(stored);
+            _byKey.TryAdd((kind, kind.Namespaced ? stored.Namespace : null, stored.Name), stored); // the first wins, as a scan would find it
+            if (stored.Namespace is not null)
+            {
+                namespaces.Add(stored.Namespace);
+            }
+        }
+
+        ImplicitNamespaces = namespaces;
     }
 
     public string Description { get; }
@@ -22,15 +51,17 @@ public sealed class SnapshotCluster : IClusterReader
     /// <summary>Namespaces that hold at least one object, even when the snapshot has no Namespace object for them.</summary>
     public IReadOnlySet<string> ImplicitNamespaces { get; }
 
-    public static SnapshotCluster Load(string path) => new(SnapshotLoader.Load(path), $"snapshot {path}");
+    /// <summary>Loads a snapshot file or folder; each object is compacted as soon as it is read.</summary>
+    public static SnapshotCluster Load(string path) =>
+        new(SnapshotLoader.Resolve(SnapshotLoader.ReadDocuments(path), null, StoredObject.From).Select(r => (r.Kind, r.Value)), $"snapshot {path}");
 
     public Task<IReadOnlyList<JsonObject>> ListAsync(ResourceKind kind, string? ns, string? labelSelector = null, CancellationToken cancellationToken = default)
     {
         var selector = LabelSelector.Parse(labelSelector);
         IReadOnlyList<JsonObject> items = Objects(kind)
-            .Where(o => ns is null || !kind.Namespaced || o.Namespace() == ns)
-            .Where(o => selector.Matches(o.Labels()))
-            .Select(o => o.DeepCopy())
+            .Where(o => ns is null || !kind.Namespaced || o.Namespace == ns)
+            .Where(o => selector.Matches(o.Labels))
+            .Select(o => o.Parse())
             .ToList();
         if (kind == Kinds.Namespace)
         {
@@ -42,13 +73,13 @@ public sealed class SnapshotCluster : IClusterReader
 
     public Task<JsonObject?> GetAsync(ResourceKind kind, string? ns, string name, CancellationToken cancellationToken = default)
     {
-        var found = Objects(kind).FirstOrDefault(o => o.Name() == name && (!kind.Namespaced || o.Namespace() == ns));
+        var found = _byKey.GetValueOrDefault((kind, kind.Namespaced ? ns : null, name))?.Parse();
         if (found is null && kind == Kinds.Namespace && ImplicitNamespaces.Contains(name))
         {
             found = Manifest.NewObject(Kinds.Namespace, name, null);
         }
 
-        return Task.FromResult(found?.DeepCopy());
+        return Task.FromResult(found);
     }
 
     private IReadOnlyList<JsonObject> WithImplicitNamespaces(IReadOnlyList<JsonObject> explicitItems, LabelSelector selector)
@@ -67,6 +98,29 @@ public sealed class SnapshotCluster : IClusterReader
         return all;
     }
 
-    private List<JsonObject> Objects(ResourceKind kind) =>
+    private List<StoredObject> Objects(ResourceKind kind) =>
         _byKind.TryGetValue(kind, out var list) ? list : [];
+
+    /// <summary>What filtering needs without parsing, and the object itself as compact JSON.</summary>
+    private sealed record StoredObject(string? Namespace, string Name, IReadOnlyDictionary<string, string> Labels, byte[] Json)
+    {
+        public static StoredObject From(JsonObject obj)
+        {
+            var labels = obj.Labels();
+            return new StoredObject(obj.Namespace(), obj.Name(), labels.Count == 0 ? NoLabels : labels, Compact(obj));
+        }
+
+        public JsonObject Parse() => JsonNode.Parse(Json)!.AsObject();
+
+        private static byte[] Compact(JsonObject obj)
+        {
+            var buffer = new ArrayBufferWriter<byte>(1024);
+            using (var writer = new Utf8JsonWriter(buffer))
+            {
+                obj.WriteTo(writer);
+            }
+
+            return buffer.WrittenSpan.ToArray();
+        }
+    }
 }

@@ -14,77 +14,99 @@ public static class SnapshotLoader
 {
     private static readonly string[] Extensions = [".yaml", ".yml", ".json"];
 
-    public static IReadOnlyList<SnapshotObject> Load(string path, IList<ResourceKind>? extraKinds = null)
+    public static IReadOnlyList<SnapshotObject> Load(string path, IList<ResourceKind>? extraKinds = null) =>
+        FromDocuments(ReadDocuments(path), extraKinds);
+
+    public static IReadOnlyList<SnapshotObject> FromDocuments(IEnumerable<YamlDocument> documents, IList<ResourceKind>? extraKinds = null) =>
+        Resolve(documents, extraKinds, obj => obj).Select(r => new SnapshotObject(r.Kind, r.Value, r.Source, r.Line)).ToList();
+
+    /// <summary>
+    /// Reads the snapshot one document at a time and keeps each object only in the form <paramref name="keep"/>
+    /// makes of it, so a large snapshot never exists as a whole tree (the offline cluster keeps compact JSON).
+    /// Kinds are resolved at the end, because a CustomResourceDefinition may follow the objects of its kind.
+    /// </summary>
+    public static IReadOnlyList<(ResourceKind Kind, T Value, string Source, int Line)> Resolve<T>(IEnumerable<YamlDocument> documents, IList<ResourceKind>? extraKinds, Func<JsonObject, T> keep)
     {
-        var files = ListFiles(path);
-        var documents = new List<YamlDocument>();
-        foreach (var file in files)
-        {
-            if (Path.GetExtension(file).Equals(".json", StringComparison.OrdinalIgnoreCase))
-            {
-                documents.AddRange(ParseFile(File.ReadAllText(file), file));
-                continue;
-            }
-
-            // Streamed: a large snapshot is never held as text and as a YAML tree at the same time.
-            try
-            {
-                using var reader = new StreamReader(file);
-                documents.AddRange(StreamingYamlReader.ReadDocuments(reader, file));
-            }
-            catch (ManifestFormatException)
-            {
-                // The tree parser's message always names the line; it throws for the same input, with that message.
-                Yaml.ParseDocuments(File.ReadAllText(file), file);
-                throw;
-            }
-        }
-
-        return FromDocuments(documents, extraKinds);
-    }
-
-    public static IReadOnlyList<SnapshotObject> FromDocuments(IEnumerable<YamlDocument> documents, IList<ResourceKind>? extraKinds = null)
-    {
-        var flat = new List<(JsonObject Obj, string Source, int Line)>();
+        var kept = new List<(string? ApiVersion, string Kind, string Name, string? Namespace, T Value, string Source, int Line)>();
+        var kinds = new List<ResourceKind>(extraKinds ?? []);
         foreach (var doc in documents)
         {
+            var flat = new List<(JsonObject Obj, string Source, int Line)>();
             Flatten(doc.Root, doc.Source, doc.Line, flat);
-        }
-
-        var kinds = new List<ResourceKind>(extraKinds ?? []);
-        foreach (var (obj, _, _) in flat)
-        {
-            if (obj.Kind() == "CustomResourceDefinition" && CrdKind(obj) is { } registered)
+            foreach (var (obj, source, line) in flat)
             {
-                kinds.Add(registered);
+                if (obj.Kind() == "CustomResourceDefinition")
+                {
+                    if (CrdKind(obj) is { } registered)
+                    {
+                        kinds.Add(registered);
+                    }
+
+                    continue;
+                }
+
+                kept.Add((obj.ApiVersion(), obj.Kind()!, obj.Name(), obj.Namespace(), keep(obj), source, line));
             }
         }
 
-        var result = new List<SnapshotObject>();
-        foreach (var (obj, source, line) in flat)
+        var result = new List<(ResourceKind, T, string, int)>(kept.Count);
+        foreach (var (apiVersion, kindName, name, ns, value, source, line) in kept)
         {
-            if (obj.Kind() == "CustomResourceDefinition")
-            {
-                continue;
-            }
-
-            var kind = Kinds.Find(obj.ApiVersion(), obj.Kind())
-                ?? kinds.FirstOrDefault(k => k.ApiVersion == obj.ApiVersion() && k.Kind == obj.Kind())
-                ?? throw new ManifestFormatException($"{source}: line {line}: unknown kind '{obj.Kind()}' (apiVersion '{obj.ApiVersion()}'); add its CustomResourceDefinition to the snapshot or remove the object");
-            if (obj.Name().Length == 0)
+            var kind = Kinds.Find(apiVersion, kindName)
+                ?? kinds.FirstOrDefault(k => k.ApiVersion == apiVersion && k.Kind == kindName)
+                ?? throw new ManifestFormatException($"{source}: line {line}: unknown kind '{kindName}' (apiVersion '{apiVersion}'); add its CustomResourceDefinition to the snapshot or remove the object");
+            if (name.Length == 0)
             {
                 throw new ManifestFormatException($"{source}: line {line}: {kind.Kind} without metadata.name");
             }
 
-            if (kind.Namespaced && string.IsNullOrEmpty(obj.Namespace()))
+            if (kind.Namespaced && string.IsNullOrEmpty(ns))
             {
-                throw new ManifestFormatException($"{source}: line {line}: {kind.Kind} '{obj.Name()}' has no metadata.namespace");
+                throw new ManifestFormatException($"{source}: line {line}: {kind.Kind} '{name}' has no metadata.namespace");
             }
 
-            result.Add(new SnapshotObject(kind, obj, source, line));
+            result.Add((kind, value, source, line));
         }
 
         return result;
+    }
+
+    /// <summary>Every document of the snapshot's files, read lazily; YAML is streamed, never held as text and as a tree at once.</summary>
+    public static IEnumerable<YamlDocument> ReadDocuments(string path)
+    {
+        foreach (var file in ListFiles(path))
+        {
+            if (Path.GetExtension(file).Equals(".json", StringComparison.OrdinalIgnoreCase))
+            {
+                foreach (var doc in ParseFile(File.ReadAllText(file), file))
+                {
+                    yield return doc;
+                }
+
+                continue;
+            }
+
+            using var reader = new StreamReader(file);
+            using var documents = StreamingYamlReader.ReadDocuments(reader, file).GetEnumerator();
+            while (true)
+            {
+                try
+                {
+                    if (!documents.MoveNext())
+                    {
+                        break;
+                    }
+                }
+                catch (ManifestFormatException)
+                {
+                    // The tree parser's message always names the line; it throws for the same input, with that message.
+                    Yaml.ParseDocuments(File.ReadAllText(file), file);
+                    throw;
+                }
+
+                yield return documents.Current;
+            }
+        }
     }
 
     /// <summary>

@@ -9,12 +9,29 @@ namespace OdhMigration.Core.Workspace;
 /// <summary>Reads and writes the versioned JSON documents; writes are atomic (temp file, then rename).</summary>
 public static class WorkspaceDocuments
 {
-    /// <summary>Writes the document and returns the sha256 of the bytes written.</summary>
+    /// <summary>
+    /// Writes the document and returns the sha256 of the bytes written. Serialised straight into the temporary
+    /// file: a 10,000-ISVC inventory is tens of megabytes, which must not sit in memory (or in the shared array
+    /// pool, which keeps large buffers alive) just to be written once.
+    /// </summary>
     public static async Task<string> WriteAsync<T>(string path, T document, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default)
     {
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(document, typeInfo);
-        await WriteAtomicAsync(path, bytes, null, cancellationToken).ConfigureAwait(false);
-        return Hashing.Sha256Hex(bytes);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temp = path + ".tmp-" + Environment.ProcessId;
+        string sha;
+        var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024, useAsync: true);
+        await using (file.ConfigureAwait(false))
+        {
+            var hashing = new HashingWriteStream(file);
+            await using (hashing.ConfigureAwait(false))
+            {
+                await JsonSerializer.SerializeAsync(hashing, document, typeInfo, cancellationToken).ConfigureAwait(false);
+                sha = hashing.Sha256Hex();
+            }
+        }
+
+        File.Move(temp, path, overwrite: true);
+        return sha;
     }
 
     /// <summary>
@@ -30,23 +47,22 @@ public static class WorkspaceDocuments
         }
 
         var bytes = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
-        JsonNode? node;
+        string? kind;
+        int version;
         try
         {
-            node = JsonNode.Parse(bytes);
+            (kind, version) = ReadHeader(bytes);
         }
         catch (JsonException ex)
         {
             throw new UsageException($"{layout.Relative(path)}: not valid JSON ({ex.Message})", ex);
         }
 
-        var kind = node?["kind"]?.GetValueKind() == JsonValueKind.String ? node["kind"]!.GetValue<string>() : null;
         if (kind != expectedKind)
         {
             throw new UsageException($"{layout.Relative(path)}: field 'kind' is '{kind}', expected '{expectedKind}'");
         }
 
-        var version = node?["schemaVersion"]?.GetValueKind() == JsonValueKind.Number ? node["schemaVersion"]!.GetValue<int>() : 0;
         if (version < 1 || version > supportedVersion)
         {
             throw new UsageException($"{layout.Relative(path)}: field 'schemaVersion' is {version}; this tool reads versions 1..{supportedVersion}");
@@ -68,6 +84,50 @@ public static class WorkspaceDocuments
         }
 
         return (document, new ConsumedDocument(layout.Relative(path), Hashing.Sha256Hex(bytes)));
+    }
+
+    /// <summary>
+    /// The top-level kind and schemaVersion, read in one forward pass that also checks the whole text is JSON,
+    /// without building a document tree of a file that may be tens of megabytes.
+    /// </summary>
+    private static (string? Kind, int SchemaVersion) ReadHeader(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow });
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            while (reader.Read())
+            {
+            }
+
+            return (null, 0);
+        }
+
+        string? kind = null;
+        var version = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isKind = reader.ValueTextEquals("kind"u8);
+            var isVersion = reader.ValueTextEquals("schemaVersion"u8);
+            reader.Read();
+            if (isKind)
+            {
+                kind = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+            }
+            else if (isVersion)
+            {
+                version = reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var v) ? v : 0;
+            }
+
+            reader.Skip();
+        }
+
+        while (reader.Read())
+        {
+            // Anything after the top-level object is an error the reader reports.
+        }
+
+        return (kind, version);
     }
 
     public static Task<(Inventory Document, ConsumedDocument Consumed)> ReadInventoryAsync(WorkspaceLayout layout, CancellationToken cancellationToken = default) =>

@@ -100,4 +100,47 @@ public sealed class SnapshotLoaderTests
         Assert.Single(await cluster.ListAsync(Kinds.InferenceService, "ns1", cancellationToken: TestContext.Current.CancellationToken));
         Assert.Empty(await cluster.ListAsync(Kinds.InferenceService, "other", cancellationToken: TestContext.Current.CancellationToken));
     }
+
+    [Fact]
+    public async Task Every_read_of_the_offline_cluster_is_an_independent_copy()
+    {
+        var cluster = new SnapshotCluster(SnapshotLoader.FromDocuments(Yaml.ParseDocuments(Isvc, "snap.yaml")), "test");
+        var ct = TestContext.Current.CancellationToken;
+        var first = Assert.Single(await cluster.ListAsync(Kinds.InferenceService, "ns1", null, ct));
+        first["spec"] = new System.Text.Json.Nodes.JsonObject();
+        first.Metadata()["name"] = "changed";
+
+        var again = Assert.Single(await cluster.ListAsync(Kinds.InferenceService, "ns1", null, ct));
+        Assert.Null(again["spec"]);
+        Assert.Equal("m1", again.Name());
+        var got = await cluster.GetAsync(Kinds.InferenceService, "ns1", "m1", ct);
+        Assert.NotNull(got);
+        Assert.NotSame(again, got);
+        Assert.Null(await cluster.GetAsync(Kinds.InferenceService, "other", "m1", ct));
+    }
+
+    [Fact]
+    public async Task A_snapshot_file_whose_crd_comes_after_its_objects_loads_streamed()
+    {
+        using var ws = new TempWorkspace();
+        var path = Path.Combine(ws.Path, "snap.yaml");
+        await File.WriteAllTextAsync(path, """
+            apiVersion: example.com/v1
+            kind: Gizmo
+            metadata: {name: g, namespace: p}
+            ---
+            apiVersion: apiextensions.k8s.io/v1
+            kind: CustomResourceDefinition
+            metadata: {name: gizmos.example.com}
+            spec:
+              group: example.com
+              names: {kind: Gizmo, plural: gizmos}
+              scope: Namespaced
+              versions: [{name: v1, served: true, storage: true}]
+            """, TestContext.Current.CancellationToken);
+        // Before streaming, the kind was known because every object was held until the end; it still must be.
+        var cluster = SnapshotCluster.Load(path);
+        Assert.Contains("p", cluster.ImplicitNamespaces);
+        Assert.Equal("gizmos", Assert.Single(SnapshotLoader.Load(path)).Kind.Plural);
+    }
 }

@@ -299,4 +299,26 @@ public sealed class ExportEngineTests
 
         Assert.Equal(await RequestsFor(2), await RequestsFor(40));
     }
+
+    [Fact]
+    public async Task Items_written_in_parallel_give_the_same_files_and_report_as_one_at_a_time()
+    {
+        var documents = Enumerable.Range(0, 12).SelectMany(i => new[]
+        {
+            Isvc($"m{i:00}", "p", runtime: "ovms", annotations: "security.opendatahub.io/enable-auth: 'true'"), Auth($"m{i:00}", "p"), Route($"m{i:00}", "p"),
+        }).Concat([Namespace("p"), Dsci(), Dsc(), ConfigMap("Serverless"), Runtime("ovms", "p"), DataConnection("aws-connection-models", "p")]).ToArray();
+        using var sequential = new TempWorkspace();
+        using var parallel = new TempWorkspace();
+        var (one, oneReport, _) = await RunAsync(sequential, Snapshot(documents), new ExportOptions { Parallelism = 1 });
+        var (many, manyReport, _) = await RunAsync(parallel, Snapshot(documents), new ExportOptions { Parallelism = 4 });
+
+        Assert.Equal(ExitCodes.Success, one.ExitCode);
+        Assert.Equal(ExitCodes.Success, many.ExitCode);
+        Assert.Equal(oneReport.Items.Select(i => i.Name), manyReport.Items.Select(i => i.Name));
+        Assert.Equal(oneReport.Items.SelectMany(i => i.Files).Select(f => (f.Path, f.Sha256)), manyReport.Items.SelectMany(i => i.Files).Select(f => (f.Path, f.Sha256)));
+        Assert.Equal(12 * 8, manyReport.Items.Sum(i => i.Files.Count));
+        var files = Directory.GetFiles(parallel.Layout.Root, "*.yaml", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(parallel.Layout.Root, f)).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(Directory.GetFiles(sequential.Layout.Root, "*.yaml", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(sequential.Layout.Root, f)).Order(StringComparer.Ordinal), files);
+        Assert.DoesNotContain(Directory.GetDirectories(parallel.Layout.Root, "*", SearchOption.AllDirectories), d => d.Contains(".export-partial-", StringComparison.Ordinal));
+    }
 }

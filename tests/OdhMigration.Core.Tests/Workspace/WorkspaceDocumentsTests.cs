@@ -88,4 +88,25 @@ public sealed class WorkspaceDocumentsTests
         var ex = await Assert.ThrowsAsync<UsageException>(() => WorkspaceDocuments.ReadExportAsync(ws.Layout, TestContext.Current.CancellationToken));
         Assert.StartsWith("export.json", ex.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("{\"kind\": \"ExportReport\", \"schemaVersion\": 1, \"items\": [1, 2,]}")]
+    [InlineData("{\"kind\": \"ExportReport\", \"schemaVersion\": 1} trailing")]
+    [InlineData("")]
+    public async Task Json_broken_after_the_header_is_still_reported_as_not_valid_json(string text)
+    {
+        using var ws = new TempWorkspace();
+        await File.WriteAllTextAsync(ws.Layout.Export, text, TestContext.Current.CancellationToken);
+        var ex = await Assert.ThrowsAsync<UsageException>(() => WorkspaceDocuments.ReadExportAsync(ws.Layout, TestContext.Current.CancellationToken));
+        Assert.Contains("export.json: not valid JSON", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_document_that_is_not_an_object_is_refused_by_kind()
+    {
+        using var ws = new TempWorkspace();
+        await File.WriteAllTextAsync(ws.Layout.Export, "[{\"kind\": \"ExportReport\"}]", TestContext.Current.CancellationToken);
+        var ex = await Assert.ThrowsAsync<UsageException>(() => WorkspaceDocuments.ReadExportAsync(ws.Layout, TestContext.Current.CancellationToken));
+        Assert.Contains("field 'kind'", ex.Message, StringComparison.Ordinal);
+    }
 }

@@ -59,10 +59,14 @@ public sealed class ExportEngine(IClusterReader cluster, IStageLog log, TimeProv
             }
 
             var auth = new AuthObjectFinder.AuthIndex(objects);
-            foreach (var item in group)
-            {
-                exported.Add(await ExportItemAsync(layout, item, objects, auth, routes, options, cancellationToken).ConfigureAwait(false));
-            }
+            var items = group.ToList();
+            var results = new ExportedItem[items.Count];
+            var gate = new Lock();
+            await Parallel.ForEachAsync(
+                Enumerable.Range(0, items.Count),
+                new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Parallelism), CancellationToken = cancellationToken },
+                async (i, ct) => results[i] = await ExportItemAsync(layout, items[i], objects, auth, routes, options, gate, ct).ConfigureAwait(false)).ConfigureAwait(false);
+            exported.AddRange(results);
         }
 
         var report = new ExportReport
@@ -90,55 +94,24 @@ public sealed class ExportEngine(IClusterReader cluster, IStageLog log, TimeProv
         });
     }
 
-    private async Task<ExportedItem> ExportItemAsync(WorkspaceLayout layout, InventoryItem item, NamespaceObjects objects, AuthObjectFinder.AuthIndex authIndex, IReadOnlyDictionary<string, JsonObject> routes, ExportOptions options, CancellationToken ct)
+    private async Task<ExportedItem> ExportItemAsync(WorkspaceLayout layout, InventoryItem item, NamespaceObjects objects, AuthObjectFinder.AuthIndex authIndex, IReadOnlyDictionary<string, JsonObject> routes, ExportOptions options, Lock gate, CancellationToken ct)
     {
         var warnings = new List<string>();
         try
         {
-            var isvc = objects.Isvc(item.Name)
-                ?? throw new ExportItemException($"InferenceService {item.Namespace}/{item.Name} no longer exists (it was in inventory.json); run discover again");
-            if (item.Uid is not null && isvc.Uid() is { } uid && uid != item.Uid)
-            {
-                throw new ExportItemException($"InferenceService {item.Namespace}/{item.Name} was recreated since discover (metadata.uid changed); run discover again");
-            }
+            List<PendingCopy> copies;
 
-            var runtime = item.Facts.Runtime is { } runtimeName
-                ? objects.Runtime(runtimeName) ?? throw new ExportItemException($"InferenceService {item.Namespace}/{item.Name}: ServingRuntime '{runtimeName}' (spec.predictor.model.runtime{(item.Facts.RuntimeResolvedBy == "spec" ? "" : ", auto-selected")}) does not exist in namespace {item.Namespace}")
-                : throw new ExportItemException($"InferenceService {item.Namespace}/{item.Name}: no ServingRuntime recorded for it in inventory.json (spec.predictor.model.runtime)");
+            // The listing is shared by all items and JsonNode materialises lazily, which is not safe across
+            // threads: copying out of it happens one item at a time; the copies are the item's own.
+            lock (gate)
+            {
+                copies = Collect(item, objects, authIndex, routes, options, warnings);
+            }
 
             using var staging = new ItemStaging(layout, item.Namespace, item.Name);
-            await staging.SaveAsync(isvc, ItemStaging.OriginalDir, "isvc", false, ct).ConfigureAwait(false);
-            await staging.SaveAsync(runtime, ItemStaging.OriginalDir, "runtime", false, ct).ConfigureAwait(false);
-
-            var auth = AuthObjectFinder.Find(isvc, item.Mode, item.Facts.Runtime, authIndex);
-            foreach (var (obj, role) in new[] { (auth.ServiceAccount, "service-account"), (auth.Role, "role"), (auth.RoleBinding, "role-binding") })
+            foreach (var copy in copies)
             {
-                if (obj is not null)
-                {
-                    await staging.SaveAsync(obj, ItemStaging.OriginalDir, role, false, ct).ConfigureAwait(false);
-                }
-            }
-
-            if (item.Facts.Auth && auth.ServiceAccount is null)
-            {
-                warnings.Add("auth is enabled but no ServiceAccount was found by ownerReference or dashboard name");
-            }
-
-            foreach (var token in auth.TokenSecrets)
-            {
-                var copy = options.IncludeSecretData ? token : SecretSanitizer.TokenTemplate(token);
-                await staging.SaveAsync(copy, ItemStaging.OriginalDir, "token-secret", options.IncludeSecretData, ct).ConfigureAwait(false);
-            }
-
-            if (routes.GetValueOrDefault($"{item.Name}-{item.Namespace}") is { } route)
-            {
-                await staging.SaveAsync(route, ItemStaging.OriginalDir, "route", false, ct).ConfigureAwait(false);
-            }
-
-            foreach (var secret in StorageSecrets(isvc, item, objects, warnings))
-            {
-                var copy = options.IncludeSecretData ? secret : SecretSanitizer.WithoutData(secret);
-                await staging.SaveAsync(copy, ItemStaging.ReferencesDir, "storage-secret", options.IncludeSecretData, ct).ConfigureAwait(false);
+                await staging.SaveCopyAsync(copy, ct).ConfigureAwait(false);
             }
 
             var ownersFile = await staging.CommitAsync(ct).ConfigureAwait(false);
@@ -151,6 +124,60 @@ public sealed class ExportEngine(IClusterReader cluster, IStageLog log, TimeProv
             log.Error($"export {item.Namespace}/{item.Name} failed: {ex.Message}");
             return Failed(item, ex.Message, warnings);
         }
+    }
+
+    /// <summary>The cleaned copies of everything one ISVC's export holds, in the order they are written.</summary>
+    private static List<PendingCopy> Collect(InventoryItem item, NamespaceObjects objects, AuthObjectFinder.AuthIndex authIndex, IReadOnlyDictionary<string, JsonObject> routes, ExportOptions options, List<string> warnings)
+    {
+        var isvc = objects.Isvc(item.Name)
+            ?? throw new ExportItemException($"InferenceService {item.Namespace}/{item.Name} no longer exists (it was in inventory.json); run discover again");
+        if (item.Uid is not null && isvc.Uid() is { } uid && uid != item.Uid)
+        {
+            throw new ExportItemException($"InferenceService {item.Namespace}/{item.Name} was recreated since discover (metadata.uid changed); run discover again");
+        }
+
+        var runtime = item.Facts.Runtime is { } runtimeName
+            ? objects.Runtime(runtimeName) ?? throw new ExportItemException($"InferenceService {item.Namespace}/{item.Name}: ServingRuntime '{runtimeName}' (spec.predictor.model.runtime{(item.Facts.RuntimeResolvedBy == "spec" ? "" : ", auto-selected")}) does not exist in namespace {item.Namespace}")
+            : throw new ExportItemException($"InferenceService {item.Namespace}/{item.Name}: no ServingRuntime recorded for it in inventory.json (spec.predictor.model.runtime)");
+
+        var copies = new List<PendingCopy>
+        {
+            PendingCopy.Of(isvc, ItemStaging.OriginalDir, "isvc", false),
+            PendingCopy.Of(runtime, ItemStaging.OriginalDir, "runtime", false),
+        };
+
+        var auth = AuthObjectFinder.Find(isvc, item.Mode, item.Facts.Runtime, authIndex);
+        foreach (var (obj, role) in new[] { (auth.ServiceAccount, "service-account"), (auth.Role, "role"), (auth.RoleBinding, "role-binding") })
+        {
+            if (obj is not null)
+            {
+                copies.Add(PendingCopy.Of(obj, ItemStaging.OriginalDir, role, false));
+            }
+        }
+
+        if (item.Facts.Auth && auth.ServiceAccount is null)
+        {
+            warnings.Add("auth is enabled but no ServiceAccount was found by ownerReference or dashboard name");
+        }
+
+        foreach (var token in auth.TokenSecrets)
+        {
+            var copy = options.IncludeSecretData ? token : SecretSanitizer.TokenTemplate(token);
+            copies.Add(PendingCopy.Of(copy, ItemStaging.OriginalDir, "token-secret", options.IncludeSecretData));
+        }
+
+        if (routes.GetValueOrDefault($"{item.Name}-{item.Namespace}") is { } route)
+        {
+            copies.Add(PendingCopy.Of(route, ItemStaging.OriginalDir, "route", false));
+        }
+
+        foreach (var secret in StorageSecrets(isvc, item, objects, warnings))
+        {
+            var copy = options.IncludeSecretData ? secret : SecretSanitizer.WithoutData(secret);
+            copies.Add(PendingCopy.Of(copy, ItemStaging.ReferencesDir, "storage-secret", options.IncludeSecretData));
+        }
+
+        return copies;
     }
 
     private static ExportedItem Failed(InventoryItem item, string error, List<string> warnings) =>

@@ -7,4 +7,10 @@ public sealed record ExportOptions
 
     /// <summary>Namespace holding the runtime Templates (opendatahub for ODH, redhat-ods-applications for RHOAI); null: the applications namespace.</summary>
     public string? TemplateNamespace { get; init; }
+
+    /// <summary>
+    /// InferenceServices written at once. Items are independent folders; what they read from the cluster listing
+    /// is copied one at a time, only the serialising and file writing overlap.
+    /// </summary>
+    public int Parallelism { get; init; } = Math.Clamp(Environment.ProcessorCount, 1, 4);
 }

@@ -41,9 +41,16 @@ public sealed class ItemStaging : IDisposable
     public List<ExportedFile> Files { get; } = [];
 
     /// <summary>Saves a cleaned copy into original/ or references/, recording its final path and sha256.</summary>
-    public async Task SaveAsync(JsonObject obj, string folder, string role, bool secretData, CancellationToken ct)
+    public Task SaveAsync(JsonObject obj, string folder, string role, bool secretData, CancellationToken ct)
     {
         var (copy, owners) = BackupCopy.Make(obj);
+        return SaveCopyAsync(new PendingCopy(copy, owners, folder, role, secretData), ct);
+    }
+
+    /// <summary>Saves a copy <see cref="BackupCopy.Make"/> already cleaned.</summary>
+    public async Task SaveCopyAsync(PendingCopy pending, CancellationToken ct)
+    {
+        var (copy, owners, folder, role, secretData) = pending;
         var fileName = ManifestFileNames.For(copy.Kind()!, copy.Name(), role == "token-secret");
         var text = Yaml.Serialize(copy);
         var staged = Path.Combine(_staging, folder, fileName);
@@ -123,5 +130,15 @@ public sealed class ItemStaging : IDisposable
         {
             File.Delete(path);
         }
+    }
+}
+
+/// <summary>A cleaned copy waiting to be written, with where it goes and the ownerReferences it had.</summary>
+public sealed record PendingCopy(JsonObject Copy, JsonArray? Owners, string Folder, string Role, bool SecretData)
+{
+    public static PendingCopy Of(JsonObject obj, string folder, string role, bool secretData)
+    {
+        var (copy, owners) = BackupCopy.Make(obj);
+        return new PendingCopy(copy, owners, folder, role, secretData);
     }
 }
