@@ -185,14 +185,16 @@ public sealed class TransformEngine(IStageLog log, IEnumerable<IModeTransformer>
     {
         foreach (var obj in result.Raw.Concat(result.RawOriginalNames))
         {
-            if (!Discover.NameLimits.IsDns1123Label(obj.Name()) && obj.Kind() is not ("Secret" or "ServiceAccount" or "Role" or "RoleBinding" or "ConfigMap"))
+            // The rule each kind's name must follow on the API server (and, for runtimes, in KServe's label values).
+            var problem = obj.Kind() switch
             {
-                throw new TransformRefusedException($"generated {obj.Kind()} name '{obj.Name()}' is not a valid DNS-1123 label of at most {Discover.NameLimits.MaxLabel} characters");
-            }
-
-            if (obj.Name().Length > 253 || obj.Name().Length == 0)
+                "InferenceService" or "Namespace" => Discover.NameLimits.LabelProblem(obj.Name()),
+                "ServingRuntime" => Discover.NameLimits.SubdomainProblem(obj.Name(), Discover.NameLimits.MaxLabel),
+                _ => Discover.NameLimits.SubdomainProblem(obj.Name()),
+            };
+            if (problem is not null)
             {
-                throw new TransformRefusedException($"generated {obj.Kind()} name '{obj.Name()}' is longer than 253 characters");
+                throw new TransformRefusedException($"generated {obj.Kind()} name '{obj.Name()}' {problem}");
             }
         }
     }

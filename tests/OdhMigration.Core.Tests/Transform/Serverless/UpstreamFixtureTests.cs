@@ -64,6 +64,42 @@ public sealed class UpstreamFixtureTests
         }
     }
 
+    /// <summary>
+    /// The outcome of every fixture, pinned: which are refused and for what, so a refusal for the wrong reason (or
+    /// a new refusal) fails here instead of passing as "some reason was given".
+    /// </summary>
+    [Fact]
+    public async Task Only_the_expected_fixtures_are_refused_and_for_the_expected_reason()
+    {
+        var expectedRefusals = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["kserve-odh/samples/explanation__alibi__income__income.yaml#0"] = "spec.explainer.alibi is no longer part of the InferenceService schema",
+            ["kserve-odh/samples/v1beta1__transformer__collocation__collocation.yaml#0"] = "blocked: spec.predictor.model.runtime is not set and spec.predictor.model.modelFormat.name is missing",
+        };
+        var outcomes = new List<string>();
+        foreach (var (file, index, original) in ServerlessIsvcs())
+        {
+            var relative = Path.GetRelativePath(FixturesRoot, file).Replace('\\', '/') + "#" + index;
+            var isvc = original.DeepCopy();
+            var ns = isvc.Namespace() ?? "fixtures";
+            isvc.Metadata()["namespace"] = ns;
+            var objects = new List<JsonNode> { isvc, Runtime(isvc, ns) };
+            objects.AddRange(Yaml.ParseDocuments(File.ReadAllText(Path.Combine(ServerlessGoldenTests.CasesDir, "_common", "cluster.yaml")), "cluster").Select(d => d.Root!));
+            using var runner = new PipelineRunner();
+            await runner.RunAsync(SnapshotLoader.FromDocuments(objects.Select(o => new YamlDocument(o, relative, 1))), new TransformOptions());
+            var planItem = runner.Plan!.Items.SingleOrDefault();
+            var reason = planItem is null ? "blocked: " + string.Join("; ", runner.Inventory!.Items.Single().Blockers) : planItem.Status == "ok" ? null : planItem.Error;
+            if (reason is not null)
+            {
+                outcomes.Add($"{relative} => {reason}");
+            }
+        }
+
+        var unexpected = outcomes.Where(o => !expectedRefusals.Any(e => o.StartsWith(e.Key + " => ", StringComparison.Ordinal) && o.Contains(e.Value, StringComparison.Ordinal))).ToList();
+        Assert.True(unexpected.Count == 0, "refused unexpectedly (or for another reason):\n" + string.Join("\n", unexpected));
+        Assert.Equal(expectedRefusals.Count, outcomes.Count);
+    }
+
     private static IEnumerable<(string File, int Index, JsonObject Isvc)> ServerlessIsvcs()
     {
         foreach (var file in Directory.EnumerateFiles(FixturesRoot, "*.*", SearchOption.AllDirectories).Where(f => f.EndsWith(".yaml", StringComparison.Ordinal) || f.EndsWith(".yml", StringComparison.Ordinal)).Order(StringComparer.Ordinal))

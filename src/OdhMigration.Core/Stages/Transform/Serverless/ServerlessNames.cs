@@ -36,9 +36,9 @@ public sealed record ServerlessNames(
         {
             invalid = $"the side-by-side name '{rawIsvc}' has {rawIsvc.Length} characters, over the {max}-character limit ({NameLimits.MaxLabel} minus '{suffix}', which KServe appends to name the objects it derives)";
         }
-        else if (!NameLimits.IsDns1123Label(rawRuntime))
+        else if (NameLimits.SubdomainProblem(rawRuntime, NameLimits.MaxLabel) is { } problem)
         {
-            invalid = $"the side-by-side runtime name '{rawRuntime}' has {rawRuntime.Length} characters, over the {NameLimits.MaxLabel}-character limit";
+            invalid = $"the side-by-side runtime name '{rawRuntime}' {problem}";
         }
 
         var target = strategy == Strategies.NewNamespace ? targetNamespace! : ns;
@@ -48,11 +48,16 @@ public sealed record ServerlessNames(
     /// <summary>Refuses the ISVC when the strategy's name cannot be valid (the engine records the reason; others go on).</summary>
     public void ThrowIfChosenNameInvalid()
     {
-        if (IsvcName.Length > MaxIsvcName || !NameLimits.IsDns1123Label(IsvcName))
+        if (IsvcName.Length > MaxIsvcName)
         {
             throw new TransformRefusedException(
                 $"InferenceService {Namespace}/{IsvcName}: its name has {IsvcName.Length} characters, over the {MaxIsvcName}-character limit " +
                 $"({NameLimits.MaxLabel} minus '{DerivedSuffix}', which KServe appends to name the objects it derives); no strategy can migrate it under this name, recreate it with a shorter one");
+        }
+
+        if (NameLimits.LabelProblem(IsvcName) is { } problem)
+        {
+            throw new TransformRefusedException($"InferenceService {Namespace}/{IsvcName}: its name {problem}; no strategy can migrate it under this name");
         }
 
         if (Strategy == Strategies.SideBySide && !RawValid)
