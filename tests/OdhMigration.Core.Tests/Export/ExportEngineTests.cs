@@ -104,6 +104,24 @@ public sealed class ExportEngineTests
     }
 
     [Fact]
+    public async Task Auth_objects_owned_by_the_isvc_win_over_unowned_ones_with_the_dashboard_names()
+    {
+        using var ws = new TempWorkspace();
+        var docs = Project().Where(d => d != Auth("fraud", "p"))
+            .Append(Auth("fraud", "p", owned: true, baseName: "custom"))
+            .Append(Auth("fraud", "p", owned: false))
+            .ToArray();
+        var (_, report, _) = await RunAsync(ws, Snapshot(docs));
+        var fraud = Assert.Single(report.Items, i => i.Name == "fraud");
+        Assert.True(fraud.Status == "ok", fraud.Error);
+        var files = OriginalFiles(ws, "fraud");
+        Assert.Contains("20-serviceaccount-custom-sa.yaml", files);
+        Assert.Contains("30-role-custom-view-role.yaml", files);
+        Assert.Contains("40-rolebinding-custom-view.yaml", files);
+        Assert.DoesNotContain(files, f => f.Contains("fraud-sa", StringComparison.Ordinal) || f.Contains("fraud-view", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Storage_secrets_are_data_free_references_and_no_secret_value_reaches_disk_or_log()
     {
         using var ws = new TempWorkspace();
