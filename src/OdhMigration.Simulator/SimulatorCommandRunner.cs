@@ -41,9 +41,10 @@ public static class SimulatorCommandRunner
             await host.WriteKubeconfigAsync(kubeconfigOut, cancellationToken: cancellationToken);
             await output.WriteLineAsync($"simulator listening on {host.BaseAddress} (snapshot {snapshotPath}, resourceVersion {host.Store.ResourceVersion})");
             await output.WriteLineAsync($"kubeconfig written to {kubeconfigOut}; admin endpoint {host.BaseAddress}simulator/faults; press Ctrl+C to stop");
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, host.Stopping);
             try
             {
-                await Task.Delay(Timeout.Infinite, cancellationToken);
+                await Task.Delay(Timeout.Infinite, stop.Token);
             }
             catch (OperationCanceledException)
             {

@@ -54,6 +54,12 @@ public sealed class SimulatorHost : IAsyncDisposable
     /// <summary>SelfSubjectAccessReview rules; change <see cref="AccessReviewer.Rules"/> at any time.</summary>
     public AccessReviewer Access { get; }
 
+    /// <summary>
+    /// Fires when the web host begins to stop. Its console lifetime takes SIGINT and SIGTERM, so a long-running
+    /// simulator must watch this as well as its own cancellation to exit on Ctrl+C or a kill.
+    /// </summary>
+    public CancellationToken Stopping => _app.Lifetime.ApplicationStopping;
+
     public static Task<SimulatorHost> StartAsync(SimulatorOptions options, string snapshotPath, CancellationToken cancellationToken = default) =>
         StartAsync(options, SnapshotLoader.Load(snapshotPath, options.ExtraKinds.ToList()), null, cancellationToken);
 

@@ -21,6 +21,7 @@ public static class UmbrellaCommand
         root.Subcommands.Add(RehearseCommand.Create(io));
         root.Subcommands.Add(SimulatorCommand.Create(io));
         root.Subcommands.Add(ReportCommand.Create(io));
+        root.Subcommands.Add(PipelineSummaryCommand.Create(io));
         root.Subcommands.Add(ServerlessToRawCommand.Create(io));
         root.Subcommands.Add(ModelMeshToRawCommand.Create(io));
 

@@ -130,6 +130,36 @@ public sealed class TektonStageTests
         });
     }
 
+    [Fact]
+    public void Every_task_in_the_repository_runs_its_tool_without_a_shell_as_non_root()
+    {
+        var tasks = Directory.GetDirectories(Path.Combine(RepoPaths.Tekton, "task")).Select(d => Path.GetFileName(d)!).ToList();
+        Assert.Contains("odh-migration-summary", tasks);
+        foreach (var step in tasks.SelectMany(t => DeliveryFiles.Task(t).Items("spec", "steps")))
+        {
+            Assert.Null(step["script"]);
+            Assert.StartsWith("/app/odh-", Assert.Single(step.Strings("command")), StringComparison.Ordinal);
+            Assert.Equal("true", step.Str("securityContext", "runAsNonRoot"));
+            Assert.Equal("false", step.Str("securityContext", "allowPrivilegeEscalation"));
+            Assert.Equal(["ALL"], step.Strings("securityContext", "capabilities", "drop"));
+        }
+    }
+
+    [Fact]
+    public void The_summary_task_passes_its_params_to_the_real_pipeline_summary_command()
+    {
+        var step = Assert.Single(DeliveryFiles.Task("odh-migration-summary").Items("spec", "steps"));
+        var args = step.Strings("args");
+        Assert.Equal("pipeline-summary", args[0]);
+        var command = OdhMigration.Cli.Commands.PipelineSummaryCommand.Create(new OdhMigration.Cli.Hosting.CliIo(TextWriter.Null, TextWriter.Null));
+        foreach (var option in args.Where(a => a.StartsWith("--", StringComparison.Ordinal)))
+        {
+            Assert.Contains(command.Options, o => o.Name == option);
+        }
+
+        Assert.Equal("$(params.task-statuses[*])", args[^1]);
+    }
+
     [Theory]
     [MemberData(nameof(Stages))]
     public void Task_results_are_small_and_declared(string stage)
