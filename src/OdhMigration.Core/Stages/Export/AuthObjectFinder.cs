@@ -29,19 +29,36 @@ public static class AuthObjectFinder
     }
 
     /// <summary>The auth candidates of one namespace indexed by owner uid and by name, built once per namespace.</summary>
+    /// <summary>Indexes hold positions in the listings, never the objects, so they stay small at any scale.</summary>
     public sealed class AuthIndex
     {
-        private readonly Dictionary<string, List<JsonObject>> _tokensBySa;
+        private readonly IReadOnlyList<JsonObject> _secrets;
+        private readonly Dictionary<string, List<(string Name, int Position)>> _tokensBySa = new(StringComparer.Ordinal);
 
         public AuthIndex(NamespaceObjects objects)
         {
             ServiceAccounts = new OwnedObjects(objects.ServiceAccounts);
             Roles = new OwnedObjects(objects.Roles);
             RoleBindings = new OwnedObjects(objects.RoleBindings);
-            _tokensBySa = objects.Secrets
-                .Where(s => s.Str("type") == "kubernetes.io/service-account-token" && s.Annotation(ServiceAccountNameAnnotation) is not null)
-                .GroupBy(s => s.Annotation(ServiceAccountNameAnnotation)!, StringComparer.Ordinal)
-                .ToDictionary(g => g.Key, g => g.OrderBy(s => s.Name(), StringComparer.Ordinal).ToList(), StringComparer.Ordinal);
+            _secrets = objects.Secrets;
+            for (var i = 0; i < _secrets.Count; i++)
+            {
+                var secret = _secrets[i];
+                if (secret.Str("type") == "kubernetes.io/service-account-token" && secret.Annotation(ServiceAccountNameAnnotation) is { } account)
+                {
+                    if (!_tokensBySa.TryGetValue(account, out var tokens))
+                    {
+                        _tokensBySa[account] = tokens = [];
+                    }
+
+                    tokens.Add((secret.Name(), i));
+                }
+            }
+
+            foreach (var tokens in _tokensBySa.Values)
+            {
+                tokens.Sort((a, b) => StringComparer.Ordinal.Compare(a.Name, b.Name));
+            }
         }
 
         public OwnedObjects ServiceAccounts { get; }
@@ -49,31 +66,38 @@ public static class AuthObjectFinder
         public OwnedObjects RoleBindings { get; }
 
         public IReadOnlyList<JsonObject> TokensFor(string serviceAccount) =>
-            _tokensBySa.TryGetValue(serviceAccount, out var tokens) ? tokens : [];
+            _tokensBySa.TryGetValue(serviceAccount, out var tokens) ? tokens.Select(t => _secrets[t.Position]).ToList() : [];
     }
 
     public sealed class OwnedObjects
     {
-        private readonly Dictionary<string, JsonObject> _byOwner = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, JsonObject> _byName = new(StringComparer.Ordinal);
+        private readonly IReadOnlyList<JsonObject> _candidates;
+        private readonly Dictionary<string, int> _byOwner = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, int> _byName = new(StringComparer.Ordinal);
 
-        public OwnedObjects(IEnumerable<JsonObject> candidates)
+        public OwnedObjects(IReadOnlyList<JsonObject> candidates)
         {
-            foreach (var candidate in candidates.OrderBy(c => c.Name(), StringComparer.Ordinal))
+            _candidates = candidates;
+            var identities = new List<(string Name, int Position, List<string> OwnerUids)>(candidates.Count);
+            for (var i = 0; i < candidates.Count; i++)
             {
-                _byName.TryAdd(candidate.Name(), candidate);
-                foreach (var owner in candidate.OwnerReferences())
+                var candidate = candidates[i];
+                identities.Add((candidate.Name(), i, candidate.OwnerReferences().Select(o => o.Str("uid")).OfType<string>().ToList()));
+            }
+
+            foreach (var (name, position, owners) in identities.OrderBy(c => c.Name, StringComparer.Ordinal))
+            {
+                _byName.TryAdd(name, position);
+                foreach (var uid in owners)
                 {
-                    if (owner.Str("uid") is { } uid)
-                    {
-                        _byOwner.TryAdd(uid, candidate); // first by name wins, as before
-                    }
+                    _byOwner.TryAdd(uid, position); // first by name wins, as before
                 }
             }
         }
 
         public JsonObject? Find(string? ownerUid, string fallbackName) =>
-            (ownerUid is not null && _byOwner.TryGetValue(ownerUid, out var owned) ? owned : null)
-            ?? _byName.GetValueOrDefault(fallbackName);
+            ownerUid is not null && _byOwner.TryGetValue(ownerUid, out var owned) ? _candidates[owned]
+            : _byName.TryGetValue(fallbackName, out var named) ? _candidates[named]
+            : null;
     }
 }

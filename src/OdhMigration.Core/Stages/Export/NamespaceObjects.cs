@@ -20,9 +20,9 @@ public sealed record NamespaceObjects(
     /// <summary>Pods, only to say which mount which claim; null when they could not be listed.</summary>
     public IReadOnlyList<JsonObject>? Pods { get; init; }
 
-    private Dictionary<string, JsonObject>? _isvcsByName;
-    private Dictionary<string, JsonObject>? _runtimesByName;
-    private Dictionary<string, JsonObject>? _secretsByName;
+    private Dictionary<string, int>? _isvcsByName;
+    private Dictionary<string, int>? _runtimesByName;
+    private Dictionary<string, int>? _secretsByName;
 
     public JsonObject? Isvc(string name) => Lookup(ref _isvcsByName, InferenceServices, name);
 
@@ -45,24 +45,39 @@ public sealed record NamespaceObjects(
             }
         }
 
+        // Each listing is compacted as soon as it arrives, so only one kind's parsed list exists at a time.
+        async Task<IReadOnlyList<JsonObject>> List(ResourceKind kind) =>
+            CompactObjects.From(await cluster.ListAsync(kind, ns, null, ct).ConfigureAwait(false));
+
         return new NamespaceObjects(
             ns,
             await cluster.GetAsync(Kinds.Namespace, null, ns, ct).ConfigureAwait(false),
-            await cluster.ListAsync(Kinds.InferenceService, ns, null, ct).ConfigureAwait(false),
-            await cluster.ListAsync(Kinds.ServingRuntime, ns, null, ct).ConfigureAwait(false),
-            await cluster.ListAsync(Kinds.ServiceAccount, ns, null, ct).ConfigureAwait(false),
-            await cluster.ListAsync(Kinds.Role, ns, null, ct).ConfigureAwait(false),
-            await cluster.ListAsync(Kinds.RoleBinding, ns, null, ct).ConfigureAwait(false),
-            await cluster.ListAsync(Kinds.Secret, ns, null, ct).ConfigureAwait(false))
+            await List(Kinds.InferenceService).ConfigureAwait(false),
+            await List(Kinds.ServingRuntime).ConfigureAwait(false),
+            await List(Kinds.ServiceAccount).ConfigureAwait(false),
+            await List(Kinds.Role).ConfigureAwait(false),
+            await List(Kinds.RoleBinding).ConfigureAwait(false),
+            await List(Kinds.Secret).ConfigureAwait(false))
         {
-            PersistentVolumeClaims = await cluster.ListAsync(Kinds.PersistentVolumeClaim, ns, null, ct).ConfigureAwait(false),
-            Pods = pods,
+            PersistentVolumeClaims = await List(Kinds.PersistentVolumeClaim).ConfigureAwait(false),
+            Pods = pods is null ? null : CompactObjects.From(pods),
         };
     }
 
-    private static JsonObject? Lookup(ref Dictionary<string, JsonObject>? index, IReadOnlyList<JsonObject> objects, string name)
+    /// <summary>The first object of that name; the index holds positions, so a lookup returns a fresh copy.</summary>
+    private static JsonObject? Lookup(ref Dictionary<string, int>? index, IReadOnlyList<JsonObject> objects, string name)
     {
-        index ??= objects.GroupBy(o => o.Name(), StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
-        return index.GetValueOrDefault(name);
+        if (index is null)
+        {
+            var built = new Dictionary<string, int>(StringComparer.Ordinal);
+            for (var i = 0; i < objects.Count; i++)
+            {
+                built.TryAdd(objects[i].Name(), i);
+            }
+
+            index = built;
+        }
+
+        return index.TryGetValue(name, out var position) ? objects[position] : null;
     }
 }
