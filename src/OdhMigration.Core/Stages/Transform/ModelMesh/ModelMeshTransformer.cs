@@ -255,6 +255,36 @@ public sealed class ModelMeshTransformer : IModeTransformer
         }
     }
 
+    /// <summary>
+    /// What an in-place replacement will meet on its model's claim, from export's namespace facts: a claim that
+    /// does not exist, a ReadWriteOnce claim the old pods still mount (Multi-Attach), or nothing to fear.
+    /// </summary>
+    public static string InPlaceClaimWarning(string claim, string ns, IReadOnlyList<JsonObject>? pvcs)
+    {
+        if (pvcs is null)
+        {
+            return $"claim {claim}: access modes not known (the workspace has no {ModelMeshInputs.PvcsFile} for {ns}; run export again); if it is ReadWriteOnce, the old ModelMesh pods keep it mounted and the new pod fails with Multi-Attach until they are gone";
+        }
+
+        if (pvcs.FirstOrDefault(p => p.Name() == claim) is not { } pvc)
+        {
+            return $"claim {claim} does not exist in namespace {ns}: the new pod cannot mount the model until the claim is created with the model files";
+        }
+
+        var modes = NamespacePlanner.AccessModes(pvc);
+        if (!modes.Contains("ReadWriteOnce", StringComparison.Ordinal))
+        {
+            return $"claim {claim} ({modes}) can be mounted by the old and the new pods";
+        }
+
+        return pvc.Annotation(Export.NamespaceFactsWriter.MountedByAnnotation) switch
+        {
+            null => $"claim {claim} is ReadWriteOnce; which pods mount it is not known (export could not list pods): if the ModelMesh pods do, the new pod cannot start (Multi-Attach) until they stop; scale the ModelMesh runtime to 0 first",
+            "" => $"claim {claim} is ReadWriteOnce and no pod mounted it when export ran: the new pod can mount it",
+            var pods => $"claim {claim} is ReadWriteOnce and mounted by {pods.Replace(",", ", ", StringComparison.Ordinal)}: the new pod cannot start (Multi-Attach) until they stop; scale the ModelMesh runtime to 0 first",
+        };
+    }
+
     private static void StoragePlacement(TransformContext context, JsonObject isvc, JsonObject runtime, BuiltRuntime built, StorageOutcome storage, bool inPlace, List<string> warnings, List<string> changes)
     {
         if (storage.PvcClaim is { } claim)
@@ -265,14 +295,9 @@ public sealed class ModelMeshTransformer : IModeTransformer
                 warnings.Add($"PVC-backed OVMS model: OVMS reads versioned directories (<path>/1/...); the files on claim {claim} must be laid out that way (auto-versioning only works through the storage initializer, not for PVCs)");
             }
 
-            var pvcs = ModelMeshInputs.NamespaceFacts(context.Layout, context.Item.Namespace, ModelMeshInputs.PvcsFile);
-            var pvc = pvcs?.FirstOrDefault(p => p.Name() == claim);
-            var rwo = pvc is not null && NamespacePlanner.AccessModes(pvc).Contains("ReadWriteOnce", StringComparison.Ordinal);
             if (inPlace)
             {
-                warnings.Add(pvc is null
-                    ? $"claim {claim}: access modes not known (export did not record PersistentVolumeClaims); if it is ReadWriteOnce, the old ModelMesh pods keep it mounted and the new pod fails with Multi-Attach until they are gone"
-                    : rwo ? $"claim {claim} is ReadWriteOnce and still mounted by the ModelMesh pods: the new pod cannot start (Multi-Attach) until they stop; scale the ModelMesh runtime to 0 first" : $"claim {claim} ({NamespacePlanner.AccessModes(pvc)}) can be mounted by the old and the new pods");
+                warnings.Add(InPlaceClaimWarning(claim, context.Item.Namespace, ModelMeshInputs.NamespaceFacts(context.Layout, context.Item.Namespace, ModelMeshInputs.PvcsFile)));
             }
             else
             {
