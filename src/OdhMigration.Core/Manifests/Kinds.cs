@@ -14,6 +14,9 @@ public static class Kinds
     public static readonly ResourceKind RoleBinding = new("rbac.authorization.k8s.io", "v1", "RoleBinding", "rolebindings", true);
     public static readonly ResourceKind InferenceService = new("serving.kserve.io", "v1beta1", "InferenceService", "inferenceservices", true, ["isvc"]);
     public static readonly ResourceKind ServingRuntime = new("serving.kserve.io", "v1alpha1", "ServingRuntime", "servingruntimes", true);
+
+    /// <summary>ModelMesh's own model object (modelmesh-serving); read only to report it, never migrated.</summary>
+    public static readonly ResourceKind Predictor = new("serving.kserve.io", "v1alpha1", "Predictor", "predictors", true);
     public static readonly ResourceKind Route = new("route.openshift.io", "v1", "Route", "routes", true);
     public static readonly ResourceKind Template = new("template.openshift.io", "v1", "Template", "templates", true);
     public static readonly ResourceKind DataScienceCluster = new("datasciencecluster.opendatahub.io", "v1", "DataScienceCluster", "datascienceclusters", false, ["dsc"]);
@@ -26,7 +29,7 @@ public static class Kinds
     public static IReadOnlyList<ResourceKind> All { get; } =
     [
         Namespace, Secret, ServiceAccount, ConfigMap, Service, Pod, PersistentVolumeClaim, Role, RoleBinding,
-        InferenceService, ServingRuntime, Route, Template, DataScienceCluster, DSCInitialization, VirtualService,
+        InferenceService, ServingRuntime, Predictor, Route, Template, DataScienceCluster, DSCInitialization, VirtualService,
         Subscription, ClusterServiceVersion, SelfSubjectAccessReview,
     ];
 

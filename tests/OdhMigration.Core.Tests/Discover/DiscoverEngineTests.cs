@@ -47,6 +47,25 @@ public sealed class DiscoverEngineTests
     }
 
     [Fact]
+    public async Task ModelMesh_predictor_objects_are_reported_as_not_migrated_and_leave_the_isvcs_alone()
+    {
+        var predictor = File.ReadAllText(Path.Combine(RepoPaths.Shared, "fixtures", "upstream", "modelmesh-serving", "example-predictors", "example-mlserver-sklearn-mnist-predictor.yaml"))
+            .Replace("metadata:\n", "metadata:\n  namespace: p\n", StringComparison.Ordinal);
+        var cluster = Snapshot(Namespace("p"), Dsci(), ConfigMap("Serverless"), Runtime("ovms", "p"), Isvc("m", "p", mode: "ModelMesh"), predictor);
+        var log = new MemoryStageLog();
+        var inventory = await DiscoverAsync(cluster, new DiscoverOptions { Namespaces = ["p"] }, log);
+
+        var warning = Assert.Single(inventory.Warnings, w => w.Contains("Predictor", StringComparison.Ordinal));
+        Assert.Contains("namespace p holds 1 ModelMesh Predictor object(s)", warning, StringComparison.Ordinal);
+        Assert.Contains("example-sklearn-mnist-svm", warning, StringComparison.Ordinal);
+        Assert.Contains("not migrated", warning, StringComparison.Ordinal);
+        var without = await DiscoverAsync(Snapshot(Namespace("p"), Dsci(), ConfigMap("Serverless"), Runtime("ovms", "p"), Isvc("m", "p", mode: "ModelMesh")), new DiscoverOptions { Namespaces = ["p"] });
+        Assert.Equal(without.Items.Select(i => (i.Name, i.Selected, i.Mode)), inventory.Items.Select(i => (i.Name, i.Selected, i.Mode)));
+        Assert.DoesNotContain(without.Warnings, w => w.Contains("Predictor", StringComparison.Ordinal));
+        Assert.Contains(log.Lines, l => l.Level == LogLevel.Warning && l.Message == warning);
+    }
+
+    [Fact]
     public async Task Cluster_default_falls_back_to_redhat_ods_applications_without_a_dsci()
     {
         var cluster = Snapshot(Namespace("p"), ConfigMap("RawDeployment", "redhat-ods-applications"), Runtime("ovms", "p"), Isvc("m", "p", mode: null));

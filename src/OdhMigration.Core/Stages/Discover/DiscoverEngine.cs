@@ -31,6 +31,12 @@ public sealed class DiscoverEngine(IClusterReader cluster, IStageLog log, TimePr
         {
             items.AddRange(DiscoverNamespace(ns, scan, options, defaults, selector));
             log.Info($"namespace {ns}: {scan.IsvcsIn(ns).Count} InferenceService(s), {scan.RuntimesIn(ns).Count} ServingRuntime(s)");
+            if (scan.Predictors.TryGetValue(ns, out var predictors) && predictors.Count > 0)
+            {
+                warnings.Add($"namespace {ns} holds {predictors.Count} ModelMesh Predictor object(s) (serving.kserve.io/v1alpha1): {string.Join(", ", predictors.Select(p => p.Name()).Order(StringComparer.Ordinal).Take(20))}; "
+                    + "Predictors are not InferenceServices and are not migrated: recreate each as an InferenceService (spec.modelType -> modelFormat, spec.path -> storage.path, spec.storage.s3.secretKey -> storage.key) before the 3.x upgrade removes ModelMesh");
+                log.Warn(warnings[^1]);
+            }
         }
 
         var unmatched = SelectionRules.Unmatched(options.Select, items);
