@@ -312,6 +312,53 @@ public sealed class ApplyEngineTests : IDisposable
     }
 
     [Fact]
+    public async Task Only_the_planned_keys_of_a_shared_secret_are_copied_and_merged_into_the_target()
+    {
+        var source = Manifest.NewObject(Kinds.Secret, "storage-config", "src");
+        source["data"] = new JsonObject { ["models"] = "bW9kZWxzLXZhbHVl", ["other-team"] = "b3RoZXItdmFsdWU=" };
+        var existing = Manifest.NewObject(Kinds.Secret, "storage-config", "target");
+        existing["data"] = new JsonObject { ["already-there"] = "a2VlcC1tZQ==" };
+        _cluster.Seed(source);
+        _cluster.Seed(Manifest.NewObject(Kinds.Namespace, "target", null));
+        _cluster.Seed(existing);
+        var item = _ws.Add("src", "m1", "new-namespace", [Isvc("target", "m1", "RawDeployment")], targetNamespace: "target");
+        item.SecretKeyCopies.Add(new SecretKeyCopy("storage-config", "src", "target", ["models"], "storage.key models"));
+        _ws.Options = new PlanOptions { IgnoreExistingNamespace = true };
+        await _ws.WriteAsync();
+
+        var outcome = await Run();
+
+        Assert.Equal(ExitCodes.Success, outcome.ExitCode);
+        var data = _cluster.Peek("Secret", "target", "storage-config")!["data"]!.AsObject();
+        Assert.Equal(["already-there", "models"], data.Select(p => p.Key).Order(StringComparer.Ordinal));
+        Assert.Equal("bW9kZWxzLXZhbHVl", data["models"]!.GetValue<string>());
+        foreach (var file in Directory.EnumerateFiles(_ws.Layout.Root, "*", SearchOption.AllDirectories))
+        {
+            var text = await File.ReadAllTextAsync(file, TestContext.Current.CancellationToken);
+            Assert.DoesNotContain("bW9kZWxzLXZhbHVl", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("b3RoZXItdmFsdWU=", text, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task A_planned_key_missing_from_the_source_secret_fails_that_item_naming_the_key()
+    {
+        var source = Manifest.NewObject(Kinds.Secret, "storage-config", "src");
+        source["data"] = new JsonObject { ["other-team"] = "b3RoZXItdmFsdWU=" };
+        _cluster.Seed(source);
+        var item = _ws.Add("src", "m1", "new-namespace", [Namespace("target"), Isvc("target", "m1", "RawDeployment")], targetNamespace: "target");
+        item.SecretKeyCopies.Add(new SecretKeyCopy("storage-config", "src", "target", ["models"], "storage.key models"));
+        await _ws.WriteAsync();
+
+        var outcome = await Run();
+
+        Assert.Equal(ExitCodes.PartialFailure, outcome.ExitCode);
+        Assert.Contains("has no key 'models'", outcome.Summary + string.Join("\n", _log.Lines.Select(l => l.Message)), StringComparison.Ordinal);
+        Assert.Null(_cluster.Peek("Secret", "target", "storage-config"));
+        Assert.Null(_cluster.Peek("InferenceService", "target", "m1"));
+    }
+
+    [Fact]
     public async Task A_planned_namespace_is_merge_patched_not_replaced()
     {
         var ns = Namespace("ns1", ("modelmesh-enabled", "true"), ("team", "a"));
