@@ -45,6 +45,31 @@ public sealed class ServerlessTransformTests
     }
 
     [Fact]
+    public async Task A_container_explainer_is_kept_as_it_was_and_validates()
+    {
+        var snapshot = PipelineRunner.LoadSnapshot(Common, Case("transformer")).ToList();
+        var isvc = snapshot.Single(o => o.Object.Kind() == "InferenceService").Object;
+        var explainer = (JsonObject)Yaml.ParseSingle("""
+            minReplicas: 1
+            timeout: 60
+            containers:
+              - name: kserve-container
+                image: quay.io/example/explainer:1.0
+                args: [--model_name, image-classifier, --predictor_host, image-classifier-predictor]
+                resources: {requests: {cpu: 500m, memory: 1Gi}}
+            """, "explainer")!;
+        isvc["spec"]!["explainer"] = explainer.DeepClone();
+        using var runner = new PipelineRunner();
+        await runner.RunAsync(snapshot, new TransformOptions());
+
+        var item = Assert.Single(runner.Plan!.Items);
+        Assert.True(item.Status == "ok", item.Error);
+        var raw = runner.GeneratedObjects().Single(o => o.Kind() == "InferenceService" && o.Name() == "image-classifier-raw");
+        Assert.True(JsonNode.DeepEquals(explainer, raw.At("spec", "explainer")), raw.At("spec", "explainer")?.ToJsonString());
+        CrdAssert.ValidAgainstCrds(runner.GeneratedObjects());
+    }
+
+    [Fact]
     public async Task Runtime_is_deleted_on_cleanup_once_every_user_is_migrated()
     {
         var snapshot = PipelineRunner.LoadSnapshot(Common, Case("shared-runtime")).Where(o => o.Object.Name() != "model-c").ToList();

@@ -100,6 +100,39 @@ public sealed class UpstreamFixtureTests
         Assert.Equal(expectedRefusals.Count, outcomes.Count);
     }
 
+    /// <summary>Older InferenceService versions among the fixtures are found by discover and blocked with the reason, never skipped.</summary>
+    [Fact]
+    public async Task Isvcs_of_an_api_version_no_longer_served_are_blocked_with_the_reason()
+    {
+        var old = Directory.EnumerateFiles(FixturesRoot, "*.yaml", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
+            .SelectMany(f =>
+            {
+                try
+                {
+                    return Yaml.ParseDocuments(File.ReadAllText(f), f).Select(d => d.Root).OfType<JsonObject>();
+                }
+                catch (ManifestFormatException)
+                {
+                    return [];
+                }
+            })
+            .Where(o => o.Kind() == "InferenceService" && o.ApiVersion() != Kinds.InferenceService.ApiVersion)
+            .ToList();
+        Assert.NotEmpty(old);
+        foreach (var original in old)
+        {
+            var isvc = original.DeepCopy();
+            isvc.Metadata()["namespace"] = "fixtures";
+            var objects = new List<JsonNode> { isvc };
+            objects.AddRange(Yaml.ParseDocuments(File.ReadAllText(Path.Combine(ServerlessGoldenTests.CasesDir, "_common", "cluster.yaml")), "cluster").Select(d => d.Root!));
+            using var runner = new PipelineRunner();
+            await runner.RunAsync(SnapshotLoader.FromDocuments(objects.Select(o => new YamlDocument(o, "old", 1))), new TransformOptions());
+            var item = Assert.Single(runner.Inventory!.Items);
+            Assert.False(item.Selected);
+            Assert.Contains(item.Blockers, b => b.Contains($"apiVersion {original.ApiVersion()} is no longer served", StringComparison.Ordinal));
+        }
+    }
+
     private static IEnumerable<(string File, int Index, JsonObject Isvc)> ServerlessIsvcs()
     {
         foreach (var file in Directory.EnumerateFiles(FixturesRoot, "*.*", SearchOption.AllDirectories).Where(f => f.EndsWith(".yaml", StringComparison.Ordinal) || f.EndsWith(".yml", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
