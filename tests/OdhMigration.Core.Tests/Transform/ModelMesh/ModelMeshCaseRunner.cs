@@ -76,7 +76,24 @@ public sealed class ModelMeshCaseRunner : IDisposable
             TemplateNamespace = transform.Str("templateNamespace"),
         }, Layout, ct);
         var plan = JsonSerializer.Deserialize(await File.ReadAllTextAsync(Layout.Plan, ct), PlanJsonContext.Default.Plan)!;
+        AssertPlannedKServeObjectsValidate(plan);
         return (outcome, plan);
+    }
+
+    /// <summary>Every variant a rule test builds is held to the CRD schemas too, not only the golden cases.</summary>
+    private void AssertPlannedKServeObjectsValidate(Plan plan)
+    {
+        var errors = new List<string>();
+        foreach (var file in plan.Items.Where(i => i.Status == "ok").SelectMany(i => i.Files).Where(f => f.Kind is "InferenceService" or "ServingRuntime"))
+        {
+            var obj = (JsonObject)Yaml.ParseSingle(File.ReadAllText(Layout.Absolute(file.Path)), file.Path)!;
+            foreach (var crdSet in new[] { "odh-stable-2.x", "odh-master" })
+            {
+                errors.AddRange(Schema.CrdSchemaValidator.Validate("kserve/" + crdSet, obj).Select(e => $"{file.Path}: {crdSet}: {e}"));
+            }
+        }
+
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
     }
 
     /// <summary>Writes namespace facts files (as a future export would) before transform runs again.</summary>
