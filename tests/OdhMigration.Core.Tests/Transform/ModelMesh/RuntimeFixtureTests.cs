@@ -1,0 +1,101 @@
+using System.Text.Json.Nodes;
+using OdhMigration.Core.Cluster;
+using OdhMigration.Core.Manifests;
+using OdhMigration.Core.Stages.Transform;
+using OdhMigration.Core.Tests.Support;
+using OdhMigration.Core.Tests.Transform.Serverless;
+
+namespace OdhMigration.Core.Tests.Transform.ModelMesh;
+
+/// <summary>
+/// Every multi-model runtime among the upstream fixtures, serving one ModelMesh ISVC of its first model format,
+/// transformed in place: each is converted or refused, and which (and why) is pinned here.
+/// </summary>
+public sealed class RuntimeFixtureTests
+{
+    private static string FixturesRoot => Path.Combine(RepoPaths.Shared, "fixtures", "upstream");
+
+    private static IEnumerable<(string Name, JsonObject Runtime)> MultiModelRuntimes()
+    {
+        foreach (var file in Directory.EnumerateFiles(FixturesRoot, "*.yaml", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            IReadOnlyList<YamlDocument> docs;
+            try
+            {
+                docs = Yaml.ParseDocuments(File.ReadAllText(file), file);
+            }
+            catch (ManifestFormatException)
+            {
+                continue;
+            }
+
+            var index = 0;
+            foreach (var obj in docs.Select(d => d.Root).OfType<JsonObject>().Where(o => o.Kind() is "ServingRuntime" or "ClusterServingRuntime"))
+            {
+                if (obj.At("spec", "multiModel")?.GetValueKind() == System.Text.Json.JsonValueKind.True)
+                {
+                    yield return ($"{Path.GetRelativePath(FixturesRoot, file).Replace('\\', '/')}#{index}", obj);
+                }
+
+                index++;
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Every_multi_model_runtime_fixture_is_converted_or_refused_as_pinned()
+    {
+        var expectedRefusals = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["modelmesh-serving-odh/test-servingruntime.yaml#0"] = "has no containers to convert (spec.containers is empty)",
+            ["modelmesh-serving/runtimes/torchserve-0.x.yaml#0"] = "runs server type 'torchserve', which has no known single-model configuration",
+            ["modelmesh-serving/samples/servingruntime_custom.yaml#0"] = "runs server type 'custom', which has no known single-model configuration",
+            ["modelmesh-serving/samples/servingruntime_pullerless.yaml#0"] = "model format 'ml-type1' (spec.predictor.model.modelFormat.name) has no known MLServer implementation",
+        };
+        var outcomes = new List<string>();
+        var planned = 0;
+        foreach (var (name, original) in MultiModelRuntimes())
+        {
+            var runtime = original.DeepCopy();
+            runtime["kind"] = "ServingRuntime";
+            runtime.Metadata()["namespace"] = "mm";
+            runtime.Metadata()["name"] = "fixture-runtime";
+            var format = (runtime.At("spec", "supportedModelFormats") as JsonArray)?.OfType<JsonObject>().FirstOrDefault()?.Str("name") ?? "custom";
+            var isvc = (JsonObject)Yaml.ParseSingle($$"""
+                apiVersion: serving.kserve.io/v1beta1
+                kind: InferenceService
+                metadata:
+                  name: model
+                  namespace: mm
+                  annotations: {serving.kserve.io/deploymentMode: ModelMesh}
+                spec:
+                  predictor:
+                    model:
+                      modelFormat: {name: {{format}}}
+                      runtime: fixture-runtime
+                      storage: {key: models, path: model/}
+                """, name)!;
+            var ns = (JsonObject)Yaml.ParseSingle("apiVersion: v1\nkind: Namespace\nmetadata: {name: mm, labels: {modelmesh-enabled: 'true'}}", "ns")!;
+            var objects = new List<JsonNode> { ns, runtime, isvc };
+            objects.AddRange(Yaml.ParseDocuments(File.ReadAllText(Path.Combine(ServerlessGoldenTests.CasesDir, "_common", "cluster.yaml")), "cluster").Select(d => d.Root!));
+            using var runner = new PipelineRunner();
+            await runner.RunAsync(SnapshotLoader.FromDocuments(objects.Select(o => new YamlDocument(o, name, 1))), new TransformOptions { Strategy = "in-place" });
+            var item = runner.Plan!.Items.SingleOrDefault();
+            var reason = item is null ? "blocked: " + string.Join("; ", runner.Inventory!.Items.Single().Blockers) : item.Status == "ok" ? null : item.Error;
+            if (reason is null)
+            {
+                planned++;
+                CrdAssert.ValidAgainstCrds(runner.GeneratedObjects());
+            }
+            else
+            {
+                outcomes.Add($"{name} => {reason}");
+            }
+        }
+
+        var unexpected = outcomes.Where(o => !expectedRefusals.Any(e => o.StartsWith(e.Key + " => ", StringComparison.Ordinal) && o.Contains(e.Value, StringComparison.Ordinal))).ToList();
+        Assert.True(unexpected.Count == 0, "refused unexpectedly (or for another reason):\n" + string.Join("\n", unexpected));
+        Assert.Equal(expectedRefusals.Count, outcomes.Count);
+        Assert.True(planned >= 4, $"only {planned} runtime fixtures converted");
+    }
+}
