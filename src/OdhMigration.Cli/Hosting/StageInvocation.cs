@@ -72,12 +72,12 @@ public sealed class StageInvocation
         return Live();
     }
 
-    /// <summary>A writable cluster; a snapshot is refused because nothing could be written to it.</summary>
+    /// <summary>A live cluster (apply, cleanup and dsc-finalize write to it, validate watches it); a snapshot is refused.</summary>
     public ICluster ClusterWriter()
     {
         if (SnapshotPath is not null)
         {
-            throw new UsageException($"odh-{Stage} writes to a cluster and cannot run on --snapshot; point it at a cluster (--kubeconfig/--context) or rehearse with 'odh-migrate rehearse'");
+            throw new UsageException($"odh-{Stage} needs a live cluster and cannot run on --snapshot; point it at a cluster (--kubeconfig/--context) or rehearse with 'odh-migrate rehearse'");
         }
 
         return Live();

@@ -42,7 +42,6 @@ public sealed class WorkspaceLayout
     public string Finalize => Path.Combine(Root, FinalizeFile);
     public string Approvals => Path.Combine(Root, ApprovalsFile);
     public string ClusterFacts => Path.Combine(Root, ClusterDir);
-    public string Backups => Path.Combine(Root, "_backups");
 
     public string IsvcDir(string ns, string isvc) => Path.Combine(Root, ns, isvc);
     public string Original(string ns, string isvc) => Path.Combine(IsvcDir(ns, isvc), OriginalDir);

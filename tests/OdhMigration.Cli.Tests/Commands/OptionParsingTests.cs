@@ -91,11 +91,13 @@ public sealed class OptionParsingTests
     [InlineData("apply")]
     [InlineData("cleanup")]
     [InlineData("dsc-finalize")]
-    public async Task Stages_that_write_refuse_to_report_success_on_a_snapshot(string stage)
+    [InlineData("validate")]
+    public async Task Stages_that_need_a_live_cluster_refuse_a_snapshot_with_a_usage_error(string stage)
     {
         using var ws = new TempWorkspace();
         var result = await CliHarness.RunAsync(StageCatalog.All.Single(s => s.Name == stage).CreateRoot, "--workspace", ws.Path, "--snapshot", Sample);
-        Assert.NotEqual(ExitCodes.Success, result.ExitCode);
+        Assert.Equal(ExitCodes.UsageError, result.ExitCode);
+        Assert.Contains($"odh-{stage} needs a live cluster and cannot run on --snapshot", result.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]
