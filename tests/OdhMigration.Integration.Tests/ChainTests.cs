@@ -49,6 +49,16 @@ public sealed class ChainTests
             }
         }
 
+        // Every live stage records the sha256 of each document it read, as the offline ones do.
+        var ct = TestContext.Current.CancellationToken;
+        async Task<(string Path, string Sha)> Doc(string path) => (pipeline.Layout.Relative(path), await OdhMigration.Core.Workspace.Hashing.Sha256FileAsync(path, ct));
+        var (ledger, _) = await OdhMigration.Core.Workspace.WorkspaceDocuments.ReadAsync(pipeline.Layout, pipeline.Layout.Ledger, OdhMigration.Core.Workspace.Documents.Ledger.DocumentKind, OdhMigration.Core.Workspace.Documents.Ledger.CurrentSchemaVersion, OdhMigration.Core.Workspace.Documents.LedgerJsonContext.Default.Ledger, ct);
+        Assert.Equal([await Doc(pipeline.Layout.Plan), await Doc(pipeline.Layout.Inventory)], ledger.Consumed.Select(c => (c.Path, c.Sha256)));
+        var (validation, _) = await OdhMigration.Core.Workspace.WorkspaceDocuments.ReadAsync(pipeline.Layout, pipeline.Layout.Validation, OdhMigration.Core.Workspace.Documents.Validation.DocumentKind, OdhMigration.Core.Workspace.Documents.Validation.CurrentSchemaVersion, OdhMigration.Core.Workspace.Documents.ValidationJsonContext.Default.Validation, ct);
+        Assert.Equal([await Doc(pipeline.Layout.Plan), await Doc(pipeline.Layout.Ledger)], validation.Consumed.Select(c => (c.Path, c.Sha256)));
+        var (cleanupReport, _) = await OdhMigration.Core.Workspace.WorkspaceDocuments.ReadAsync(pipeline.Layout, pipeline.Layout.Cleanup, OdhMigration.Core.Workspace.Documents.CleanupReport.DocumentKind, OdhMigration.Core.Workspace.Documents.CleanupReport.CurrentSchemaVersion, OdhMigration.Core.Workspace.Documents.CleanupReportJsonContext.Default.CleanupReport, ct);
+        Assert.Equal([await Doc(pipeline.Layout.Plan), await Doc(pipeline.Layout.Validation), await Doc(pipeline.Layout.Inventory)], cleanupReport.Consumed.Select(c => (c.Path, c.Sha256)));
+
         // Re-running every stage is a no-op that still succeeds.
         Assert.Equal(ExitCodes.Success, (await pipeline.ApplyAsync()).ExitCode);
         Assert.Equal(ExitCodes.Success, (await pipeline.CleanupAsync()).ExitCode);

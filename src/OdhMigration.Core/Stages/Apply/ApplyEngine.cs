@@ -24,7 +24,7 @@ public sealed class ApplyEngine(ICluster cluster, IStageLog log)
         var (plan, planConsumed) = await WorkspaceDocuments.ReadPlanAsync(layout, cancellationToken).ConfigureAwait(false);
         PlanGate.CheckPlanSha(planConsumed, options.ExpectPlanSha256);
         var work = await PlanGate.LoadAsync(layout, plan, cancellationToken).ConfigureAwait(false);
-        var (inventory, _) = await WorkspaceDocuments.ReadInventoryAsync(layout, cancellationToken).ConfigureAwait(false);
+        var (inventory, inventoryConsumed) = await WorkspaceDocuments.ReadInventoryAsync(layout, cancellationToken).ConfigureAwait(false);
 
         var retrying = new RetryingCluster(cluster, options.Retry);
         var results = new ConcurrentBag<ApplyItemResult>();
@@ -41,6 +41,7 @@ public sealed class ApplyEngine(ICluster cluster, IStageLog log)
         List<string> labelProblems;
         await using (ledger.ConfigureAwait(false))
         {
+            ledger.RecordConsumed([planConsumed, inventoryConsumed]);
             var eligible = work.Where(w => !refusals.ContainsKey(w.Item)).ToList();
             foreach (var (item, reason) in await new NamespacePreparer(retrying, ledger, options, log).PrepareAsync(plan, eligible, cancellationToken).ConfigureAwait(false))
             {

@@ -39,6 +39,15 @@ public sealed class LedgerStore : IAsyncDisposable
     public static LedgerStore InMemory(string planSha256, string fieldManager, TimeProvider? clock = null) =>
         new(new Ledger { PlanSha256 = planSha256, FieldManager = fieldManager }, null, clock ?? TimeProvider.System);
 
+    /// <summary>Records which documents this run consumed; written with the next flush.</summary>
+    public void RecordConsumed(IEnumerable<ConsumedDocument> consumed)
+    {
+        lock (_lock)
+        {
+            _ledger.Consumed = consumed.ToList();
+        }
+    }
+
     /// <summary>Opens the workspace ledger: ledger.json (when present) with the journal replayed over it.</summary>
     public static async Task<LedgerStore> OpenAsync(WorkspaceLayout layout, string planSha256, string fieldManager, TimeProvider? clock = null, CancellationToken cancellationToken = default)
     {

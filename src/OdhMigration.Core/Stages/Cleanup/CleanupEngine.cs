@@ -35,7 +35,7 @@ public sealed class CleanupEngine(ICluster cluster, IStageLog log, TimeProvider?
             throw new PreconditionException($"{planConsumed.Path} changed since validation (sha256 {planConsumed.Sha256}, validated {validatedPlan.Sha256}); run apply and validate again; nothing was deleted");
         }
 
-        var inventory = File.Exists(layout.Inventory) ? (await WorkspaceDocuments.ReadInventoryAsync(layout, cancellationToken).ConfigureAwait(false)).Document : null;
+        var (inventory, inventoryConsumed) = File.Exists(layout.Inventory) ? await WorkspaceDocuments.ReadInventoryAsync(layout, cancellationToken).ConfigureAwait(false) : (null, null);
         var live = new RetryingCluster(cluster, options.Retry);
         var run = new CleanupRun(live, log, options, layout, plan, inventory);
         var items = new List<CleanupItem>();
@@ -51,7 +51,7 @@ public sealed class CleanupEngine(ICluster cluster, IStageLog log, TimeProvider?
         var report = new CleanupReport
         {
             GeneratedAt = _clock.GetUtcNow(),
-            Consumed = [planConsumed, validationConsumed],
+            Consumed = inventoryConsumed is null ? [planConsumed, validationConsumed] : [planConsumed, validationConsumed, inventoryConsumed],
             DryRun = options.DryRun,
             Deleted = deleted,
             Kept = objects.Count(o => o.Outcome == "kept"),

@@ -20,6 +20,9 @@ public sealed record Ledger : IWorkspaceDocument
     public string PlanSha256 { get; set; } = "";
     public string FieldManager { get; set; } = "";
 
+    /// <summary>The documents the latest apply run read (plan.json, inventory.json) and their sha256.</summary>
+    public List<ConsumedDocument> Consumed { get; set; } = [];
+
     /// <summary>Highest step sequence number handed out.</summary>
     public long LastSeq { get; set; }
 
