@@ -101,6 +101,21 @@ public sealed class OptionParsingTests
     }
 
     [Fact]
+    public async Task Log_level_error_keeps_info_lines_out_and_an_unknown_level_is_a_usage_error()
+    {
+        using var ws = new TempWorkspace();
+        var info = await CliHarness.RunAsync(StageCatalog.Discover.CreateRoot, "--workspace", Path.Combine(ws.Path, "a"), "--snapshot", Sample, "-n", "fraud-detection");
+        Assert.Contains("namespace fraud-detection:", info.Stderr, StringComparison.Ordinal);
+
+        var quiet = await CliHarness.RunAsync(StageCatalog.Discover.CreateRoot, "--workspace", Path.Combine(ws.Path, "b"), "--snapshot", Sample, "-n", "fraud-detection", "--log-level", "error");
+        Assert.Equal(0, quiet.ExitCode);
+        Assert.DoesNotContain("namespace fraud-detection:", quiet.Stderr, StringComparison.Ordinal);
+
+        var bad = await CliHarness.RunAsync(StageCatalog.Discover.CreateRoot, "--workspace", Path.Combine(ws.Path, "c"), "--snapshot", Sample, "-n", "fraud-detection", "--log-level", "verbose");
+        Assert.Equal(ExitCodes.UsageError, bad.ExitCode);
+    }
+
+    [Fact]
     public async Task Json_output_and_result_files_carry_the_verdict_and_counts()
     {
         using var ws = new TempWorkspace();
