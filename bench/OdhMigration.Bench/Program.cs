@@ -30,10 +30,10 @@ var workspace = Path.Combine(Path.GetTempPath(), "odh-bench-" + Guid.NewGuid().T
 var total = Stopwatch.StartNew();
 
 var watch = Stopwatch.StartNew();
-// Through a file and SnapshotLoader, as --snapshot reads it (streaming, one document at a time).
+// Through a file and SnapshotCluster.Load, exactly as --snapshot reads it (streamed, compacted per document).
 var snapshotFile = Path.Combine(Path.GetTempPath(), "odh-bench-snapshot-" + Guid.NewGuid().ToString("N")[..12] + ".yaml");
 await File.WriteAllTextAsync(snapshotFile, SyntheticCluster.Yaml(isvcs));
-var cluster = new SnapshotCluster(SnapshotLoader.Load(snapshotFile), "synthetic snapshot");
+var cluster = SnapshotCluster.Load(snapshotFile);
 File.Delete(snapshotFile);
 var loadSeconds = watch.Elapsed.TotalSeconds;
 using (var afterLoad = Process.GetCurrentProcess())
