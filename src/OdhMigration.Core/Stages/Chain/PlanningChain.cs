@@ -30,29 +30,24 @@ public sealed class PlanningChain(IClusterReader cluster, IStageLog log, IProgre
         progress.Report(new ProgressEvent("discover", null, "scanning " + (options.Discover.AllNamespaces ? "all namespaces" : string.Join(", ", options.Discover.Namespaces))));
         var (discovered, inventory) = await new DiscoverEngine(cluster, log).RunAsync(options.Discover, layout, cancellationToken).ConfigureAwait(false);
         stages.Add(("discover", discovered));
-        var selected = inventory.Items.Where(i => i.Selected).ToList();
+        var selected = inventory.Items.Count(i => i.Selected);
         foreach (var (item, index) in inventory.Items.Select((item, index) => (item, index)))
         {
             progress.Report(new ProgressEvent("discover", $"{item.Namespace}/{item.Name}", $"{item.Mode}, {(item.Selected ? "selected" : item.Eligible ? "not selected" : "not eligible")}", index + 1, inventory.Items.Count));
         }
 
         progress.Report(new ProgressEvent("discover", null, discovered.Summary, StageFinished: true));
-        if (discovered.ExitCode != ExitCodes.Success || selected.Count == 0)
+        if (discovered.ExitCode != ExitCodes.Success || selected == 0)
         {
             return new PlanningChainResult(stages, inventory, null);
         }
 
-        progress.Report(new ProgressEvent("export", null, $"saving {selected.Count} InferenceService(s) and what they depend on"));
+        progress.Report(new ProgressEvent("export", null, $"saving {selected} InferenceService(s) and what they depend on"));
         var exported = await new ExportEngine(cluster, log).RunAsync(options.Export, layout, cancellationToken).ConfigureAwait(false);
         stages.Add(("export", exported));
-        var (export, _) = await WorkspaceDocuments.ReadExportAsync(layout, cancellationToken).ConfigureAwait(false);
-        foreach (var (item, index) in export.Items.Select((item, index) => (item, index)))
-        {
-            progress.Report(new ProgressEvent("export", $"{item.Namespace}/{item.Name}", item.Status == "ok" ? $"{item.Files.Count} file(s) saved" : $"failed: {item.Error}", index + 1, export.Items.Count));
-        }
-
+        var anyExported = await ReportExportAsync(layout, cancellationToken).ConfigureAwait(false);
         progress.Report(new ProgressEvent("export", null, exported.Summary, StageFinished: true));
-        if (export.Items.All(i => i.Status != "ok"))
+        if (!anyExported)
         {
             return new PlanningChainResult(stages, inventory, null);
         }
@@ -69,5 +64,20 @@ public sealed class PlanningChain(IClusterReader cluster, IStageLog log, IProgre
 
         progress.Report(new ProgressEvent("transform", null, planned.Summary, StageFinished: true));
         return new PlanningChainResult(stages, inventory, plan);
+    }
+
+    /// <summary>
+    /// Per-item progress from export.json, read in its own method: a local of the chain's async method would live
+    /// on in its state machine through transform, and at 10,000 ISVCs the report is tens of megabytes.
+    /// </summary>
+    private async Task<bool> ReportExportAsync(WorkspaceLayout layout, CancellationToken cancellationToken)
+    {
+        var (export, _) = await WorkspaceDocuments.ReadExportAsync(layout, cancellationToken).ConfigureAwait(false);
+        foreach (var (item, index) in export.Items.Select((item, index) => (item, index)))
+        {
+            progress.Report(new ProgressEvent("export", $"{item.Namespace}/{item.Name}", item.Status == "ok" ? $"{item.Files.Count} file(s) saved" : $"failed: {item.Error}", index + 1, export.Items.Count));
+        }
+
+        return export.Items.Any(i => i.Status == "ok");
     }
 }
