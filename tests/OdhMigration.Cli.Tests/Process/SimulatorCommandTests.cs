@@ -11,28 +11,10 @@ public sealed class SimulatorCommandTests
     {
         using var ws = new TempWorkspace();
         var kubeconfig = Path.Combine(ws.Path, "kubeconfig");
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = RepoPaths.Root,
-        };
-        foreach (var arg in new[] { ToolProcess.DllPath("odh-migrate"), "simulator", "--snapshot", Path.Combine(RepoPaths.Samples, "serverless-team.yaml"), "--kubeconfig-out", kubeconfig })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = System.Diagnostics.Process.Start(start)!;
+        using var process = await StartAsync("serverless-team.yaml", kubeconfig);
         try
         {
-            var deadline = DateTime.UtcNow.AddSeconds(30);
-            while (!File.Exists(kubeconfig) && DateTime.UtcNow < deadline && !process.HasExited)
-            {
-                await Task.Delay(100, TestContext.Current.CancellationToken);
-            }
-
             Assert.False(process.HasExited, "the simulator exited early");
-            Assert.True(File.Exists(kubeconfig), "no kubeconfig written within 30 s");
 
             // Our own live backing reads it like any cluster.
             using var cluster = OdhMigration.Cluster.LiveCluster.Connect(new OdhMigration.Cluster.LiveClusterConnection(kubeconfig, null));
@@ -53,22 +35,9 @@ public sealed class SimulatorCommandTests
     {
         using var ws = new TempWorkspace();
         var kubeconfig = Path.Combine(ws.Path, "kubeconfig");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = RepoPaths.Root };
-        foreach (var arg in new[] { ToolProcess.DllPath("odh-migrate"), "simulator", "--snapshot", Path.Combine(RepoPaths.Samples, "serverless-basic.yaml"), "--kubeconfig-out", kubeconfig })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = System.Diagnostics.Process.Start(start)!;
+        using var process = await StartAsync("serverless-basic.yaml", kubeconfig);
         try
         {
-            var deadline = DateTime.UtcNow.AddSeconds(30);
-            while (!File.Exists(kubeconfig) && DateTime.UtcNow < deadline && !process.HasExited)
-            {
-                await Task.Delay(100, TestContext.Current.CancellationToken);
-            }
-
-            Assert.True(File.Exists(kubeconfig), "no kubeconfig written within 30 s");
             using (var kill = System.Diagnostics.Process.Start("kill", ["-" + signal, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
             {
                 await kill.WaitForExitAsync(TestContext.Current.CancellationToken);
@@ -86,5 +55,31 @@ public sealed class SimulatorCommandTests
                 process.Kill(entireProcessTree: true);
             }
         }
+    }
+
+    /// <summary>Starts the real odh-migrate simulator on a sample and waits (up to 30 s) for its kubeconfig.</summary>
+    private static async Task<System.Diagnostics.Process> StartAsync(string sample, string kubeconfig)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = RepoPaths.Root };
+        foreach (var arg in new[] { ToolProcess.DllPath("odh-migrate"), "simulator", "--snapshot", Path.Combine(RepoPaths.Samples, sample), "--kubeconfig-out", kubeconfig })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        var process = System.Diagnostics.Process.Start(start)!;
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!File.Exists(kubeconfig) && DateTime.UtcNow < deadline && !process.HasExited)
+        {
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+
+        if (!File.Exists(kubeconfig))
+        {
+            process.Kill(entireProcessTree: true);
+            process.Dispose();
+            Assert.Fail("no kubeconfig written within 30 s");
+        }
+
+        return process;
     }
 }

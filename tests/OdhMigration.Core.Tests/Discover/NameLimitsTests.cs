@@ -10,18 +10,8 @@ public sealed class NameLimitsTests
     [InlineData("Fraud", "contains 'F'")]
     [InlineData("-fraud", "must start and end with a letter or digit")]
     [InlineData("", "is empty")]
-    public void Labels_name_the_rule_they_break(string name, string? problem)
-    {
-        var actual = NameLimits.LabelProblem(name);
-        if (problem is null)
-        {
-            Assert.Null(actual);
-        }
-        else
-        {
-            Assert.Contains(problem, actual, StringComparison.Ordinal);
-        }
-    }
+    public void Labels_name_the_rule_they_break(string name, string? problem) =>
+        AssertProblem(problem, NameLimits.LabelProblem(name));
 
     [Fact]
     public void Labels_over_63_characters_say_how_long_they_are() =>
@@ -33,20 +23,23 @@ public sealed class NameLimitsTests
     [InlineData("ovms..x", 63, "empty part between dots")]
     [InlineData("ovms_1", 63, "contains '_'")]
     [InlineData("ovms-1.x-", 63, "must start and end")]
-    public void Subdomains_allow_dots_and_their_own_length(string name, int max, string? problem)
+    public void Subdomains_allow_dots_and_their_own_length(string name, int max, string? problem) =>
+        AssertProblem(problem, NameLimits.SubdomainProblem(name, max));
+
+    [Fact]
+    public void A_runtime_name_is_kept_within_63_characters_for_kserve_label_values() =>
+        Assert.Contains("over the 63-character limit", NameLimits.SubdomainProblem(new string('r', 60) + ".raw", NameLimits.MaxLabel), StringComparison.Ordinal);
+
+    /// <summary>No problem expected: none reported; else the reported one says what was expected.</summary>
+    private static void AssertProblem(string? expected, string? actual)
     {
-        var actual = NameLimits.SubdomainProblem(name, max);
-        if (problem is null)
+        if (expected is null)
         {
             Assert.Null(actual);
         }
         else
         {
-            Assert.Contains(problem, actual, StringComparison.Ordinal);
+            Assert.Contains(expected, actual, StringComparison.Ordinal);
         }
     }
-
-    [Fact]
-    public void A_runtime_name_is_kept_within_63_characters_for_kserve_label_values() =>
-        Assert.Contains("over the 63-character limit", NameLimits.SubdomainProblem(new string('r', 60) + ".raw", NameLimits.MaxLabel), StringComparison.Ordinal);
 }

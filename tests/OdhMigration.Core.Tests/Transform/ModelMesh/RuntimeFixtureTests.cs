@@ -17,27 +17,14 @@ public sealed class RuntimeFixtureTests
 
     private static IEnumerable<(string Name, JsonObject Runtime)> MultiModelRuntimes()
     {
-        foreach (var file in Directory.EnumerateFiles(FixturesRoot, "*.yaml", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        var indexes = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var (file, obj) in UpstreamFixtureTests.FixtureObjects().Where(f => f.Object.Kind() is "ServingRuntime" or "ClusterServingRuntime"))
         {
-            IReadOnlyList<YamlDocument> docs;
-            try
+            var index = indexes.GetValueOrDefault(file);
+            indexes[file] = index + 1;
+            if (obj.At("spec", "multiModel")?.GetValueKind() == System.Text.Json.JsonValueKind.True)
             {
-                docs = Yaml.ParseDocuments(File.ReadAllText(file), file);
-            }
-            catch (ManifestFormatException)
-            {
-                continue;
-            }
-
-            var index = 0;
-            foreach (var obj in docs.Select(d => d.Root).OfType<JsonObject>().Where(o => o.Kind() is "ServingRuntime" or "ClusterServingRuntime"))
-            {
-                if (obj.At("spec", "multiModel")?.GetValueKind() == System.Text.Json.JsonValueKind.True)
-                {
-                    yield return ($"{Path.GetRelativePath(FixturesRoot, file).Replace('\\', '/')}#{index}", obj);
-                }
-
-                index++;
+                yield return ($"{Path.GetRelativePath(FixturesRoot, file).Replace('\\', '/')}#{index}", obj);
             }
         }
     }
@@ -76,10 +63,7 @@ public sealed class RuntimeFixtureTests
                       storage: {key: models, path: model/}
                 """, name)!;
             var ns = (JsonObject)Yaml.ParseSingle("apiVersion: v1\nkind: Namespace\nmetadata: {name: mm, labels: {modelmesh-enabled: 'true'}}", "ns")!;
-            var objects = new List<JsonNode> { ns, runtime, isvc };
-            objects.AddRange(Yaml.ParseDocuments(File.ReadAllText(Path.Combine(ServerlessGoldenTests.CasesDir, "_common", "cluster.yaml")), "cluster").Select(d => d.Root!));
-            using var runner = new PipelineRunner();
-            await runner.RunAsync(SnapshotLoader.FromDocuments(objects.Select(o => new YamlDocument(o, name, 1))), new TransformOptions { Strategy = "in-place" });
+            using var runner = await UpstreamFixtureTests.RunAloneAsync(isvc, name, withRuntime: false, new TransformOptions { Strategy = "in-place" }, ns, runtime);
             var item = runner.Plan!.Items.SingleOrDefault();
             var reason = item is null ? "blocked: " + string.Join("; ", runner.Inventory!.Items.Single().Blockers) : item.Status == "ok" ? null : item.Error;
             if (reason is null)

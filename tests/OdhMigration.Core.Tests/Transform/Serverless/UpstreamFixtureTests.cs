@@ -35,15 +35,8 @@ public sealed class UpstreamFixtureTests
     [MemberData(nameof(Fixtures))]
     public async Task Fixture_isvc_is_planned_or_refused_with_a_reason(string relativeFile, int index)
     {
-        var isvc = ServerlessIsvcs().Single(f => Path.GetRelativePath(FixturesRoot, f.File).Replace('\\', '/') == relativeFile && f.Index == index).Isvc.DeepCopy();
-        var ns = isvc.Namespace() ?? "fixtures";
-        isvc.Metadata()["namespace"] = ns;
-        var objects = new List<JsonNode> { isvc, Runtime(isvc, ns) };
-        objects.AddRange(Yaml.ParseDocuments(File.ReadAllText(Path.Combine(ServerlessGoldenTests.CasesDir, "_common", "cluster.yaml")), "cluster").Select(d => d.Root!));
-        var snapshot = SnapshotLoader.FromDocuments(objects.Select(o => new YamlDocument(o, relativeFile, 1)));
-
-        using var runner = new PipelineRunner();
-        await runner.RunAsync(snapshot, new TransformOptions());
+        var isvc = ServerlessIsvcs().Single(f => Path.GetRelativePath(FixturesRoot, f.File).Replace('\\', '/') == relativeFile && f.Index == index).Isvc;
+        using var runner = await RunAloneAsync(isvc, relativeFile, withRuntime: true, new TransformOptions());
 
         var inventoryItem = Assert.Single(runner.Inventory!.Items);
         var planItem = runner.Plan!.Items.SingleOrDefault();
@@ -80,13 +73,7 @@ public sealed class UpstreamFixtureTests
         foreach (var (file, index, original) in ServerlessIsvcs())
         {
             var relative = Path.GetRelativePath(FixturesRoot, file).Replace('\\', '/') + "#" + index;
-            var isvc = original.DeepCopy();
-            var ns = isvc.Namespace() ?? "fixtures";
-            isvc.Metadata()["namespace"] = ns;
-            var objects = new List<JsonNode> { isvc, Runtime(isvc, ns) };
-            objects.AddRange(Yaml.ParseDocuments(File.ReadAllText(Path.Combine(ServerlessGoldenTests.CasesDir, "_common", "cluster.yaml")), "cluster").Select(d => d.Root!));
-            using var runner = new PipelineRunner();
-            await runner.RunAsync(SnapshotLoader.FromDocuments(objects.Select(o => new YamlDocument(o, relative, 1))), new TransformOptions());
+            using var runner = await RunAloneAsync(original, relative, withRuntime: true, new TransformOptions());
             var planItem = runner.Plan!.Items.SingleOrDefault();
             var reason = planItem is null ? "blocked: " + string.Join("; ", runner.Inventory!.Items.Single().Blockers) : planItem.Status == "ok" ? null : planItem.Error;
             if (reason is not null)
@@ -104,29 +91,11 @@ public sealed class UpstreamFixtureTests
     [Fact]
     public async Task Isvcs_of_an_api_version_no_longer_served_are_blocked_with_the_reason()
     {
-        var old = Directory.EnumerateFiles(FixturesRoot, "*.yaml", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
-            .SelectMany(f =>
-            {
-                try
-                {
-                    return Yaml.ParseDocuments(File.ReadAllText(f), f).Select(d => d.Root).OfType<JsonObject>();
-                }
-                catch (ManifestFormatException)
-                {
-                    return [];
-                }
-            })
-            .Where(o => o.Kind() == "InferenceService" && o.ApiVersion() != Kinds.InferenceService.ApiVersion)
-            .ToList();
+        var old = FixtureObjects().Select(f => f.Object).Where(o => o.Kind() == "InferenceService" && o.ApiVersion() != Kinds.InferenceService.ApiVersion).ToList();
         Assert.NotEmpty(old);
         foreach (var original in old)
         {
-            var isvc = original.DeepCopy();
-            isvc.Metadata()["namespace"] = "fixtures";
-            var objects = new List<JsonNode> { isvc };
-            objects.AddRange(Yaml.ParseDocuments(File.ReadAllText(Path.Combine(ServerlessGoldenTests.CasesDir, "_common", "cluster.yaml")), "cluster").Select(d => d.Root!));
-            using var runner = new PipelineRunner();
-            await runner.RunAsync(SnapshotLoader.FromDocuments(objects.Select(o => new YamlDocument(o, "old", 1))), new TransformOptions());
+            using var runner = await RunAloneAsync(original, "old", withRuntime: false, new TransformOptions());
             var item = Assert.Single(runner.Inventory!.Items);
             Assert.False(item.Selected);
             Assert.Contains(item.Blockers, b => b.Contains($"apiVersion {original.ApiVersion()} is no longer served", StringComparison.Ordinal));
@@ -134,6 +103,21 @@ public sealed class UpstreamFixtureTests
     }
 
     private static IEnumerable<(string File, int Index, JsonObject Isvc)> ServerlessIsvcs()
+    {
+        var indexes = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var (file, obj) in FixtureObjects().Where(f => f.Object.Kind() == "InferenceService" && f.Object.ApiVersion() == Kinds.InferenceService.ApiVersion))
+        {
+            var index = indexes.GetValueOrDefault(file);
+            indexes[file] = index + 1;
+            if (ModeResolution.Resolve(obj, DeploymentMode.Serverless).Mode == DeploymentMode.Serverless)
+            {
+                yield return (file, index, obj);
+            }
+        }
+    }
+
+    /// <summary>Every object in every parsable YAML file of the upstream fixtures, in file order.</summary>
+    internal static IEnumerable<(string File, JsonObject Object)> FixtureObjects()
     {
         foreach (var file in Directory.EnumerateFiles(FixturesRoot, "*.*", SearchOption.AllDirectories).Where(f => f.EndsWith(".yaml", StringComparison.Ordinal) || f.EndsWith(".yml", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
         {
@@ -144,24 +128,36 @@ public sealed class UpstreamFixtureTests
             }
             catch (ManifestFormatException)
             {
-                continue; // not YAML (templated placeholders); holds no parsable ISVC
+                continue; // not YAML (templated placeholders); holds no parsable object
             }
 
-            var index = 0;
-            foreach (var doc in docs)
+            foreach (var obj in docs.Select(d => d.Root).OfType<JsonObject>())
             {
-                if (doc.Root is JsonObject obj && obj.Kind() == "InferenceService" && obj.ApiVersion() == Kinds.InferenceService.ApiVersion)
-                {
-                    var mode = ModeResolution.Resolve(obj, DeploymentMode.Serverless).Mode;
-                    if (mode == DeploymentMode.Serverless)
-                    {
-                        yield return (file, index, obj);
-                    }
-
-                    index++;
-                }
+                yield return (file, obj);
             }
         }
+    }
+
+    /// <summary>
+    /// discover -> export -> transform on a cluster holding only this object (in namespace "fixtures" unless it has
+    /// one), the common cluster objects and, when asked, a single-model runtime for it.
+    /// </summary>
+    internal static async Task<PipelineRunner> RunAloneAsync(JsonObject original, string source, bool withRuntime, TransformOptions options, params JsonObject[] others)
+    {
+        var obj = original.DeepCopy();
+        var ns = obj.Namespace() ?? "fixtures";
+        obj.Metadata()["namespace"] = ns;
+        var objects = new List<JsonNode> { obj };
+        if (withRuntime)
+        {
+            objects.Add(Runtime(obj, ns));
+        }
+
+        objects.AddRange(others);
+        objects.AddRange(Yaml.ParseDocuments(File.ReadAllText(Path.Combine(ServerlessGoldenTests.CasesDir, "_common", "cluster.yaml")), "cluster").Select(d => d.Root!));
+        var runner = new PipelineRunner();
+        await runner.RunAsync(SnapshotLoader.FromDocuments(objects.Select(o => new YamlDocument(o, source, 1))), options);
+        return runner;
     }
 
     /// <summary>A single-model runtime for the ISVC: the one it names, else one that auto-selects its model format.</summary>
