@@ -131,6 +131,29 @@ public sealed class OptionParsingTests
         Assert.Equal(64, (await File.ReadAllTextAsync(Path.Combine(results, "inventory-sha256"), TestContext.Current.CancellationToken)).Length);
     }
 
+    [Theory]
+    [InlineData("--namespace and --all-namespaces cannot be combined", "-n", "fraud-detection", "--all-namespaces")]
+    [InlineData("give --namespace <ns> (repeatable) or --all-namespaces")]
+    public async Task Discover_scope_errors_are_usage_errors_and_write_nothing(string message, params string[] scope)
+    {
+        using var ws = new TempWorkspace();
+        var result = await CliHarness.RunAsync(StageCatalog.Discover.CreateRoot, ["--workspace", ws.Path, "--snapshot", Sample, .. scope]);
+        Assert.Equal(ExitCodes.UsageError, result.ExitCode);
+        Assert.Contains(message, result.Stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(ws.Layout.Inventory));
+    }
+
+    [Fact]
+    public async Task Namespace_is_repeatable_and_each_is_scanned()
+    {
+        using var ws = new TempWorkspace();
+        var team = Path.Combine(RepoPaths.Samples, "serverless-team.yaml");
+        var result = await CliHarness.RunAsync(StageCatalog.Discover.CreateRoot, "--workspace", ws.Path, "--snapshot", team, "-n", "ml-team", "-n", "opendatahub");
+        Assert.Equal(0, result.ExitCode);
+        var (inventory, _) = await OdhMigration.Core.Workspace.WorkspaceDocuments.ReadInventoryAsync(ws.Layout, TestContext.Current.CancellationToken);
+        Assert.Equal(["ml-team", "opendatahub"], inventory.Scope.Namespaces);
+    }
+
     [Fact]
     public async Task Select_accepts_commas_and_repetition_and_refuses_unknown_names()
     {
