@@ -39,6 +39,34 @@ public sealed class ModelMeshRuleTests
     }
 
     [Fact]
+    public async Task An_explicit_runtime_template_builds_the_runtime_from_that_template()
+    {
+        using var run = new ModelMeshCaseRunner("shared-runtime-new-namespace");
+        run.Case["transform"]!["runtimeTemplates"] = new JsonObject { ["fraud-mm/model-server"] = "kserve-ovms" };
+        var (outcome, plan) = await run.RunAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(ExitCodes.Success, outcome.ExitCode);
+        var item = plan.Items.First(i => i.Status == "ok");
+        Assert.Contains(item.Changes, c => c.Contains("built from Template", StringComparison.Ordinal) && c.Contains("kserve-ovms", StringComparison.Ordinal));
+        var runtime = Manifest(run, item, "ServingRuntime");
+        Assert.Equal("kserve-ovms", runtime.Annotation("opendatahub.io/template-name"));
+        Assert.Equal("kserve-container", runtime.At("spec", "containers")![0]!.Str("name"));
+    }
+
+    [Fact]
+    public async Task Ignore_existing_ns_lets_apply_use_a_target_namespace_that_exists()
+    {
+        using var strict = new ModelMeshCaseRunner("shared-runtime-new-namespace");
+        var (_, strictPlan) = await strict.RunAsync(TestContext.Current.CancellationToken);
+        Assert.All(strictPlan.Items.Where(i => i.Status == "ok"), i => Assert.True(i.RequireNewTargetNamespace));
+
+        using var lenient = new ModelMeshCaseRunner("shared-runtime-new-namespace");
+        lenient.Case["transform"]!["ignoreExistingNamespace"] = true;
+        var (_, lenientPlan) = await lenient.RunAsync(TestContext.Current.CancellationToken);
+        Assert.All(lenientPlan.Items.Where(i => i.Status == "ok"), i => Assert.False(i.RequireNewTargetNamespace));
+        Assert.True(lenientPlan.Options.IgnoreExistingNamespace);
+    }
+
+    [Fact]
     public async Task Opset1_upgrade_bumps_the_model_version()
     {
         using var run = new ModelMeshCaseRunner("shared-runtime-new-namespace");

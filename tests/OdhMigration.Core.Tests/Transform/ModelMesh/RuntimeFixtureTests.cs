@@ -82,4 +82,67 @@ public sealed class RuntimeFixtureTests
         Assert.Equal(expectedRefusals.Count, outcomes.Count);
         Assert.True(planned >= 4, $"only {planned} runtime fixtures converted");
     }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("{requests: {cpu: '3', memory: 5Gi}, limits: {cpu: '6', memory: 10Gi}}")]
+    public async Task Runtime_resources_are_carried_over_and_the_default_is_used_only_when_none_were_set(string? resources)
+    {
+        var runtime = MultiModelRuntimes().Single(r => r.Name == "modelmesh-serving/runtimes/ovms-1.x.yaml#0").Runtime.DeepCopy();
+        runtime["kind"] = "ServingRuntime";
+        runtime.Metadata()["namespace"] = "mm";
+        runtime.Metadata()["name"] = "ovms";
+        var container = (JsonObject)runtime.At("spec", "containers")![0]!;
+        container.Remove("resources");
+        if (resources is not null)
+        {
+            container["resources"] = Yaml.ParseSingle(resources, "resources");
+        }
+
+        var isvc = (JsonObject)Yaml.ParseSingle("""
+            apiVersion: serving.kserve.io/v1beta1
+            kind: InferenceService
+            metadata: {name: model, namespace: mm, annotations: {serving.kserve.io/deploymentMode: ModelMesh}}
+            spec: {predictor: {model: {modelFormat: {name: openvino_ir}, runtime: ovms, storage: {key: models, path: model/}}}}
+            """, "isvc")!;
+        var ns = (JsonObject)Yaml.ParseSingle("apiVersion: v1\nkind: Namespace\nmetadata: {name: mm, labels: {modelmesh-enabled: 'true'}}", "ns")!;
+        using var runner = await UpstreamFixtureTests.RunAloneAsync(isvc, "resources", withRuntime: false, new TransformOptions { Strategy = "in-place" }, ns, runtime);
+
+        var item = Assert.Single(runner.Plan!.Items);
+        Assert.True(item.Status == "ok", item.Error);
+        var planned = runner.GeneratedObjects().First(o => o.Kind() == "InferenceService");
+        var actual = planned.At("spec", "predictor", "model", "resources")!;
+        if (resources is null)
+        {
+            Assert.Contains(item.Warnings, w => w.StartsWith("no resources set on the InferenceService or the ModelMesh runtime: default requests", StringComparison.Ordinal));
+            Assert.Equal("1", actual.At("requests").Str("cpu"));
+        }
+        else
+        {
+            Assert.True(JsonNode.DeepEquals(Yaml.ParseSingle(resources, "expected"), actual), actual.ToJsonString());
+            Assert.DoesNotContain(item.Warnings, w => w.StartsWith("no resources set", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task A_modelmesh_secret_key_with_a_uri_that_is_not_s3_is_refused_naming_the_way_out()
+    {
+        var runtime = MultiModelRuntimes().Single(r => r.Name == "modelmesh-serving/runtimes/ovms-1.x.yaml#0").Runtime.DeepCopy();
+        runtime["kind"] = "ServingRuntime";
+        runtime.Metadata()["namespace"] = "mm";
+        runtime.Metadata()["name"] = "ovms";
+        var isvc = (JsonObject)Yaml.ParseSingle("""
+            apiVersion: serving.kserve.io/v1beta1
+            kind: InferenceService
+            metadata: {name: model, namespace: mm, annotations: {serving.kserve.io/deploymentMode: ModelMesh, serving.kserve.io/secretKey: localMinIO}}
+            spec: {predictor: {model: {modelFormat: {name: openvino_ir}, runtime: ovms, storageUri: 'https://example.com/models/model.xml'}}}
+            """, "isvc")!;
+        var ns = (JsonObject)Yaml.ParseSingle("apiVersion: v1\nkind: Namespace\nmetadata: {name: mm, labels: {modelmesh-enabled: 'true'}}", "ns")!;
+        using var runner = await UpstreamFixtureTests.RunAloneAsync(isvc, "secret-key", withRuntime: false, new TransformOptions { Strategy = "in-place" }, ns, runtime);
+
+        var item = Assert.Single(runner.Plan!.Items);
+        Assert.Equal("failed", item.Status);
+        Assert.Contains("only s3:// can become a RawDeployment storage spec", item.Error, StringComparison.Ordinal);
+        Assert.Contains("--storage-uri model=<uri>", item.Error, StringComparison.Ordinal);
+    }
 }
