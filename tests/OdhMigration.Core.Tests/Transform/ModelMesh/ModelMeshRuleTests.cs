@@ -26,6 +26,21 @@ public sealed class ModelMeshRuleTests
     }
 
     [Fact]
+    public async Task What_the_user_set_on_the_old_runtime_follows_through_the_template_and_unused_connections_are_named()
+    {
+        using var run = new ModelMeshCaseRunner("shared-runtime-new-namespace");
+        var (_, plan) = await run.RunAsync(TestContext.Current.CancellationToken);
+        var item = plan.Items.First(i => i.Status == "ok");
+        var runtime = Manifest(run, item, "ServingRuntime");
+        Assert.Contains(item.Changes, c => c.Contains("built from Template", StringComparison.Ordinal));
+        Assert.Equal(["quay-pull"], (runtime.At("spec", "imagePullSecrets") as JsonArray ?? []).Select(p => p.Str("name")));
+        var env = (runtime.At("spec", "containers")![0]!["env"] as JsonArray ?? []).OfType<JsonObject>().ToDictionary(e => e.Str("name")!, e => e.Str("value"));
+        Assert.Equal("DEBUG", env["OVMS_LOG_LEVEL"]);
+        Assert.Contains(item.Warnings, w => w.Contains("data connection(s) no migrated model uses", StringComparison.Ordinal) && w.Contains("aws-connection-archive", StringComparison.Ordinal));
+        Assert.DoesNotContain(item.Warnings, w => w.Contains("aws-connection-minio", StringComparison.Ordinal) && w.Contains("no migrated model uses", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Opset1_skip_refuses_only_that_model()
     {
         using var run = new ModelMeshCaseRunner("shared-runtime-new-namespace");
@@ -64,6 +79,24 @@ public sealed class ModelMeshRuleTests
         var (_, lenientPlan) = await lenient.RunAsync(TestContext.Current.CancellationToken);
         Assert.All(lenientPlan.Items.Where(i => i.Status == "ok"), i => Assert.False(i.RequireNewTargetNamespace));
         Assert.True(lenientPlan.Options.IgnoreExistingNamespace);
+    }
+
+    [Fact]
+    public async Task Template_namespace_decides_where_the_dashboard_templates_are_read_from()
+    {
+        using var found = new ModelMeshCaseRunner("shared-runtime-new-namespace");
+        found.Case["export"] = new JsonObject { ["templateNamespace"] = "opendatahub" };
+        found.Case["transform"]!["templateNamespace"] = "opendatahub";
+        var (_, withTemplates) = await found.RunAsync(TestContext.Current.CancellationToken);
+        Assert.Contains(withTemplates.Items.First(i => i.Status == "ok").Changes, c => c.Contains("built from Template opendatahub/kserve-ovms", StringComparison.Ordinal));
+
+        using var elsewhere = new ModelMeshCaseRunner("shared-runtime-new-namespace");
+        elsewhere.Case["export"] = new JsonObject { ["templateNamespace"] = "redhat-ods-applications" };
+        elsewhere.Case["transform"]!["templateNamespace"] = "redhat-ods-applications";
+        var (_, withoutTemplates) = await elsewhere.RunAsync(TestContext.Current.CancellationToken);
+        var item = withoutTemplates.Items.First(i => i.Status == "ok");
+        Assert.DoesNotContain(item.Changes, c => c.Contains("built from Template", StringComparison.Ordinal));
+        Assert.Contains(item.Warnings, w => w.Contains("kserve-ovms", StringComparison.Ordinal) && w.Contains("redhat-ods-applications", StringComparison.Ordinal));
     }
 
     [Fact]
