@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using OdhMigration.Core.Manifests;
 
@@ -107,20 +105,9 @@ public sealed class SnapshotCluster : IClusterReader
         public static StoredObject From(JsonObject obj)
         {
             var labels = obj.Labels();
-            return new StoredObject(obj.Namespace(), obj.Name(), labels.Count == 0 ? NoLabels : labels, Compact(obj));
+            return new StoredObject(obj.Namespace(), obj.Name(), labels.Count == 0 ? NoLabels : labels, obj.ToCompactUtf8());
         }
 
         public JsonObject Parse() => JsonNode.Parse(Json)!.AsObject();
-
-        private static byte[] Compact(JsonObject obj)
-        {
-            var buffer = new ArrayBufferWriter<byte>(1024);
-            using (var writer = new Utf8JsonWriter(buffer))
-            {
-                obj.WriteTo(writer);
-            }
-
-            return buffer.WrittenSpan.ToArray();
-        }
     }
 }

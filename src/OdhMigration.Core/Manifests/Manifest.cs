@@ -77,6 +77,21 @@ public static class Manifest
 
     public static JsonObject DeepCopy(this JsonObject obj) => (JsonObject)obj.DeepClone();
 
+    /// <summary>
+    /// The object as compact UTF-8 JSON, in its own key order: what the offline cluster and export's listings keep
+    /// instead of parsed trees, parsing a fresh copy for every read.
+    /// </summary>
+    public static byte[] ToCompactUtf8(this JsonObject obj)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(1024);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            obj.WriteTo(writer);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
     /// <summary>A canonical JSON rendering (sorted keys) for hashing and equality.</summary>
     public static string Canonical(JsonNode? node)
     {

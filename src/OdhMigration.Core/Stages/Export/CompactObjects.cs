@@ -1,7 +1,6 @@
-using System.Buffers;
 using System.Collections;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using OdhMigration.Core.Manifests;
 
 namespace OdhMigration.Core.Stages.Export;
 
@@ -17,23 +16,8 @@ public sealed class CompactObjects : IReadOnlyList<JsonObject>
 
     private CompactObjects(byte[][] items) => _items = items;
 
-    public static CompactObjects From(IReadOnlyList<JsonObject> objects)
-    {
-        var items = new byte[objects.Count][];
-        var buffer = new ArrayBufferWriter<byte>(4096);
-        for (var i = 0; i < objects.Count; i++)
-        {
-            buffer.ResetWrittenCount();
-            using (var writer = new Utf8JsonWriter(buffer))
-            {
-                objects[i].WriteTo(writer);
-            }
-
-            items[i] = buffer.WrittenSpan.ToArray();
-        }
-
-        return new CompactObjects(items);
-    }
+    public static CompactObjects From(IReadOnlyList<JsonObject> objects) =>
+        new(objects.Select(o => o.ToCompactUtf8()).ToArray());
 
     public int Count => _items.Length;
 

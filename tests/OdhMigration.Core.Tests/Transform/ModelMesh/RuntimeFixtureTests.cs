@@ -29,6 +29,19 @@ public sealed class RuntimeFixtureTests
         }
     }
 
+    /// <summary>A copy of a (Cluster)ServingRuntime fixture as the namespaced runtime of project mm.</summary>
+    private static JsonObject InNamespace(JsonObject fixture, string name)
+    {
+        var runtime = fixture.DeepCopy();
+        runtime["kind"] = "ServingRuntime";
+        runtime.Metadata()["namespace"] = "mm";
+        runtime.Metadata()["name"] = name;
+        return runtime;
+    }
+
+    private static JsonObject ModelMeshNamespace() =>
+        (JsonObject)Yaml.ParseSingle("apiVersion: v1\nkind: Namespace\nmetadata: {name: mm, labels: {modelmesh-enabled: 'true'}}", "ns")!;
+
     [Fact]
     public async Task Every_multi_model_runtime_fixture_is_converted_or_refused_as_pinned()
     {
@@ -43,10 +56,7 @@ public sealed class RuntimeFixtureTests
         var planned = 0;
         foreach (var (name, original) in MultiModelRuntimes())
         {
-            var runtime = original.DeepCopy();
-            runtime["kind"] = "ServingRuntime";
-            runtime.Metadata()["namespace"] = "mm";
-            runtime.Metadata()["name"] = "fixture-runtime";
+            var runtime = InNamespace(original, "fixture-runtime");
             var format = (runtime.At("spec", "supportedModelFormats") as JsonArray)?.OfType<JsonObject>().FirstOrDefault()?.Str("name") ?? "custom";
             var isvc = (JsonObject)Yaml.ParseSingle($$"""
                 apiVersion: serving.kserve.io/v1beta1
@@ -62,8 +72,7 @@ public sealed class RuntimeFixtureTests
                       runtime: fixture-runtime
                       storage: {key: models, path: model/}
                 """, name)!;
-            var ns = (JsonObject)Yaml.ParseSingle("apiVersion: v1\nkind: Namespace\nmetadata: {name: mm, labels: {modelmesh-enabled: 'true'}}", "ns")!;
-            using var runner = await UpstreamFixtureTests.RunAloneAsync(isvc, name, withRuntime: false, new TransformOptions { Strategy = "in-place" }, ns, runtime);
+                using var runner = await UpstreamFixtureTests.RunAloneAsync(isvc, name, withRuntime: false, new TransformOptions { Strategy = "in-place" }, ModelMeshNamespace(), runtime);
             var item = runner.Plan!.Items.SingleOrDefault();
             var reason = item is null ? "blocked: " + string.Join("; ", runner.Inventory!.Items.Single().Blockers) : item.Status == "ok" ? null : item.Error;
             if (reason is null)
@@ -88,10 +97,7 @@ public sealed class RuntimeFixtureTests
     [InlineData("{requests: {cpu: '3', memory: 5Gi}, limits: {cpu: '6', memory: 10Gi}}")]
     public async Task Runtime_resources_are_carried_over_and_the_default_is_used_only_when_none_were_set(string? resources)
     {
-        var runtime = MultiModelRuntimes().Single(r => r.Name == "modelmesh-serving/runtimes/ovms-1.x.yaml#0").Runtime.DeepCopy();
-        runtime["kind"] = "ServingRuntime";
-        runtime.Metadata()["namespace"] = "mm";
-        runtime.Metadata()["name"] = "ovms";
+        var runtime = InNamespace(MultiModelRuntimes().Single(r => r.Name == "modelmesh-serving/runtimes/ovms-1.x.yaml#0").Runtime, "ovms");
         var container = (JsonObject)runtime.At("spec", "containers")![0]!;
         container.Remove("resources");
         if (resources is not null)
@@ -105,8 +111,7 @@ public sealed class RuntimeFixtureTests
             metadata: {name: model, namespace: mm, annotations: {serving.kserve.io/deploymentMode: ModelMesh}}
             spec: {predictor: {model: {modelFormat: {name: openvino_ir}, runtime: ovms, storage: {key: models, path: model/}}}}
             """, "isvc")!;
-        var ns = (JsonObject)Yaml.ParseSingle("apiVersion: v1\nkind: Namespace\nmetadata: {name: mm, labels: {modelmesh-enabled: 'true'}}", "ns")!;
-        using var runner = await UpstreamFixtureTests.RunAloneAsync(isvc, "resources", withRuntime: false, new TransformOptions { Strategy = "in-place" }, ns, runtime);
+        using var runner = await UpstreamFixtureTests.RunAloneAsync(isvc, "resources", withRuntime: false, new TransformOptions { Strategy = "in-place" }, ModelMeshNamespace(), runtime);
 
         var item = Assert.Single(runner.Plan!.Items);
         Assert.True(item.Status == "ok", item.Error);
@@ -127,18 +132,14 @@ public sealed class RuntimeFixtureTests
     [Fact]
     public async Task A_modelmesh_secret_key_with_a_uri_that_is_not_s3_is_refused_naming_the_way_out()
     {
-        var runtime = MultiModelRuntimes().Single(r => r.Name == "modelmesh-serving/runtimes/ovms-1.x.yaml#0").Runtime.DeepCopy();
-        runtime["kind"] = "ServingRuntime";
-        runtime.Metadata()["namespace"] = "mm";
-        runtime.Metadata()["name"] = "ovms";
+        var runtime = InNamespace(MultiModelRuntimes().Single(r => r.Name == "modelmesh-serving/runtimes/ovms-1.x.yaml#0").Runtime, "ovms");
         var isvc = (JsonObject)Yaml.ParseSingle("""
             apiVersion: serving.kserve.io/v1beta1
             kind: InferenceService
             metadata: {name: model, namespace: mm, annotations: {serving.kserve.io/deploymentMode: ModelMesh, serving.kserve.io/secretKey: localMinIO}}
             spec: {predictor: {model: {modelFormat: {name: openvino_ir}, runtime: ovms, storageUri: 'https://example.com/models/model.xml'}}}
             """, "isvc")!;
-        var ns = (JsonObject)Yaml.ParseSingle("apiVersion: v1\nkind: Namespace\nmetadata: {name: mm, labels: {modelmesh-enabled: 'true'}}", "ns")!;
-        using var runner = await UpstreamFixtureTests.RunAloneAsync(isvc, "secret-key", withRuntime: false, new TransformOptions { Strategy = "in-place" }, ns, runtime);
+        using var runner = await UpstreamFixtureTests.RunAloneAsync(isvc, "secret-key", withRuntime: false, new TransformOptions { Strategy = "in-place" }, ModelMeshNamespace(), runtime);
 
         var item = Assert.Single(runner.Plan!.Items);
         Assert.Equal("failed", item.Status);
