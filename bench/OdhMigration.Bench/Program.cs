@@ -44,7 +44,9 @@ using (var afterLoad = Process.GetCurrentProcess())
 var namespaces = Enumerable.Range(0, (isvcs + SyntheticCluster.IsvcsPerNamespace - 1) / SyntheticCluster.IsvcsPerNamespace)
     .Select(n => SyntheticCluster.Namespace(n * SyntheticCluster.IsvcsPerNamespace)).ToList();
 var timings = new Dictionary<string, double>();
-var progress = new StageTimer(timings);
+using var heap = new HeapSampler();
+var heapByStage = new Dictionary<string, long>();
+var progress = new StageTimer(timings, heap, heapByStage);
 watch.Restart();
 var result = await new PlanningChain(cluster, new MemoryStageLog(), progress).RunAsync(
     new PlanningChainOptions(new DiscoverOptions { Namespaces = namespaces, Mode = "serverless" }, new ExportOptions(), new TransformOptions()),
@@ -59,13 +61,14 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"isvcs={isvcs} na
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"snapshot generate+parse: {loadSeconds:F2} s"));
 foreach (var (stage, seconds) in timings)
 {
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{stage}: {seconds:F2} s"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{stage}: {seconds:F2} s, largest heap after a collection {heapByStage[stage] / (1024.0 * 1024.0):F0} MB"));
 }
 
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"discover+export+transform: {chainSeconds:F2} s"));
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"total wall: {total.Elapsed.TotalSeconds:F2} s"));
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"process CPU time: {process.TotalProcessorTime.TotalSeconds:F2} s (machine load while measuring: {(File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(" ")[0] : "n/a")} on {Environment.ProcessorCount} cores)"));
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"peak working set: {process.PeakWorkingSet64 / (1024.0 * 1024.0):F0} MB"));
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"largest managed heap right after a collection: {heap.MaxHeapAfterCollection / (1024.0 * 1024.0):F0} MB (live objects plus older garbage not yet collected; the working set adds the collector's gen0 budget, which depends on the machine's cache size)"));
 if (keep)
 {
     Console.WriteLine("workspace kept: " + workspace);
@@ -79,8 +82,55 @@ return planned == isvcs && result.ExitCode == 0 ? 0 : 1;
 
 namespace OdhMigration.Bench
 {
+    /// <summary>
+    /// Samples the managed heap size as the last collection left it: live objects plus older garbage that collection
+    /// did not reach. Unlike the peak working set it leaves out the collector's gen0 budget, which is sized from the
+    /// CPU's cache and so differs between machines.
+    /// </summary>
+    internal sealed class HeapSampler : IDisposable
+    {
+        private readonly Timer _timer;
+        private long _max;
+        private long _stageMax;
+
+        public HeapSampler() => _timer = new Timer(_ => Sample(), null, TimeSpan.Zero, TimeSpan.FromMilliseconds(20));
+
+        public long MaxHeapAfterCollection
+        {
+            get
+            {
+                Sample();
+                return Interlocked.Read(ref _max);
+            }
+        }
+
+        /// <summary>The largest heap since the last call, then starts over (per-stage figures).</summary>
+        public long TakeMax()
+        {
+            Sample();
+            return Interlocked.Exchange(ref _stageMax, 0);
+        }
+
+        public void Dispose() => _timer.Dispose();
+
+        private void Sample()
+        {
+            var heapAfterLastCollection = GC.GetGCMemoryInfo(GCKind.Any).HeapSizeBytes;
+            RaiseTo(ref _max, heapAfterLastCollection);
+            RaiseTo(ref _stageMax, heapAfterLastCollection);
+        }
+
+        private static void RaiseTo(ref long target, long value)
+        {
+            long seen;
+            while (value > (seen = Interlocked.Read(ref target)) && Interlocked.CompareExchange(ref target, value, seen) != seen)
+            {
+            }
+        }
+    }
+
     /// <summary>Times each stage from the chain's own start/finish events.</summary>
-    internal sealed class StageTimer(Dictionary<string, double> timings) : IProgressSink
+    internal sealed class StageTimer(Dictionary<string, double> timings, HeapSampler heap, Dictionary<string, long> heapByStage) : IProgressSink
     {
         private readonly Stopwatch _watch = new();
 
@@ -94,9 +144,11 @@ namespace OdhMigration.Bench
             if (progress.StageFinished)
             {
                 timings[progress.Stage] = _watch.Elapsed.TotalSeconds;
+                heapByStage[progress.Stage] = heap.TakeMax();
             }
             else
             {
+                heap.TakeMax();
                 _watch.Restart();
             }
         }

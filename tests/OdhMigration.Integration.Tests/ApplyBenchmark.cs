@@ -22,7 +22,8 @@ public sealed class ApplyBenchmark
     /// <param name="controllers">
     /// With the simulator's KServe controller, token controller and garbage collector on, they run in this process and
     /// share the machine's cores with apply (on a real cluster they run on the control plane). Off, the run measures
-    /// apply's own request path; the 2x bound is asserted there, the other variant is recorded.
+    /// apply's own request path. The 2x bound holds for both; the ideal uses the requested latency, and the line also
+    /// gives the mean the simulator actually delivered.
     /// </param>
     [Theory]
     [InlineData(false)]
@@ -62,13 +63,10 @@ public sealed class ApplyBenchmark
         Assert.Equal(ExitCodes.Success, outcome.ExitCode);
         var requests = sim.Host.Requests.Counters.Values.Sum();
         var ideal = TimeSpan.FromMilliseconds(requests * (double)latencyMs / concurrency);
-        var line = string.Create(CultureInfo.InvariantCulture, $"apply benchmark (simulator controllers {(controllers ? "on" : "off")}): {count} ISVCs, {requests} requests, latency {latencyMs} ms, concurrency {concurrency}: {watch.Elapsed.TotalSeconds:0.0} s; ideal {ideal.TotalSeconds:0.0} s; ratio {watch.Elapsed / ideal:0.00}");
+        var line = string.Create(CultureInfo.InvariantCulture, $"apply benchmark (simulator controllers {(controllers ? "on" : "off")}): {count} ISVCs, {requests} requests, latency {latencyMs} ms (delivered mean {sim.Host.Faults.MeanInjectedLatency.TotalMilliseconds:0.00} ms), concurrency {concurrency}: {watch.Elapsed.TotalSeconds:0.0} s; ideal {ideal.TotalSeconds:0.0} s; ratio {watch.Elapsed / ideal:0.00}");
         TestContext.Current.TestOutputHelper?.WriteLine(line);
         Console.WriteLine(line);
-        if (!controllers)
-        {
-            Assert.True(watch.Elapsed < ideal * 2, line);
-        }
+        Assert.True(watch.Elapsed < ideal * 2, line);
     }
 
     private static JsonObject RoleBinding(string name)

@@ -71,6 +71,28 @@ public sealed class FaultInjectionTests : SimulatorTest
     }
 
     [Fact]
+    public async Task Injected_latency_is_what_was_asked_for()
+    {
+        // Task.Delay rounds up to the runtime's timer tick (a requested 5 ms takes 8 on a 4 ms-tick kernel); a
+        // latency benchmark would then measure the simulator. The bounds leave room for a busy test machine.
+        await AdminAsync("simulator/faults", new JsonObject { ["rate"] = 0, ["latencyMs"] = 5 });
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(async _ =>
+        {
+            for (var i = 0; i < 25; i++)
+            {
+                var (status, _) = await Endpoint.SendAsync(HttpMethod.Get, "api/v1/namespaces/proj/configmaps");
+                Assert.Equal(200, status);
+            }
+        }));
+        watch.Stop();
+
+        var mean = Sim.Faults.MeanInjectedLatency.TotalMilliseconds;
+        Assert.InRange(mean, 4.5, 7.0);
+        Assert.True(watch.Elapsed.TotalMilliseconds >= 25 * 4.5, $"100 requests in 4 lanes took {watch.Elapsed.TotalMilliseconds:0} ms");
+    }
+
+    [Fact]
     public async Task Invalid_fault_settings_are_rejected()
     {
         var (status, body) = await Endpoint.SendAsync(HttpMethod.Post, "simulator/faults", new JsonObject { ["rate"] = 2 });

@@ -16,10 +16,18 @@ internal sealed class KServeController(ObjectStore store, KServeControllerOption
     private const string Manager = "kserve-controller";
     private readonly ConcurrentDictionary<string, DateTimeOffset> _readyAt = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The runtime each ISVC names (null: chosen by model format), so that a ServingRuntime change reconciles only
+    /// the ISVCs it can affect. Reconciling every ISVC of the namespace on each runtime write made creating N
+    /// runtimes next to N ISVCs cost N² status evaluations under the store's lock.
+    /// </summary>
+    private readonly ConcurrentDictionary<(string? Namespace, string Name), string?> _runtimeOf = new();
+
     public void Start(CancellationToken stopping)
     {
         foreach (var isvc in store.List(Kinds.InferenceService, ListRequest.All()).Items)
         {
+            _runtimeOf[(isvc.Namespace(), isvc.Name())] = RuntimeCheck.NamedRuntime(isvc);
             // Objects already in the snapshot are running: they are Ready at once if their runtime is fine.
             _readyAt.TryAdd(GenerationKey(isvc), clock.GetUtcNow());
             Reconcile(isvc.Namespace(), isvc.Name(), stopping);
@@ -28,15 +36,27 @@ internal sealed class KServeController(ObjectStore store, KServeControllerOption
 
     public void Handle(StoreEvent e, CancellationToken stopping)
     {
-        if (e.Kind.GroupResource == Kinds.InferenceService.GroupResource && e.Type != "DELETED")
+        if (e.Kind.GroupResource == Kinds.InferenceService.GroupResource)
         {
+            if (e.Type == "DELETED")
+            {
+                _runtimeOf.TryRemove((e.Namespace, e.Name), out _);
+                return;
+            }
+
+            _runtimeOf[(e.Namespace, e.Name)] = RuntimeCheck.NamedRuntime(e.Object);
             Reconcile(e.Namespace, e.Name, stopping);
         }
         else if (e.Kind.GroupResource == Kinds.ServingRuntime.GroupResource)
         {
-            foreach (var isvc in store.List(Kinds.InferenceService, ListRequest.All(e.Namespace)).Items)
+            var affected = _runtimeOf
+                .Where(entry => entry.Key.Namespace == e.Namespace && (entry.Value is null || entry.Value == e.Name))
+                .Select(entry => entry.Key.Name)
+                .Order(StringComparer.Ordinal)
+                .ToList();
+            foreach (var name in affected)
             {
-                Reconcile(isvc.Namespace(), isvc.Name(), stopping);
+                Reconcile(e.Namespace, name, stopping);
             }
         }
     }

@@ -15,6 +15,22 @@ internal static class RuntimeCheck
     /// <summary>Old-style predictor keys (predictor.sklearn etc.) and the model format each implies.</summary>
     private static readonly string[] Frameworks = ["sklearn", "xgboost", "tensorflow", "pytorch", "onnx", "triton", "lightgbm", "pmml", "paddle", "huggingface"];
 
+    /// <summary>The ServingRuntime an ISVC names explicitly, or null when KServe picks one by model format (or none is needed).</summary>
+    public static string? NamedRuntime(JsonObject isvc)
+    {
+        if (isvc.At("spec", "predictor") is not JsonObject predictor)
+        {
+            return null;
+        }
+
+        if (predictor["model"] is JsonObject model)
+        {
+            return model.Str("runtime") is { Length: > 0 } r ? r : null;
+        }
+
+        return Frameworks.FirstOrDefault(predictor.ContainsKey) is { } framework && predictor[framework].Str("runtime") is { Length: > 0 } named ? named : null;
+    }
+
     public static RuntimeVerdict Evaluate(ObjectStore store, JsonObject isvc)
     {
         var predictor = isvc.At("spec", "predictor") as JsonObject;

@@ -12,6 +12,8 @@ public sealed class FaultInjector
     private readonly Lock _gate = new();
     private FaultSettings _settings;
     private Random _random;
+    private long _latencyCount;
+    private long _latencyTicks;
 
     public FaultInjector(FaultSettings settings)
     {
@@ -37,8 +39,26 @@ public sealed class FaultInjector
             {
                 _settings = value;
                 _random = new Random(value.Seed);
+                Interlocked.Exchange(ref _latencyCount, 0);
+                Interlocked.Exchange(ref _latencyTicks, 0);
             }
         }
+    }
+
+    /// <summary>The mean latency actually injected since the settings last changed (what a benchmark's ideal time should be checked against); zero before any.</summary>
+    public TimeSpan MeanInjectedLatency
+    {
+        get
+        {
+            var count = Interlocked.Read(ref _latencyCount);
+            return count == 0 ? TimeSpan.Zero : TimeSpan.FromTicks(Interlocked.Read(ref _latencyTicks) / count);
+        }
+    }
+
+    internal void RecordLatency(TimeSpan injected)
+    {
+        Interlocked.Increment(ref _latencyCount);
+        Interlocked.Add(ref _latencyTicks, injected.Ticks);
     }
 
     public (FaultKind Kind, int LatencyMs, int RetryAfterSeconds) Decide(string verb, string resource)

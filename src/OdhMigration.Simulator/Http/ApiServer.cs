@@ -47,7 +47,9 @@ internal sealed class ApiServer(ObjectStore store, FaultInjector faults, Request
         var (fault, latencyMs, retryAfter) = faults.Decide(info.Verb, info.Resource);
         if (latencyMs > 0)
         {
-            await Task.Delay(latencyMs, cancellationToken);
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            await LatencyTimer.Delay(TimeSpan.FromMilliseconds(latencyMs), cancellationToken);
+            faults.RecordLatency(System.Diagnostics.Stopwatch.GetElapsedTime(started));
         }
 
         if (fault != FaultKind.None)

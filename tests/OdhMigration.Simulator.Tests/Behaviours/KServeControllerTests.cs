@@ -56,6 +56,45 @@ public sealed class KServeControllerTests : SimulatorTest
     }
 
     [Fact]
+    public async Task A_new_runtime_reaches_the_isvcs_that_name_it_or_pick_by_format_and_leaves_the_others_as_they_were()
+    {
+        // An auto-selected ISVC with no supporting runtime yet, an old-style predictor naming a missing runtime, and one
+        // naming another missing runtime: the new runtime must reach the first two (the controller indexes which
+        // runtime each ISVC names) and leave the third as it was.
+        await CreateAsync(Isvc("by-format", "RawDeployment", format: "sklearn"));
+        var framework = Isvc("old-style", "RawDeployment", format: "unused");
+        framework["spec"]!["predictor"] = new JsonObject { ["sklearn"] = new JsonObject { ["storageUri"] = "s3://b/m", ["runtime"] = "sklearn-rt" } };
+        await CreateAsync(framework);
+        await CreateAsync(Isvc("elsewhere", "RawDeployment", format: "sklearn", runtime: "other-rt"));
+        foreach (var name in new[] { "by-format", "old-style", "elsewhere" })
+        {
+            await Eventually.WaitAsync(() => Task.FromResult(Condition(Sim.Store.TryGet(Kinds.InferenceService, "proj", name), "Ready")?["reason"]), what: $"{name} Ready=False with a reason");
+        }
+
+        await Sim.WaitForIdleAsync(Ct);
+        var elsewhereVersion = Sim.Store.Get(Kinds.InferenceService, "proj", "elsewhere").At("metadata", "resourceVersion")!.GetValue<string>();
+
+        var runtime = new JsonObject
+        {
+            ["apiVersion"] = "serving.kserve.io/v1alpha1",
+            ["kind"] = "ServingRuntime",
+            ["metadata"] = new JsonObject { ["name"] = "sklearn-rt", ["namespace"] = "proj" },
+            ["spec"] = new JsonObject
+            {
+                ["containers"] = new JsonArray(new JsonObject { ["name"] = "kserve-container", ["image"] = "x" }),
+                ["supportedModelFormats"] = new JsonArray(new JsonObject { ["name"] = "sklearn", ["autoSelect"] = true }),
+            },
+        };
+        await Endpoint.Client.CustomObjects.CreateNamespacedCustomObjectAsync(runtime, "serving.kserve.io", "v1alpha1", "proj", "servingruntimes", cancellationToken: Ct);
+        await WaitReadyAsync("by-format");
+        await WaitReadyAsync("old-style");
+        await Sim.WaitForIdleAsync(Ct);
+        var elsewhere = Sim.Store.Get(Kinds.InferenceService, "proj", "elsewhere");
+        Assert.Equal("RuntimeNotFound", Condition(elsewhere, "Ready")!.Str("reason"));
+        Assert.Equal(elsewhereVersion, elsewhere.At("metadata", "resourceVersion")!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task No_supporting_runtime_for_the_model_format()
     {
         await CreateAsync(Isvc("unknown-format", "RawDeployment", format: "pmml"));
