@@ -11,9 +11,10 @@ using OdhMigration.Core.Stages.Transform;
 using OdhMigration.Core.Workspace;
 
 // dotnet run -c Release --project bench/OdhMigration.Bench -- offline --isvcs 1000 [--keep]
-if (args.Length < 1 || args[0] != "offline")
+// dotnet run -c Release --project bench/OdhMigration.Bench -- live --isvcs 1000 [--latency-ms 5] [--keep]
+if (args.Length < 1 || args[0] is not ("offline" or "live"))
 {
-    Console.Error.WriteLine("usage: OdhMigration.Bench offline --isvcs <n> [--keep]");
+    Console.Error.WriteLine("usage: OdhMigration.Bench offline --isvcs <n> [--keep]\n       OdhMigration.Bench live --isvcs <n> [--latency-ms <ms>] [--keep]");
     return 2;
 }
 
@@ -26,6 +27,19 @@ if (at >= 0 && (at + 1 >= args.Length || !int.TryParse(args[at + 1], CultureInfo
 }
 
 var keep = args.Contains("--keep");
+if (args[0] == "live")
+{
+    var latencyAt = Array.IndexOf(args, "--latency-ms");
+    var latencyMs = 5;
+    if (latencyAt >= 0 && (latencyAt + 1 >= args.Length || !int.TryParse(args[latencyAt + 1], CultureInfo.InvariantCulture, out latencyMs) || latencyMs < 0))
+    {
+        Console.Error.WriteLine("--latency-ms: expected a whole number of milliseconds, 0 or more");
+        return 2;
+    }
+
+    return await LiveChain.RunAsync(isvcs, latencyMs, keep);
+}
+
 var workspace = Path.Combine(Path.GetTempPath(), "odh-bench-" + Guid.NewGuid().ToString("N")[..12]);
 var total = Stopwatch.StartNew();
 

@@ -177,6 +177,35 @@ public sealed class CleanupEngineTests : IDisposable
     }
 
     [Fact]
+    public async Task A_deletion_its_finalizer_finishes_soon_is_seen_soon_even_with_a_long_poll_interval()
+    {
+        await MigrateAsync("m1");
+        var original = _cluster.Peek("InferenceService", "ns1", "m1")!;
+        original.Metadata()["finalizers"] = new JsonArray("inferenceservice.finalizers");
+        _cluster.Seed(original);
+        var controller = Task.Run(async () =>
+        {
+            // What KServe does once the original is marked for deletion: runs its cleanup, drops the finalizer.
+            while (_cluster.Peek("InferenceService", "ns1", "m1")?.At("metadata", "deletionTimestamp") is null)
+            {
+                await Task.Delay(5);
+            }
+
+            await Task.Delay(150);
+            _cluster.RemoveFinalizers("InferenceService", "ns1", "m1");
+        });
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var outcome = await Clean(Fast with { PollInterval = TimeSpan.FromSeconds(30), Timeout = TimeSpan.FromMinutes(2) });
+        watch.Stop();
+        await controller;
+
+        Assert.Equal(ExitCodes.Success, outcome.ExitCode);
+        Assert.Equal("deleted", (await Report()).Items.Single().Objects.Single(o => o.Kind == "InferenceService").Outcome);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"cleanup took {watch.Elapsed.TotalSeconds:0.0} s for a finalizer that finished after 0.15 s");
+    }
+
+    [Fact]
     public async Task Dry_run_deletes_nothing()
     {
         await MigrateAsync("m1");

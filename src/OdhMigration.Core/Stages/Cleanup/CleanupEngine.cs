@@ -270,9 +270,15 @@ public sealed class CleanupEngine(ICluster cluster, IStageLog log, TimeProvider?
         }
 
         /// <summary>Null when gone; the object when it is still there at the deadline.</summary>
+        /// <summary>
+        /// Polls until the object is gone, first after 50 ms and then doubling up to the poll interval: a finalizer
+        /// usually finishes within a fraction of a second, and cleanup handles one object at a time, so a fixed
+        /// one-second wait would cost every ISVC a second.
+        /// </summary>
         private async Task<JsonObject?> WaitGoneAsync(ResourceKind kind, string? ns, string name, string? uid, CancellationToken ct)
         {
             var deadline = DateTimeOffset.UtcNow + options.Timeout;
+            var wait = TimeSpan.FromMilliseconds(50);
             while (true)
             {
                 var obj = await cluster.GetAsync(kind, ns, name, ct).ConfigureAwait(false);
@@ -286,7 +292,8 @@ public sealed class CleanupEngine(ICluster cluster, IStageLog log, TimeProvider?
                     return obj;
                 }
 
-                await Task.Delay(options.PollInterval, ct).ConfigureAwait(false);
+                await Task.Delay(wait < options.PollInterval ? wait : options.PollInterval, ct).ConfigureAwait(false);
+                wait *= 2;
             }
         }
 
