@@ -15,10 +15,11 @@ public static class CleanupCommand
         var dryRun = new Option<bool>("--dry-run") { Description = "Send deletions with dryRun=All: nothing is removed" };
         var expectValidation = new Option<string?>("--expect-validation-sha256") { Description = "Refuse (exit 3) unless validation.json has this sha256 (what the approval gate saw)" };
         var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for each deletion to finish", DefaultValueFactory = _ => 120 };
+        var concurrency = new Option<int>("--concurrency") { Description = "InferenceServices cleaned in parallel (those sharing a runtime or another object are always handled in turn)", DefaultValueFactory = _ => 4 };
 
         var command = new Command("cleanup", Description);
         common.AddTo(command);
-        foreach (var option in new Option[] { dryRun, expectValidation, timeout })
+        foreach (var option in new Option[] { dryRun, expectValidation, timeout, concurrency })
         {
             command.Options.Add(option);
         }
@@ -31,11 +32,17 @@ public static class CleanupCommand
                 throw new UsageException($"--timeout {run.Get(timeout)}: must be at least 1 second");
             }
 
+            if (run.Get(concurrency) < 1)
+            {
+                throw new UsageException($"--concurrency {run.Get(concurrency)}: must be at least 1");
+            }
+
             var options = new CleanupOptions
             {
                 DryRun = run.Get(dryRun),
                 ExpectValidationSha256 = run.Get(expectValidation),
                 Timeout = TimeSpan.FromSeconds(run.Get(timeout)),
+                Concurrency = run.Get(concurrency),
             };
             return new CleanupEngine(run.ClusterWriter(), run.Log).RunAsync(options, layout, token);
         }, ct));

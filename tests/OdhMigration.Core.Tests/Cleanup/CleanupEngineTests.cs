@@ -206,6 +206,47 @@ public sealed class CleanupEngineTests : IDisposable
     }
 
     [Fact]
+    public async Task Cleaning_in_parallel_ends_exactly_as_cleaning_one_at_a_time()
+    {
+        async Task<(List<string> Outcomes, List<string> Left)> CleanWith(int concurrency)
+        {
+            using var ws = new PlanWorkspace();
+            var cluster = new InMemoryCluster();
+            FakeKServe.Install(cluster);
+
+            // Two ISVCs on one runtime (each plan item names it), four on runtimes of their own.
+            foreach (var (name, runtime) in new[] { ("s1", "rt-shared"), ("s2", "rt-shared"), ("o1", "rt-o1"), ("o2", "rt-o2"), ("o3", "rt-o3"), ("o4", "rt-o4") })
+            {
+                var original = Isvc("ns1", name, runtime: runtime, uid: $"u-{name}");
+                var runtimeObject = Runtime("ns1", runtime);
+                cluster.Seed(original, runtimeObject);
+                ws.Add("ns1", name, "side-by-side", [Runtime("ns1", $"{name}-raw-rt"), Isvc("ns1", $"{name}-raw", "RawDeployment", $"{name}-raw-rt")], original, extraOriginals: [runtimeObject]);
+            }
+
+            await ws.WriteAsync();
+            Assert.Equal(ExitCodes.Success, (await new ApplyEngine(cluster, new MemoryStageLog()).RunAsync(new ApplyOptions { Retry = RetryPolicy.Immediate() }, ws.Layout)).ExitCode);
+            Assert.Equal(ExitCodes.Success, (await new ValidateEngine(cluster, new MemoryStageLog()).RunAsync(new ValidateOptions { Timeout = TimeSpan.FromSeconds(1), PollInterval = TimeSpan.FromMilliseconds(10), Retry = RetryPolicy.Immediate() }, ws.Layout)).ExitCode);
+            await new CleanupEngine(cluster, new MemoryStageLog()).RunAsync(Fast with { Concurrency = concurrency }, ws.Layout);
+            var (report, _) = await WorkspaceDocuments.ReadAsync(ws.Layout, ws.Layout.Cleanup, CleanupReport.DocumentKind, 1, CleanupReportJsonContext.Default.CleanupReport);
+            var outcomes = report.Items.SelectMany(i => i.Objects.Select(o => $"{i.Name}: {o.Kind} {o.Name} {o.Outcome}")).ToList();
+            var left = new[] { "s1", "s2", "o1", "o2", "o3", "o4" }.SelectMany(n => new[] { ("InferenceService", n), ("ServingRuntime", $"rt-{n}") })
+                .Append(("ServingRuntime", "rt-shared"))
+                .Where(k => cluster.Peek(k.Item1, "ns1", k.Item2) is not null)
+                .Select(k => $"{k.Item1} {k.Item2}")
+                .ToList();
+            return (outcomes, left);
+        }
+
+        var sequential = await CleanWith(1);
+        var parallel = await CleanWith(4);
+
+        Assert.Equal(sequential.Outcomes, parallel.Outcomes);
+        Assert.Equal(sequential.Left, parallel.Left);
+        Assert.Contains("s1: ServingRuntime rt-shared kept", sequential.Outcomes);
+        Assert.Contains("o3: InferenceService o3 deleted", parallel.Outcomes);
+    }
+
+    [Fact]
     public async Task Dry_run_deletes_nothing()
     {
         await MigrateAsync("m1");

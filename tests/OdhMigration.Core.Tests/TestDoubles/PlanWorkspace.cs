@@ -120,7 +120,12 @@ public sealed class PlanWorkspace : IDisposable
             Mode = sourceMode,
             Eligible = true,
             Selected = true,
-            Facts = new IsvcFacts { GitOps = gitOps, Runtime = original.At("spec", "predictor", "model").Str("runtime") },
+            Facts = new IsvcFacts
+            {
+                GitOps = gitOps,
+                Runtime = original.At("spec", "predictor", "model").Str("runtime"),
+                RuntimeResolvedBy = original.At("spec", "predictor", "model").Str("runtime") is null ? null : "spec",
+            },
         });
         return item;
     }

@@ -38,12 +38,21 @@ public sealed class CleanupEngine(ICluster cluster, IStageLog log, TimeProvider?
         var (inventory, inventoryConsumed) = File.Exists(layout.Inventory) ? await WorkspaceDocuments.ReadInventoryAsync(layout, cancellationToken).ConfigureAwait(false) : (null, null);
         var live = new RetryingCluster(cluster, options.Retry);
         var run = new CleanupRun(live, log, options, layout, plan, inventory);
-        var items = new List<CleanupItem>();
-        foreach (var item in plan.Items.Where(i => i.Status == "ok"))
+        var candidates = plan.Items.Where(i => i.Status == "ok").ToList();
+        var validatedByName = validation.Items.GroupBy(v => (v.Namespace, v.Name)).ToDictionary(g => g.Key, g => g.First());
+        var results = new CleanupItem[candidates.Count];
+
+        // Items that share an object or a runtime stay in one group, in plan order; only unrelated groups overlap.
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Concurrency), CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(CleanupGroups.Of(candidates, inventory), parallel, async (group, ct) =>
         {
-            var validated = validation.Items.FirstOrDefault(v => v.Namespace == item.Namespace && v.Name == item.Name);
-            items.Add(await run.CleanItemAsync(item, validated, cancellationToken).ConfigureAwait(false));
-        }
+            foreach (var index in group)
+            {
+                var item = candidates[index];
+                results[index] = await run.CleanItemAsync(item, validatedByName.GetValueOrDefault((item.Namespace, item.Name)), ct).ConfigureAwait(false);
+            }
+        }).ConfigureAwait(false);
+        var items = results.ToList();
 
         var objects = items.SelectMany(i => i.Objects).ToList();
         var deleted = objects.Count(o => o.Outcome is "deleted" or "would-delete" or "already-gone");
@@ -75,8 +84,11 @@ public sealed class CleanupEngine(ICluster cluster, IStageLog log, TimeProvider?
     /// <summary>State of one cleanup run: what was already handled (several items may name the same leftover).</summary>
     private sealed class CleanupRun(ICluster cluster, IStageLog log, CleanupOptions options, WorkspaceLayout layout, Plan plan, Inventory? inventory)
     {
+        // Groups never share keys (CleanupGroups), but they share these sets, so every access takes the lock.
+        private readonly Lock _lock = new();
         private readonly HashSet<(string Kind, string? Ns, string Name)> _handled = [];
         private readonly HashSet<(string Ns, string Name)> _runtimesGone = [];
+        private readonly Dictionary<(string Namespace, string Name), string?> _exportedUid = inventory?.Items.GroupBy(i => (i.Namespace, i.Name)).ToDictionary(g => g.Key, g => g.First().Uid) ?? [];
         private readonly HashSet<(string Kind, string? Ns, string Name)> _written = plan.Items.Where(i => i.Status == "ok")
             .SelectMany(i => i.Create.Select(c => (c.Kind, c.Namespace ?? (c.Kind == "Namespace" ? null : i.TargetNamespace), c.Name))).ToHashSet();
 
@@ -132,7 +144,13 @@ public sealed class CleanupEngine(ICluster cluster, IStageLog log, TimeProvider?
             var ns = deletion.Namespace;
             CleanupObject Result(string outcome, string? reason, string? uid = null) => new(deletion.Kind, ns, deletion.Name, outcome, reason, deletion.BackupFile, uid);
             var key = (deletion.Kind, ns, deletion.Name);
-            if (!_handled.Add(key))
+            bool first;
+            lock (_lock)
+            {
+                first = _handled.Add(key);
+            }
+
+            if (!first)
             {
                 return Result("already-gone", "handled for another InferenceService in this run");
             }
@@ -163,7 +181,7 @@ public sealed class CleanupEngine(ICluster cluster, IStageLog log, TimeProvider?
                 return Result("failed", ex.Message);
             }
 
-            if (deletion.OnlyWithRuntime is { } runtimeName && !_runtimesGone.Contains((ns ?? item.Namespace, runtimeName))
+            if (deletion.OnlyWithRuntime is { } runtimeName && !RuntimeGone(ns ?? item.Namespace, runtimeName)
                 && await cluster.GetAsync(Kinds.ServingRuntime, ns ?? item.Namespace, runtimeName, ct).ConfigureAwait(false) is not null)
             {
                 return Result("kept", $"kept with ServingRuntime {runtimeName}, which is kept");
@@ -228,7 +246,7 @@ public sealed class CleanupEngine(ICluster cluster, IStageLog log, TimeProvider?
                     return "it is a RawDeployment InferenceService this tool created, not an original";
                 }
 
-                var exportedUid = inventory?.Items.FirstOrDefault(i => i.Namespace == deletion.Namespace && i.Name == deletion.Name)?.Uid;
+                var exportedUid = _exportedUid.GetValueOrDefault((deletion.Namespace ?? "", deletion.Name));
                 if (exportedUid is not null && obj.Uid() != exportedUid)
                 {
                     return $"it was recreated since export (uid {obj.Uid()}, exported {exportedUid}); its backup is of another object";
@@ -265,15 +283,25 @@ public sealed class CleanupEngine(ICluster cluster, IStageLog log, TimeProvider?
         {
             if (deletion.Kind == "ServingRuntime" && ns is not null)
             {
-                _runtimesGone.Add((ns, deletion.Name));
+                lock (_lock)
+                {
+                    _runtimesGone.Add((ns, deletion.Name));
+                }
             }
         }
 
-        /// <summary>Null when gone; the object when it is still there at the deadline.</summary>
+        private bool RuntimeGone(string ns, string name)
+        {
+            lock (_lock)
+            {
+                return _runtimesGone.Contains((ns, name));
+            }
+        }
+
         /// <summary>
-        /// Polls until the object is gone, first after 50 ms and then doubling up to the poll interval: a finalizer
-        /// usually finishes within a fraction of a second, and cleanup handles one object at a time, so a fixed
-        /// one-second wait would cost every ISVC a second.
+        /// Null when gone; the object when it is still there at the deadline. Polls first after 50 ms, then doubling
+        /// up to the poll interval: a finalizer usually finishes within a fraction of a second, and each group
+        /// handles its objects one at a time, so a fixed one-second wait would cost every ISVC a second.
         /// </summary>
         private async Task<JsonObject?> WaitGoneAsync(ResourceKind kind, string? ns, string name, string? uid, CancellationToken ct)
         {

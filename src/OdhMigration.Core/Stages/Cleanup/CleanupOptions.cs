@@ -14,4 +14,7 @@ public sealed record CleanupOptions
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(120);
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
     public RetryPolicy Retry { get; init; } = RetryPolicy.Default;
+
+    /// <summary>InferenceServices cleaned in parallel; items sharing an object or a runtime are always handled in turn.</summary>
+    public int Concurrency { get; init; } = 4;
 }
