@@ -49,6 +49,13 @@ public sealed class CleanupEngineTests : IDisposable
         return outcome.Results["validation-sha256"];
     }
 
+    private void GiveTheOriginalKServesFinalizer(string name)
+    {
+        var original = _cluster.Peek("InferenceService", "ns1", name)!;
+        original.Metadata()["finalizers"] = new JsonArray("inferenceservice.finalizers");
+        _cluster.Seed(original);
+    }
+
     private Task<StageOutcome> Clean(CleanupOptions? options = null) => new CleanupEngine(_cluster, _log).RunAsync(options ?? Fast, _ws.Layout);
 
     private async Task<CleanupReport> Report() =>
@@ -159,9 +166,7 @@ public sealed class CleanupEngineTests : IDisposable
     public async Task A_finalizer_stuck_because_serverless_was_removed_first_is_explained_with_the_remedy()
     {
         await MigrateAsync("m1");
-        var stuck = _cluster.Peek("InferenceService", "ns1", "m1")!;
-        stuck.Metadata()["finalizers"] = new JsonArray("inferenceservice.finalizers");
-        _cluster.Seed(stuck);
+        GiveTheOriginalKServesFinalizer("m1");
         var dsc = Manifest.NewObject(Kinds.DataScienceCluster, "default-dsc", null);
         dsc["spec"] = JsonNode.Parse("""{"components":{"kserve":{"managementState":"Managed","serving":{"managementState":"Removed"}}}}""");
         _cluster.Seed(dsc);
@@ -180,9 +185,7 @@ public sealed class CleanupEngineTests : IDisposable
     public async Task A_deletion_its_finalizer_finishes_soon_is_seen_soon_even_with_a_long_poll_interval()
     {
         await MigrateAsync("m1");
-        var original = _cluster.Peek("InferenceService", "ns1", "m1")!;
-        original.Metadata()["finalizers"] = new JsonArray("inferenceservice.finalizers");
-        _cluster.Seed(original);
+        GiveTheOriginalKServesFinalizer("m1");
         var controller = Task.Run(async () =>
         {
             // What KServe does once the original is marked for deletion: runs its cleanup, drops the finalizer.

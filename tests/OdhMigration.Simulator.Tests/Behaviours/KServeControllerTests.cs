@@ -40,18 +40,7 @@ public sealed class KServeControllerTests : SimulatorTest
         Assert.Equal("RuntimeNotFound", failing["reason"]!.GetValue<string>());
         Assert.Equal("RuntimeNotFound", Sim.Store.Get(Kinds.InferenceService, "proj", "orphan").At("status", "modelStatus", "lastFailureInfo", "reason")!.GetValue<string>());
 
-        var runtime = new JsonObject
-        {
-            ["apiVersion"] = "serving.kserve.io/v1alpha1",
-            ["kind"] = "ServingRuntime",
-            ["metadata"] = new JsonObject { ["name"] = "not-there", ["namespace"] = "proj" },
-            ["spec"] = new JsonObject
-            {
-                ["containers"] = new JsonArray(new JsonObject { ["name"] = "kserve-container", ["image"] = "x" }),
-                ["supportedModelFormats"] = new JsonArray(new JsonObject { ["name"] = "onnx" }),
-            },
-        };
-        await Endpoint.Client.CustomObjects.CreateNamespacedCustomObjectAsync(runtime, "serving.kserve.io", "v1alpha1", "proj", "servingruntimes", cancellationToken: Ct);
+        await CreateRuntimeAsync("not-there", new JsonObject { ["name"] = "onnx" });
         await WaitReadyAsync("orphan");
     }
 
@@ -74,18 +63,7 @@ public sealed class KServeControllerTests : SimulatorTest
         await Sim.WaitForIdleAsync(Ct);
         var elsewhereVersion = Sim.Store.Get(Kinds.InferenceService, "proj", "elsewhere").At("metadata", "resourceVersion")!.GetValue<string>();
 
-        var runtime = new JsonObject
-        {
-            ["apiVersion"] = "serving.kserve.io/v1alpha1",
-            ["kind"] = "ServingRuntime",
-            ["metadata"] = new JsonObject { ["name"] = "sklearn-rt", ["namespace"] = "proj" },
-            ["spec"] = new JsonObject
-            {
-                ["containers"] = new JsonArray(new JsonObject { ["name"] = "kserve-container", ["image"] = "x" }),
-                ["supportedModelFormats"] = new JsonArray(new JsonObject { ["name"] = "sklearn", ["autoSelect"] = true }),
-            },
-        };
-        await Endpoint.Client.CustomObjects.CreateNamespacedCustomObjectAsync(runtime, "serving.kserve.io", "v1alpha1", "proj", "servingruntimes", cancellationToken: Ct);
+        await CreateRuntimeAsync("sklearn-rt", new JsonObject { ["name"] = "sklearn", ["autoSelect"] = true });
         await WaitReadyAsync("by-format");
         await WaitReadyAsync("old-style");
         await Sim.WaitForIdleAsync(Ct);
@@ -144,6 +122,22 @@ public sealed class KServeControllerTests : SimulatorTest
             var isvc = Sim.Store.TryGet(Kinds.InferenceService, "proj", name);
             return Task.FromResult(Condition(isvc, "Ready")?.Str("status") == "True" ? isvc : null);
         }, what: $"{name} Ready");
+
+    private async Task CreateRuntimeAsync(string name, JsonObject supportedFormat)
+    {
+        var runtime = new JsonObject
+        {
+            ["apiVersion"] = "serving.kserve.io/v1alpha1",
+            ["kind"] = "ServingRuntime",
+            ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = "proj" },
+            ["spec"] = new JsonObject
+            {
+                ["containers"] = new JsonArray(new JsonObject { ["name"] = "kserve-container", ["image"] = "x" }),
+                ["supportedModelFormats"] = new JsonArray(supportedFormat),
+            },
+        };
+        await Endpoint.Client.CustomObjects.CreateNamespacedCustomObjectAsync(runtime, "serving.kserve.io", "v1alpha1", "proj", "servingruntimes", cancellationToken: Ct);
+    }
 
     private async Task<JsonNode> CreateAsync(JsonObject isvc) =>
         ToNode(await Endpoint.Client.CustomObjects.CreateNamespacedCustomObjectAsync(isvc, "serving.kserve.io", "v1beta1", "proj", "inferenceservices", cancellationToken: Ct));
