@@ -49,6 +49,25 @@ public sealed class OptionParsingTests
         Assert.Contains("sideways", result.Stderr, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("--concurrency", "0")]
+    [InlineData("--timeout", "0")]
+    public async Task Cleanup_refuses_a_concurrency_or_timeout_below_one_before_touching_a_cluster(string option, string value)
+    {
+        var workspace = Directory.CreateTempSubdirectory("odh-cleanup-usage-").FullName;
+        try
+        {
+            var result = await CliHarness.RunAsync(StageCatalog.Cleanup.CreateRoot, "--workspace", workspace, "--kubeconfig", Path.Combine(workspace, "no-such-kubeconfig"), option, value);
+            Assert.Equal(ExitCodes.UsageError, result.ExitCode);
+            Assert.Contains($"{option} {value}", result.Stderr, StringComparison.Ordinal);
+            Assert.False(File.Exists(Path.Combine(workspace, "cleanup.json")));
+        }
+        finally
+        {
+            Directory.Delete(workspace, recursive: true);
+        }
+    }
+
     [Fact]
     public async Task Workspace_is_required()
     {
