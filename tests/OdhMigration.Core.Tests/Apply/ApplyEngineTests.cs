@@ -142,6 +142,36 @@ public sealed class ApplyEngineTests : IDisposable
     }
 
     [Fact]
+    public async Task In_place_creates_the_replacement_soon_after_the_finalizer_finishes_even_with_a_long_poll_interval()
+    {
+        // The wait between the original's deletion and the replacement's creation is downtime: it must not be a poll interval.
+        var original = Isvc("ns1", "m1", uid: "u-orig");
+        original.Metadata()["finalizers"] = new JsonArray("inferenceservice.finalizers");
+        _cluster.Seed(original);
+        _ws.Add("ns1", "m1", "in-place", [Isvc("ns1", "m1", "RawDeployment")], original);
+        await _ws.WriteAsync();
+        var controller = Task.Run(async () =>
+        {
+            while (_cluster.Peek("InferenceService", "ns1", "m1")?.At("metadata", "deletionTimestamp") is null)
+            {
+                await Task.Delay(5);
+            }
+
+            await Task.Delay(150);
+            _cluster.RemoveFinalizers("InferenceService", "ns1", "m1");
+        });
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var outcome = await Run(Fast with { PollInterval = TimeSpan.FromSeconds(30), DeleteTimeout = TimeSpan.FromMinutes(2) });
+        watch.Stop();
+        await controller;
+
+        Assert.Equal(ExitCodes.Success, outcome.ExitCode);
+        Assert.NotEqual("u-orig", _cluster.Peek("InferenceService", "ns1", "m1")!.Uid());
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"apply took {watch.Elapsed.TotalSeconds:0.0} s for a finalizer that finished after 0.15 s");
+    }
+
+    [Fact]
     public async Task In_place_recreates_the_original_from_its_backup_when_the_replacement_is_refused()
     {
         var original = Isvc("ns1", "m1", uid: "u-orig");

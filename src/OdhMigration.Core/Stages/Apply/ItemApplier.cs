@@ -354,12 +354,7 @@ internal sealed class ItemApplier(ICluster cluster, LedgerStore ledger, ApplyOpt
             }
 
             await cluster.DeleteAsync(kind, obj.Namespace(), obj.Name(), new DeleteOptions(PreconditionUid: existing.Uid()), ct).ConfigureAwait(false);
-            var deadline = DateTimeOffset.UtcNow + options.DeleteTimeout;
-            while (await cluster.GetAsync(kind, obj.Namespace(), obj.Name(), ct).ConfigureAwait(false) is not null && DateTimeOffset.UtcNow < deadline)
-            {
-                await Task.Delay(options.PollInterval, ct).ConfigureAwait(false);
-            }
-
+            await DeletionWait.UntilGoneAsync(cluster, kind, obj.Namespace(), obj.Name(), _ => true, options.DeleteTimeout, options.PollInterval, ct).ConfigureAwait(false);
             return await cluster.ApplyAsync(obj, Write, ct).ConfigureAwait(false);
         }
     }
@@ -367,22 +362,13 @@ internal sealed class ItemApplier(ICluster cluster, LedgerStore ledger, ApplyOpt
     private async Task WaitGoneAsync(LedgerItem record, string kindName, string ns, string name, CancellationToken ct, string? uid = null)
     {
         var kind = Kinds.All.First(k => k.Kind == kindName);
-        var deadline = DateTimeOffset.UtcNow + options.DeleteTimeout;
-        while (true)
+
+        // Gone, or replaced: the name now holds our replacement or an object other than the one deleted.
+        bool StillTheOriginal(JsonObject live) => live.Uid() is not { } liveUid || (liveUid != record.ReplacementUid && (uid is null || liveUid == uid));
+        if (await DeletionWait.UntilGoneAsync(cluster, kind, ns, name, StillTheOriginal, options.DeleteTimeout, options.PollInterval, ct).ConfigureAwait(false) is { } stuck)
         {
-            var live = await cluster.GetAsync(kind, ns, name, ct).ConfigureAwait(false);
-            if (live is null || (live.Uid() is { } liveUid && (liveUid == record.ReplacementUid || (uid is not null && liveUid != uid))))
-            {
-                break;
-            }
-
-            if (DateTimeOffset.UtcNow >= deadline)
-            {
-                var finalizers = live.At("metadata", "finalizers") is JsonArray f ? string.Join(", ", f.Select(x => x?.ToString())) : "none";
-                throw new ItemFailedException($"original {kindName} {ns}/{name} is still terminating after {options.DeleteTimeout.TotalSeconds:0}s (finalizers: {finalizers}); it is not replaced yet. If Serverless or Service Mesh was already removed, its finalizer cannot complete: set them back to Managed, wait for the deletion, then run apply again");
-            }
-
-            await Task.Delay(options.PollInterval, ct).ConfigureAwait(false);
+            var finalizers = stuck.At("metadata", "finalizers") is JsonArray f ? string.Join(", ", f.Select(x => x?.ToString())) : "none";
+            throw new ItemFailedException($"original {kindName} {ns}/{name} is still terminating after {options.DeleteTimeout.TotalSeconds:0}s (finalizers: {finalizers}); it is not replaced yet. If Serverless or Service Mesh was already removed, its finalizer cannot complete: set them back to Managed, wait for the deletion, then run apply again");
         }
 
         var step = await ledger.IntentAsync(record, LedgerActions.OriginalGone, kindName, null, ns, name, cancellationToken: ct).ConfigureAwait(false);

@@ -214,7 +214,7 @@ public sealed class CleanupEngine(ICluster cluster, IStageLog log, TimeProvider?
                     return Result("would-delete", deletion.Reason, obj.Uid());
                 }
 
-                if (await WaitGoneAsync(kind, ns, deletion.Name, obj.Uid(), ct).ConfigureAwait(false) is { } stuck)
+                if (await DeletionWait.UntilGoneAsync(cluster, kind, ns, deletion.Name, DeletionWait.SameUid(obj.Uid()), options.Timeout, options.PollInterval, ct).ConfigureAwait(false) is { } stuck)
                 {
                     var explanation = FinalizerExplainer.Explain(stuck, await FirstAsync(Kinds.DataScienceCluster, ct).ConfigureAwait(false), await FirstAsync(Kinds.DSCInitialization, ct).ConfigureAwait(false));
                     log.Error(explanation);
@@ -295,33 +295,6 @@ public sealed class CleanupEngine(ICluster cluster, IStageLog log, TimeProvider?
             lock (_lock)
             {
                 return _runtimesGone.Contains((ns, name));
-            }
-        }
-
-        /// <summary>
-        /// Null when gone; the object when it is still there at the deadline. Polls first after 50 ms, then doubling
-        /// up to the poll interval: a finalizer usually finishes within a fraction of a second, and each group
-        /// handles its objects one at a time, so a fixed one-second wait would cost every ISVC a second.
-        /// </summary>
-        private async Task<JsonObject?> WaitGoneAsync(ResourceKind kind, string? ns, string name, string? uid, CancellationToken ct)
-        {
-            var deadline = DateTimeOffset.UtcNow + options.Timeout;
-            var wait = TimeSpan.FromMilliseconds(50);
-            while (true)
-            {
-                var obj = await cluster.GetAsync(kind, ns, name, ct).ConfigureAwait(false);
-                if (obj is null || (uid is not null && obj.Uid() != uid))
-                {
-                    return null;
-                }
-
-                if (DateTimeOffset.UtcNow >= deadline)
-                {
-                    return obj;
-                }
-
-                await Task.Delay(wait < options.PollInterval ? wait : options.PollInterval, ct).ConfigureAwait(false);
-                wait *= 2;
             }
         }
 
