@@ -86,7 +86,13 @@ internal sealed class KServeController(ObjectStore store, KServeControllerOption
 
         try
         {
-            store.Patch(Kinds.InferenceService, ns, name, live => WithStatus(live!, verdict, ready, now), WriteContext.Internal(Manager, "status"));
+            // Readiness is decided again under the store's lock, at commit time: this runs from the event loop and
+            // from requeues at once, and a reconcile that decided "not yet" must not commit after one that saw Ready.
+            store.Patch(Kinds.InferenceService, ns, name, live =>
+            {
+                var at = clock.GetUtcNow();
+                return WithStatus(live!, verdict, verdict.Ok && at >= readyAt, at);
+            }, WriteContext.Internal(Manager, "status"));
         }
         catch (ApiException ex) when (ex.Code == 404)
         {

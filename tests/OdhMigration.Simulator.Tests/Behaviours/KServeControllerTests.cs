@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
 using OdhMigration.Core.Manifests;
+using OdhMigration.Simulator.Store;
 using OdhMigration.Simulator.Tests.Support;
 
 namespace OdhMigration.Simulator.Tests.Behaviours;
@@ -70,6 +71,44 @@ public sealed class KServeControllerTests : SimulatorTest
         var elsewhere = Sim.Store.Get(Kinds.InferenceService, "proj", "elsewhere");
         Assert.Equal("RuntimeNotFound", Condition(elsewhere, "Ready")!.Str("reason"));
         Assert.Equal(elsewhereVersion, elsewhere.At("metadata", "resourceVersion")!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Once_Ready_an_isvc_never_reports_not_Ready_again_for_the_same_generation()
+    {
+        // The controller reconciles from its event loop and from delayed requeues at once; a reconcile that decided
+        // "not yet" before the delay ran out must not commit after one that decided "Ready" (cleanup would then see a
+        // validated replacement as no longer Ready).
+        using var watch = Sim.Store.Watch(Kinds.InferenceService, ListRequest.All("proj"), Sim.Store.ResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var names = Enumerable.Range(0, 150).Select(i => $"burst-{i:D3}").ToList();
+        foreach (var name in names)
+        {
+            Sim.Store.Create(Kinds.InferenceService, "proj", Isvc(name, "RawDeployment", format: "onnx", runtime: "kserve-ovms"), new Store.WriteContext(FieldManager: "test"));
+        }
+
+        foreach (var name in names)
+        {
+            await WaitReadyAsync(name);
+        }
+
+        await Sim.WaitForIdleAsync(Ct);
+        var readySeen = new HashSet<string>(StringComparer.Ordinal);
+        var regressions = new List<string>();
+        while (watch.Events.TryRead(out var e))
+        {
+            var ready = Condition(e.Object, "Ready")?.Str("status");
+            if (ready == "True")
+            {
+                readySeen.Add(e.Name);
+            }
+            else if (readySeen.Contains(e.Name))
+            {
+                regressions.Add($"{e.Name} at resourceVersion {e.ResourceVersion}: Ready {ready ?? "(none)"}");
+            }
+        }
+
+        Assert.Equal(names.Count, readySeen.Count);
+        Assert.Empty(regressions);
     }
 
     [Fact]
