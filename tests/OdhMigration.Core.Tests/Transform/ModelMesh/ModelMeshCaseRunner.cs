@@ -138,8 +138,16 @@ public sealed class ModelMeshCaseRunner : IDisposable
             }
         }
 
+        documents.AddRange(ExtraObjects.Select(o => new YamlDocument(o.DeepCopy(), "extra object of the test", 0)));
         return documents;
     }
+
+    /// <summary>Objects a test adds to the case's cluster (e.g. a second Template).</summary>
+    public List<JsonObject> ExtraObjects { get; } = [];
+
+    /// <summary>An object of the case's snapshot, for a test to copy and vary.</summary>
+    public JsonObject SnapshotObject(string kind, string name) =>
+        Documents().Select(d => d.Root).OfType<JsonObject>().First(o => o.Kind() == kind && o.Name() == name).DeepCopy();
 
     private static List<string> Strings(JsonNode? node) => (node as JsonArray ?? []).Select(n => n!.GetValue<string>()).ToList();
 

@@ -54,17 +54,31 @@ public sealed class ModelMeshRuleTests
     }
 
     [Fact]
-    public async Task An_explicit_runtime_template_builds_the_runtime_from_that_template()
+    public async Task An_explicit_runtime_template_wins_over_the_one_the_model_server_maps_to()
     {
+        // Without --runtime-template the OVMS model server maps to kserve-ovms (see the other cases); a second
+        // dashboard Template with its own image must be the one used when it is named explicitly.
         using var run = new ModelMeshCaseRunner("shared-runtime-new-namespace");
-        run.Case["transform"]!["runtimeTemplates"] = new JsonObject { ["fraud-mm/model-server"] = "kserve-ovms" };
+        var custom = run.SnapshotObject("Template", "kserve-ovms");
+        custom.Metadata()["name"] = "ovms-gpu-custom";
+        ((JsonObject)custom["objects"]![0]!).Metadata()["name"] = "ovms-gpu-custom";
+        custom["parameters"]![0]!["value"] = "registry.example.com/ovms-gpu@sha256:00000000000000000000000000000000000000000000000000000000000000ff";
+        run.ExtraObjects.Add(custom);
+        run.Case["transform"]!["runtimeTemplates"] = new JsonObject { ["fraud-mm/model-server"] = "ovms-gpu-custom" };
+
         var (outcome, plan) = await run.RunAsync(TestContext.Current.CancellationToken);
+
         Assert.Equal(ExitCodes.Success, outcome.ExitCode);
         var item = plan.Items.First(i => i.Status == "ok");
-        Assert.Contains(item.Changes, c => c.Contains("built from Template", StringComparison.Ordinal) && c.Contains("kserve-ovms", StringComparison.Ordinal));
+        Assert.Contains(item.Changes, c => c.Contains("built from Template", StringComparison.Ordinal) && c.Contains("ovms-gpu-custom", StringComparison.Ordinal));
         var runtime = Manifest(run, item, "ServingRuntime");
-        Assert.Equal("kserve-ovms", runtime.Annotation("opendatahub.io/template-name"));
-        Assert.Equal("kserve-container", runtime.At("spec", "containers")![0]!.Str("name"));
+        Assert.Equal("ovms-gpu-custom", runtime.Annotation("opendatahub.io/template-name"));
+        Assert.StartsWith("registry.example.com/ovms-gpu@", runtime.At("spec", "containers")![0]!.Str("image"), StringComparison.Ordinal);
+
+        using var implicitRun = new ModelMeshCaseRunner("shared-runtime-new-namespace");
+        implicitRun.ExtraObjects.Add(custom);
+        var (_, implicitPlan) = await implicitRun.RunAsync(TestContext.Current.CancellationToken);
+        Assert.Equal("kserve-ovms", Manifest(implicitRun, implicitPlan.Items.First(i => i.Status == "ok"), "ServingRuntime").Annotation("opendatahub.io/template-name"));
     }
 
     [Fact]
