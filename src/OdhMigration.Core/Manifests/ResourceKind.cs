@@ -22,4 +22,13 @@ public sealed record ResourceKind(string Group, string Version, string Kind, str
     public string ItemPath(string? ns, string name) => $"{CollectionPath(ns)}/{name}";
 
     public override string ToString() => GroupResource;
+
+    // A record compares a list member by reference: two registrations of the same CRD (each with its own short-name
+    // array) would be different dictionary keys. Short names compare by content.
+    public bool Equals(ResourceKind? other) =>
+        other is not null
+        && Group == other.Group && Version == other.Version && Kind == other.Kind && Plural == other.Plural && Namespaced == other.Namespaced
+        && ShortNames.SequenceEqual(other.ShortNames, StringComparer.Ordinal);
+
+    public override int GetHashCode() => HashCode.Combine(Group, Version, Kind, Plural, Namespaced, ShortNames.Count);
 }
