@@ -61,6 +61,15 @@ public sealed class TektonPipelineTests
     }
 
     [Theory]
+    [InlineData("migrate-namespace", "migrate-namespace")]
+    [InlineData("migrate-namespace-split", "migrate-namespace-plan")]
+    public void Discover_skips_its_pre_flight_where_every_stage_has_its_own_account(string folder, string name)
+    {
+        // Its SelfSubjectAccessReview could only speak for discover's read-only account.
+        Assert.Equal("true", DeliveryFiles.Pipeline(folder, name).PipelineTask("discover").ParamValue("skip-preflight"));
+    }
+
+    [Theory]
     [MemberData(nameof(AllPipelines))]
     public void Cleanup_is_never_retried_and_only_read_only_stages_retry(string folder, string name)
     {
