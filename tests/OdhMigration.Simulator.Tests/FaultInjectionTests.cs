@@ -74,22 +74,30 @@ public sealed class FaultInjectionTests : SimulatorTest
     public async Task Injected_latency_is_what_was_asked_for()
     {
         // Task.Delay rounds up to the runtime's timer tick (a requested 5 ms takes 8 on a 4 ms-tick kernel); a
-        // latency benchmark would then measure the simulator. The bounds leave room for a busy test machine.
-        await AdminAsync("simulator/faults", new JsonObject { ["rate"] = 0, ["latencyMs"] = 5 });
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, 4).Select(async _ =>
+        // latency benchmark would then measure the simulator. A busy machine can only make a round slower, never
+        // faster, so the best of a few rounds is compared: rounding up would fail every one of them.
+        var rounds = new List<double>();
+        for (var round = 0; round < 8; round++)
         {
-            for (var i = 0; i < 25; i++)
+            // Setting the faults again starts the delivered-latency average over.
+            await AdminAsync("simulator/faults", new JsonObject { ["rate"] = 0, ["latencyMs"] = 5 });
+            await Task.WhenAll(Enumerable.Range(0, 4).Select(async _ =>
             {
-                var (status, _) = await Endpoint.SendAsync(HttpMethod.Get, "api/v1/namespaces/proj/configmaps");
-                Assert.Equal(200, status);
+                for (var i = 0; i < 10; i++)
+                {
+                    var (status, _) = await Endpoint.SendAsync(HttpMethod.Get, "api/v1/namespaces/proj/configmaps");
+                    Assert.Equal(200, status);
+                }
+            }));
+            rounds.Add(Sim.Faults.MeanInjectedLatency.TotalMilliseconds);
+            if (rounds[^1] < 6.5)
+            {
+                break;
             }
-        }));
-        watch.Stop();
+        }
 
-        var mean = Sim.Faults.MeanInjectedLatency.TotalMilliseconds;
-        Assert.InRange(mean, 4.5, 7.0);
-        Assert.True(watch.Elapsed.TotalMilliseconds >= 25 * 4.5, $"100 requests in 4 lanes took {watch.Elapsed.TotalMilliseconds:0} ms");
+        Assert.All(rounds, mean => Assert.True(mean >= 4.5, $"a round averaged {mean:0.00} ms, earlier than the 5 ms asked for"));
+        Assert.True(rounds.Min() < 6.5, $"best round averaged {rounds.Min():0.00} ms for 5 ms asked (rounds: {string.Join(", ", rounds.Select(r => r.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)))})");
     }
 
     [Fact]
