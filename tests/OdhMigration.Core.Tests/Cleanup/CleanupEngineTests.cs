@@ -126,6 +126,39 @@ public sealed class CleanupEngineTests : IDisposable
     }
 
     [Fact]
+    public async Task A_runtime_a_live_isvc_would_pick_by_format_is_kept_and_runtimes_are_listed_only_then()
+    {
+        await MigrateAsync("m1", "m2");
+        var byFormat = Isvc("ns1", "picks-by-format");
+        ((JsonObject)byFormat.At("spec", "predictor", "model")!).Remove("runtime");
+        _cluster.Seed(byFormat);
+
+        var outcome = await Clean();
+
+        Assert.Equal(ExitCodes.Success, outcome.ExitCode);
+        var runtimes = (await Report()).Items.SelectMany(i => i.Objects).Where(o => o.Kind == "ServingRuntime").ToList();
+
+        // Both originals' runtimes serve onnx with autoSelect: the first in name order is the one KServe would pick.
+        var kept = Assert.Single(runtimes, o => o.Outcome == "kept");
+        Assert.Equal("rt-m1", kept.Name);
+        Assert.Contains("picks-by-format", kept.Reason);
+        Assert.Contains(_cluster.Requests, r => r.StartsWith("list ServingRuntime", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Where_every_live_isvc_names_its_runtime_the_runtimes_are_not_listed()
+    {
+        await MigrateAsync("m1");
+        _cluster.Requests.Clear();
+
+        Assert.Equal(ExitCodes.Success, (await Clean()).ExitCode);
+
+        Assert.Null(_cluster.Peek("ServingRuntime", "ns1", "rt-m1"));
+        Assert.Contains(_cluster.Requests, r => r.StartsWith("list InferenceService ns1", StringComparison.Ordinal));
+        Assert.DoesNotContain(_cluster.Requests, r => r.StartsWith("list ServingRuntime", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Nothing_is_deleted_without_its_backup_on_disk()
     {
         await MigrateAsync("m1");

@@ -256,7 +256,12 @@ public sealed class CleanupEngine(ICluster cluster, IStageLog log, TimeProvider?
             if (deletion.Kind == "ServingRuntime")
             {
                 var isvcs = await cluster.ListAsync(Kinds.InferenceService, deletion.Namespace, null, ct).ConfigureAwait(false);
-                var runtimes = await cluster.ListAsync(Kinds.ServingRuntime, deletion.Namespace, null, ct).ConfigureAwait(false);
+
+                // The runtimes matter only for an ISVC that names none (KServe picks by format): this check runs
+                // before every runtime delete, so a namespace where every ISVC names its runtime saves a list each time.
+                var runtimes = isvcs.Any(i => NamedRuntime(i) is null)
+                    ? await cluster.ListAsync(Kinds.ServingRuntime, deletion.Namespace, null, ct).ConfigureAwait(false)
+                    : [];
                 var users = isvcs.Where(i => UsesRuntime(i, deletion.Name, runtimes)).Select(i => i.Name()).ToList();
                 if (users.Count > 0)
                 {
@@ -267,9 +272,11 @@ public sealed class CleanupEngine(ICluster cluster, IStageLog log, TimeProvider?
             return null;
         }
 
+        private static string? NamedRuntime(JsonObject isvc) => isvc.At("spec", "predictor", "model").Str("runtime");
+
         private static bool UsesRuntime(JsonObject isvc, string runtime, IReadOnlyList<JsonObject> runtimes)
         {
-            if (isvc.At("spec", "predictor", "model").Str("runtime") is { } named)
+            if (NamedRuntime(isvc) is { } named)
             {
                 return named == runtime;
             }
