@@ -6,9 +6,9 @@ namespace OdhMigration.Simulator.Faults;
 /// Waits for injected latency. Task.Delay rounds up to the runtime's timer tick, which is 4 ms on some kernels:
 /// a requested 5 ms took 8, so every latency benchmark measured the simulator's rounding rather than the client.
 /// One dedicated thread waits on the OS directly (about a tenth of a millisecond of slack) and releases each
-/// waiter at its deadline, rounded to the nearest half millisecond, so the mean delivered latency is the one asked for.
+/// waiter within half a millisecond of its deadline, so the mean delivered latency is the one asked for.
 /// </summary>
-public static class LatencyTimer
+internal static class LatencyTimer
 {
     private static readonly long HalfMillisecond = Stopwatch.Frequency / 2000;
     private static readonly object Gate = new();
