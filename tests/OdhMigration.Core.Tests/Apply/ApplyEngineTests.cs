@@ -150,16 +150,7 @@ public sealed class ApplyEngineTests : IDisposable
         _cluster.Seed(original);
         _ws.Add("ns1", "m1", "in-place", [Isvc("ns1", "m1", "RawDeployment")], original);
         await _ws.WriteAsync();
-        var controller = Task.Run(async () =>
-        {
-            while (_cluster.Peek("InferenceService", "ns1", "m1")?.At("metadata", "deletionTimestamp") is null)
-            {
-                await Task.Delay(5);
-            }
-
-            await Task.Delay(150);
-            _cluster.RemoveFinalizers("InferenceService", "ns1", "m1");
-        });
+        var controller = _cluster.FinishDeletionAfterAsync("InferenceService", "ns1", "m1", TimeSpan.FromMilliseconds(150));
 
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var outcome = await Run(Fast with { PollInterval = TimeSpan.FromSeconds(30), DeleteTimeout = TimeSpan.FromMinutes(2) });

@@ -219,17 +219,7 @@ public sealed class CleanupEngineTests : IDisposable
     {
         await MigrateAsync("m1");
         GiveTheOriginalKServesFinalizer("m1");
-        var controller = Task.Run(async () =>
-        {
-            // What KServe does once the original is marked for deletion: runs its cleanup, drops the finalizer.
-            while (_cluster.Peek("InferenceService", "ns1", "m1")?.At("metadata", "deletionTimestamp") is null)
-            {
-                await Task.Delay(5);
-            }
-
-            await Task.Delay(150);
-            _cluster.RemoveFinalizers("InferenceService", "ns1", "m1");
-        });
+        var controller = _cluster.FinishDeletionAfterAsync("InferenceService", "ns1", "m1", TimeSpan.FromMilliseconds(150));
 
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var outcome = await Clean(Fast with { PollInterval = TimeSpan.FromSeconds(30), Timeout = TimeSpan.FromMinutes(2) });

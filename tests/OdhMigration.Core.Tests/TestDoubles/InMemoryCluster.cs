@@ -49,6 +49,21 @@ public sealed class InMemoryCluster : ICluster
         }
     }
 
+    /// <summary>
+    /// What KServe does with a deleted ISVC: once the object is marked for deletion, it runs its cleanup for
+    /// <paramref name="after"/> and then drops the finalizer, so the deletion finishes.
+    /// </summary>
+    public Task FinishDeletionAfterAsync(string kind, string? ns, string name, TimeSpan after) => Task.Run(async () =>
+    {
+        while (Peek(kind, ns, name)?.At("metadata", "deletionTimestamp") is null)
+        {
+            await Task.Delay(5);
+        }
+
+        await Task.Delay(after);
+        RemoveFinalizers(kind, ns, name);
+    });
+
     /// <summary>Finishes a pending deletion (what a controller does once its finalizer ran).</summary>
     public void RemoveFinalizers(string kind, string? ns, string name)
     {
