@@ -40,16 +40,14 @@ internal static class RuntimeCheck
         }
 
         string? format = null;
-        string? runtime = null;
+        var runtime = NamedRuntime(isvc);
         if (predictor["model"] is JsonObject model)
         {
             format = model.At("modelFormat", "name")?.ToString();
-            runtime = model.Str("runtime") is { Length: > 0 } r ? r : null;
         }
         else if (Frameworks.FirstOrDefault(predictor.ContainsKey) is { } framework)
         {
             format = framework;
-            runtime = predictor[framework].Str("runtime");
         }
         else if (predictor["containers"] is JsonArray { Count: > 0 })
         {
