@@ -1,13 +1,15 @@
+using OdhMigration.TestSupport;
+
 namespace OdhMigration.Cli.Tests.Delivery;
 
-/// <summary>Finds the repository root (the folder holding OdhMigrationTasks.sln) and shared/ beside it.</summary>
+/// <summary>Finds the repository root (the folder holding OdhMigrationTasks.sln) and the pinned upstream files.</summary>
 internal static class RepoPaths
 {
     public static string Root { get; } = FindRoot();
 
     public static string Tekton => Path.Combine(Root, "tekton");
 
-    public static string Shared => Path.GetFullPath(Path.Combine(Root, "..", "shared"));
+    public static string Shared => UpstreamFiles.Root;
 
     public static string Combine(params string[] parts) => Path.Combine([Root, .. parts]);
 

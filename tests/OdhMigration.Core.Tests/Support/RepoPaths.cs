@@ -1,3 +1,5 @@
+using OdhMigration.TestSupport;
+
 namespace OdhMigration.Core.Tests.Support;
 
 /// <summary>Locates the repository root (the folder with OdhMigrationTasks.sln) and the shared material beside it.</summary>
@@ -5,8 +7,8 @@ public static class RepoPaths
 {
     public static string Root { get; } = FindRoot();
 
-    /// <summary>../shared next to the checkout: upstream CRDs and fixtures, read-only.</summary>
-    public static string Shared => Path.GetFullPath(Path.Combine(Root, "..", "shared"));
+    /// <summary>The pinned upstream CRDs and fixtures, read-only: ../shared next to the checkout, else the clone's cache.</summary>
+    public static string Shared => UpstreamFiles.Root;
 
     public static string Samples => Path.Combine(Root, "samples");
 

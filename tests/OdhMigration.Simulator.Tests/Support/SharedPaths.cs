@@ -1,6 +1,8 @@
+using OdhMigration.TestSupport;
+
 namespace OdhMigration.Simulator.Tests.Support;
 
-/// <summary>Finds the shared research folder next to the repository (repo root holds OdhMigrationTasks.sln; shared is ../shared).</summary>
+/// <summary>Finds the repository root (it holds OdhMigrationTasks.sln) and the pinned upstream CRDs.</summary>
 public static class SharedPaths
 {
     public static string? RepoRoot()
@@ -16,19 +18,6 @@ public static class SharedPaths
         return null;
     }
 
-    public static string? SharedCrds()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            foreach (var candidate in new[] { Path.Combine(dir.FullName, "shared", "crds"), Path.Combine(dir.FullName, "..", "shared", "crds") })
-            {
-                if (Directory.Exists(candidate))
-                {
-                    return Path.GetFullPath(candidate);
-                }
-            }
-        }
-
-        return null;
-    }
+    /// <summary>The upstream CRDs: ../shared/crds beside the clone, else the clone's cache (see <see cref="UpstreamFiles"/>).</summary>
+    public static string SharedCrds() => Path.Combine(UpstreamFiles.Root, "crds");
 }
