@@ -15,10 +15,11 @@ namespace OdhMigration.Integration.Tests.DscFinalize;
 /// </summary>
 public sealed class FinalizeCluster : IAsyncDisposable
 {
-    private static readonly string FixtureDir = Path.Combine(RepoPaths.Shared, "fixtures", "upstream", "odh-operator", "stable-2.x");
+    // Properties, not static fields: without the upstream files the tests fail with that one cause, not a type initializer error.
+    private static string FixtureDir => Path.Combine(RepoPaths.Shared, "fixtures", "upstream", "odh-operator", "stable-2.x");
 
-    public static readonly string UpstreamDsc = File.ReadAllText(Path.Combine(FixtureDir, "datasciencecluster_v1_datasciencecluster.yaml"));
-    public static readonly string UpstreamDsci = File.ReadAllText(Path.Combine(FixtureDir, "dscinitialization_v1_dscinitialization.yaml"));
+    public static string UpstreamDsc => File.ReadAllText(Path.Combine(FixtureDir, "datasciencecluster_v1_datasciencecluster.yaml"));
+    public static string UpstreamDsci => File.ReadAllText(Path.Combine(FixtureDir, "dscinitialization_v1_dscinitialization.yaml"));
 
     /// <summary>The applications namespace the upstream DSCI names, with a Serverless cluster default.</summary>
     public const string ApplicationsNamespace = """

@@ -53,7 +53,9 @@ public sealed class SingleModelServerTests
     [Fact]
     public void MLServer_with_a_format_it_has_no_implementation_for_is_refused_naming_the_field()
     {
-        var ex = Assert.Throws<TransformRefusedException>(() => Convert(UpstreamRuntime("mlserver-1.x.yaml"), "onnx"));
+        // Read outside Assert.Throws: without the upstream files the test fails with that one cause, not a type mismatch.
+        var runtime = UpstreamRuntime("mlserver-1.x.yaml");
+        var ex = Assert.Throws<TransformRefusedException>(() => Convert(runtime, "onnx"));
         Assert.Contains("spec.predictor.model.modelFormat.name", ex.Message, StringComparison.Ordinal);
         Assert.Contains("--runtime-template mlserver-1.x=", ex.Message, StringComparison.Ordinal);
     }
@@ -73,7 +75,8 @@ public sealed class SingleModelServerTests
     [Fact]
     public void TorchServe_and_custom_servers_are_refused_rather_than_converted_into_pods_that_load_nothing()
     {
-        var ex = Assert.Throws<TransformRefusedException>(() => Convert(UpstreamRuntime("torchserve-0.x.yaml"), "pytorch-mar"));
+        var torchserve = UpstreamRuntime("torchserve-0.x.yaml");
+        var ex = Assert.Throws<TransformRefusedException>(() => Convert(torchserve, "pytorch-mar"));
         Assert.Contains("'torchserve'", ex.Message, StringComparison.Ordinal);
         Assert.Contains("--runtime-template torchserve-0.x=", ex.Message, StringComparison.Ordinal);
 
