@@ -69,7 +69,8 @@ status=$?
 set -e
 grep -E '(Passed|Failed)! +- ' "$log" || true
 [[ "$status" -eq 0 ]] || { tail -n 60 "$log" >&2; fail "the README test command exited $status on a fresh clone"; }
-passed="$(grep -Eo 'Passed: +[0-9]+' "$log" | grep -Eo '[0-9]+' | head -n1)"
+! grep -q 'UPSTREAM TEST FILES MISSING' "$log" || fail "the build reported missing upstream files although the mirror has them"
+passed="$(awk '/Passed: /{for(i=1;i<=NF;i++) if($i=="Passed:"){gsub(",","",$(i+1)); print $(i+1); exit}}' "$log")"
 [[ "${passed:-0}" -gt 0 ]] || fail "no test passed (did any run?)"
 cached="$(find "$clone/.shared-cache" -type f ! -name '.fetch-shared.lock' | wc -l)"
 pinned="$(grep -Ecv '^(#|$)' "$clone/.ci/shared-pins.txt")"
