@@ -85,9 +85,11 @@ internal static class GitHubActionFile
 
         yield return "status=0";
         yield return $"docker run --rm --user \"$(id -u):$(id -g)\" -e HOME=/tmp --entrypoint /app/{delivery.Tool} \"${{mounts[@]}}\" \"$IN_IMAGE\" \"${{args[@]}}\" || status=$?";
+        yield return "# Multi-line results (plan-summary, validation-summary) need a delimiter no value can hold.";
         yield return "for file in \"$results\"/*; do";
         yield return "  [[ -f \"$file\" ]] || continue";
-        yield return "  echo \"$(basename \"$file\")=$(head -c 512 \"$file\")\" >> \"$GITHUB_OUTPUT\"";
+        yield return "  delimiter=\"odh_$(od -An -N12 -tx1 /dev/urandom | tr -d ' \\n')\"";
+        yield return "  { echo \"$(basename \"$file\")<<$delimiter\"; head -c 4096 \"$file\"; echo; echo \"$delimiter\"; } >> \"$GITHUB_OUTPUT\"";
         yield return "done";
         yield return "exit \"$status\"";
     }
