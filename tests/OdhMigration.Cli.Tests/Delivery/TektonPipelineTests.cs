@@ -167,6 +167,20 @@ public sealed class TektonPipelineTests
         Assert.Equal(2, FinalizeCluster.Items("spec", "tasks").Count(t => t.Str("taskRef", "name") == "odh-dsc-finalize"));
     }
 
+    [Fact]
+    public void No_pipeline_or_sample_gives_the_workspace_a_run_owned_volume()
+    {
+        // A volumeClaimTemplate's PVC belongs to its PipelineRun: pruning the run deletes the backups with it.
+        var files = Directory.GetFiles(RepoPaths.Tekton, "*.yaml", SearchOption.AllDirectories);
+        Assert.True(files.Length > 20, $"only {files.Length} files");
+        Assert.All(files, f => Assert.DoesNotContain("volumeClaimTemplate:", File.ReadAllText(f), StringComparison.Ordinal));
+        var runs = files.Where(f => f.Contains($"{Path.DirectorySeparatorChar}samples{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .SelectMany(f => OdhMigration.Core.Manifests.Yaml.ParseDocuments(File.ReadAllText(f), f)).Select(d => (JsonObject)d.Root!)
+            .Where(d => d.Str("kind") == "PipelineRun").ToList();
+        Assert.True(runs.Count >= 5, $"only {runs.Count} sample runs");
+        Assert.All(runs, r => Assert.NotNull(Assert.Single(r.Items("spec", "workspaces"), w => w.Str("name") == "workspace")["persistentVolumeClaim"]));
+    }
+
     private static HashSet<string> Ancestors(JsonObject pipeline, string task)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
