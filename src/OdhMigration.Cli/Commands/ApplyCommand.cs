@@ -14,6 +14,7 @@ public static class ApplyCommand
         var common = new CommonOptions();
         var dryRun = new Option<bool>("--dry-run") { Description = "Send every write with dryRun=All: admission and webhooks run, nothing changes" };
         var expectPlan = new Option<string?>("--expect-plan-sha256") { Description = "Refuse (exit 3) unless plan.json has this sha256 (what the approval gate saw)" };
+        var requireGate = new Option<bool>(ApprovedSha256.RequireGateOption) { Description = "Refuse (exit 3) unless an approved sha256 is given (--expect-plan-sha256); without it a missing one is only a warning. The Tekton Tasks always pass it" };
         var concurrency = new Option<int>("--concurrency") { Description = "InferenceServices applied in parallel", DefaultValueFactory = _ => 4 };
         var allowGitOps = new Option<bool>("--allow-gitops") { Description = "Apply to InferenceServices a GitOps tool manages" };
         var stopOriginal = new Option<bool>("--stop-original") { Description = "Set serving.kserve.io/stop=true on Serverless originals to free resources" };
@@ -22,7 +23,7 @@ public static class ApplyCommand
 
         var command = new Command("apply", Description);
         common.AddTo(command);
-        foreach (var option in new Option[] { dryRun, expectPlan, concurrency, allowGitOps, stopOriginal, timeout, fieldManager })
+        foreach (var option in new Option[] { dryRun, expectPlan, requireGate, concurrency, allowGitOps, stopOriginal, timeout, fieldManager })
         {
             command.Options.Add(option);
         }
@@ -39,6 +40,7 @@ public static class ApplyCommand
             {
                 DryRun = run.Get(dryRun),
                 ExpectPlanSha256 = run.Get(expectPlan),
+                RequireGate = run.Get(requireGate),
                 Concurrency = run.Get(concurrency),
                 AllowGitOps = run.Get(allowGitOps),
                 StopOriginal = run.Get(stopOriginal),

@@ -14,12 +14,13 @@ public static class CleanupCommand
         var common = new CommonOptions();
         var dryRun = new Option<bool>("--dry-run") { Description = "Send deletions with dryRun=All: nothing is removed" };
         var expectValidation = new Option<string?>("--expect-validation-sha256") { Description = "Refuse (exit 3) unless validation.json has this sha256 (what the approval gate saw)" };
+        var requireGate = new Option<bool>(ApprovedSha256.RequireGateOption) { Description = "Refuse (exit 3) unless an approved sha256 is given (--expect-validation-sha256); without it a missing one is only a warning. The Tekton Tasks always pass it" };
         var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for each deletion to finish", DefaultValueFactory = _ => 120 };
         var concurrency = new Option<int>("--concurrency") { Description = "InferenceServices cleaned in parallel (those sharing a runtime or another object are always handled in turn)", DefaultValueFactory = _ => 4 };
 
         var command = new Command("cleanup", Description);
         common.AddTo(command);
-        foreach (var option in new Option[] { dryRun, expectValidation, timeout, concurrency })
+        foreach (var option in new Option[] { dryRun, expectValidation, requireGate, timeout, concurrency })
         {
             command.Options.Add(option);
         }
@@ -41,6 +42,7 @@ public static class CleanupCommand
             {
                 DryRun = run.Get(dryRun),
                 ExpectValidationSha256 = run.Get(expectValidation),
+                RequireGate = run.Get(requireGate),
                 Timeout = TimeSpan.FromSeconds(run.Get(timeout)),
                 Concurrency = run.Get(concurrency),
             };

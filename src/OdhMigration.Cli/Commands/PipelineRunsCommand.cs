@@ -1,23 +1,21 @@
 using System.CommandLine;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json.Nodes;
 using OdhMigration.Cli.Hosting;
 using OdhMigration.Core.Common;
 using OdhMigration.Core.Manifests;
 using OdhMigration.Core.Workspace;
-using OdhMigration.Core.Workspace.Documents;
 
 namespace OdhMigration.Cli.Commands;
 
 /// <summary>
-/// odh-migrate pipelineruns: one ready-to-create PipelineRun of the migrate-namespace pipeline (tekton/) per
-/// namespace in inventory.json that has InferenceServices selected for migration. Each run selects exactly the
-/// InferenceServices discover selected, runs every stage as its own ServiceAccount, and gets its own workspace PVC.
+/// odh-migrate pipelineruns: for each namespace in inventory.json with InferenceServices selected for migration, the
+/// set-up it needs once (its workspace PVC, which no run owns, and its RoleBindings) and a PipelineRun with a
+/// generateName, so every try is a new run on the same PVC. With --resume-from, a Pending run of the split
+/// pipeline's apply or cleanup part instead, carrying the sha256 the failed run's gate approved.
 /// </summary>
 public static class PipelineRunsCommand
 {
-    public const string Description = "Write one migrate-namespace PipelineRun per namespace with InferenceServices selected in inventory.json (YAML on stdout, or one file per run in --out-dir).";
+    public const string Description = "Write, per namespace with InferenceServices selected in inventory.json, its workspace PVC and RoleBindings (setup/, kubectl apply) and a migrate-namespace PipelineRun (runs/, kubectl create); --resume-from apply|cleanup writes a resumed run instead.";
 
     public static Command Create(CliIo io)
     {
@@ -26,19 +24,24 @@ public static class PipelineRunsCommand
             Description = $"Workspace holding the inventory.json discover wrote (falls back to ${CommonOptions.WorkspaceEnvironmentVariable})",
             DefaultValueFactory = _ => Environment.GetEnvironmentVariable(CommonOptions.WorkspaceEnvironmentVariable),
         };
-        var outDir = new Option<string?>("--out-dir") { Description = "Write <run-name>.yaml files here instead of printing to stdout" };
-        var approvers = new Option<string[]>("--approvers") { Description = "Who may approve the gates: user names or group:<name> (comma-separated, repeatable; required)" };
+        var outDir = new Option<string?>("--out-dir") { Description = "Write setup/<namespace>.yaml (PVC and RoleBindings) and runs/<namespace>.yaml (PipelineRun) here instead of printing everything to stdout" };
+        var approvers = new Option<string[]>("--approvers") { Description = "Who may approve the gates: user names or group:<name> (comma-separated, repeatable; required). Prefer one fixed group that does not include whoever creates the runs" };
         var approvalsRequired = new Option<int>("--approvals-required") { Description = "Approvals each gate needs", DefaultValueFactory = _ => 1 };
         var pipeline = new Option<string>("--pipeline") { Description = "Name of the Pipeline to run", DefaultValueFactory = _ => PipelineRunBuilder.DefaultPipeline };
         var accountPrefix = new Option<string>("--service-account-prefix") { Description = "Each stage runs as <prefix><stage> (tekton/rbac/)", DefaultValueFactory = _ => PipelineRunBuilder.DefaultAccountPrefix };
-        var storageSize = new Option<string>("--storage-size") { Description = "Size of each run's workspace PVC", DefaultValueFactory = _ => "1Gi" };
-        var storageClass = new Option<string?>("--storage-class") { Description = "StorageClass of the workspace PVC (default: the cluster's default)" };
+        var pipelinesNamespace = new Option<string>("--pipelines-namespace") { Description = "Namespace of the Pipelines, ServiceAccounts, PVCs and runs", DefaultValueFactory = _ => PipelineRunBuilder.DefaultPipelinesNamespace };
+        var storageSize = new Option<string>("--storage-size") { Description = "Size of each namespace's workspace PVC", DefaultValueFactory = _ => "1Gi" };
+        var storageClass = new Option<string?>("--storage-class") { Description = "StorageClass of the workspace PVC (default: the cluster's default; prefer one with reclaimPolicy Retain)" };
         var strategy = new Option<string?>("--strategy") { Description = "Passed to transform: side-by-side, in-place or new-namespace (default: transform's choice per source mode)" };
         strategy.AcceptOnlyFromAmong(Core.Stages.Transform.Strategies.All);
         var imageTag = new Option<string?>("--image-tag") { Description = "Tag of the tool images (default: the pipeline's)" };
+        var only = new Option<string?>("--namespace") { Description = "Only this namespace of inventory.json (required with --resume-from when it selects several)" };
+        var resumeFrom = new Option<string?>("--resume-from") { Description = "Resume a failed run on the same PVC: apply (apply and validate again; apply resumes from its ledger) or cleanup. Writes a Pending run of the split pipeline's part" };
+        resumeFrom.AcceptOnlyFromAmong([.. PipelineRunBuilder.ResumePoints.Keys]);
+        var approvedSha = new Option<string?>("--approved-sha256") { Description = "With --resume-from: the plan-sha256 (apply) or validation-sha256 (cleanup) the failed run's gate approved" };
 
         var command = new Command("pipelineruns", Description);
-        foreach (var option in new Option[] { workspace, outDir, approvers, approvalsRequired, pipeline, accountPrefix, storageSize, storageClass, strategy, imageTag })
+        foreach (var option in new Option[] { workspace, outDir, approvers, approvalsRequired, pipeline, accountPrefix, pipelinesNamespace, storageSize, storageClass, strategy, imageTag, only, resumeFrom, approvedSha })
         {
             command.Options.Add(option);
         }
@@ -61,30 +64,45 @@ public static class PipelineRunsCommand
                     StorageSize: parse.GetValue(storageSize) ?? "1Gi",
                     StorageClass: parse.GetValue(storageClass),
                     Strategy: parse.GetValue(strategy),
-                    ImageTag: parse.GetValue(imageTag));
-                var (inventory, _) = await WorkspaceDocuments.ReadInventoryAsync(new WorkspaceLayout(path), ct).ConfigureAwait(false);
-                var runs = PipelineRunBuilder.Build(inventory, settings);
-                if (runs.Count == 0)
+                    ImageTag: parse.GetValue(imageTag))
                 {
-                    await io.Stderr.WriteLineAsync("pipelineruns: no namespace in inventory.json has an InferenceService selected for migration; nothing written").ConfigureAwait(false);
-                    return ExitCodes.Success;
+                    PipelinesNamespace = parse.GetValue(pipelinesNamespace) ?? PipelineRunBuilder.DefaultPipelinesNamespace,
+                    Namespace = parse.GetValue(only),
+                    ResumeFrom = parse.GetValue(resumeFrom),
+                    ApprovedSha256 = parse.GetValue(approvedSha),
+                };
+                var (inventory, _) = await WorkspaceDocuments.ReadInventoryAsync(new WorkspaceLayout(path), ct).ConfigureAwait(false);
+                var migrations = PipelineRunBuilder.Build(inventory, settings);
+                if (migrations.Count == 0)
+                {
+                    var which = settings.Namespace is null ? "no namespace" : $"namespace {settings.Namespace}: none";
+                    await io.Stderr.WriteLineAsync($"pipelineruns: {which} in inventory.json has an InferenceService selected for migration; nothing written").ConfigureAwait(false);
+                    return settings.Namespace is null ? ExitCodes.Success : ExitCodes.UsageError;
                 }
 
                 var outputDir = parse.GetValue(outDir);
                 if (outputDir is null)
                 {
-                    await io.Stdout.WriteAsync(Yaml.SerializeAll(runs.Select(r => (JsonNode?)r.Manifest))).ConfigureAwait(false);
+                    var documents = migrations.SelectMany(m => m.Setup).Concat(migrations.Select(m => m.Run));
+                    await io.Stdout.WriteAsync(Yaml.SerializeAll(documents.Select(d => (JsonNode?)d))).ConfigureAwait(false);
                 }
                 else
                 {
-                    Directory.CreateDirectory(outputDir);
-                    foreach (var run in runs)
+                    foreach (var migration in migrations)
                     {
-                        await WorkspaceDocuments.WriteTextAtomicAsync(Path.Combine(outputDir, run.Name + ".yaml"), Yaml.Serialize(run.Manifest), cancellationToken: ct).ConfigureAwait(false);
+                        var file = migration.Namespace + ".yaml";
+                        await WorkspaceDocuments.WriteTextAtomicAsync(Path.Combine(outputDir, "setup", file), Yaml.SerializeAll(migration.Setup.Select(d => (JsonNode?)d)), cancellationToken: ct).ConfigureAwait(false);
+                        await WorkspaceDocuments.WriteTextAtomicAsync(Path.Combine(outputDir, "runs", file), Yaml.Serialize(migration.Run), cancellationToken: ct).ConfigureAwait(false);
                     }
                 }
 
-                await io.Stderr.WriteLineAsync($"pipelineruns: {runs.Count} PipelineRun(s) for {string.Join(", ", runs.Select(r => r.Namespace))}").ConfigureAwait(false);
+                var kind = settings.ResumeFrom is { } resume ? $"Pending resume-from-{resume} PipelineRun(s)" : "PipelineRun(s)";
+                await io.Stderr.WriteLineAsync($"pipelineruns: {migrations.Count} {kind}, workspace PVC(s) and RoleBindings for {string.Join(", ", migrations.Select(r => r.Namespace))}").ConfigureAwait(false);
+                if (outputDir is not null)
+                {
+                    await io.Stderr.WriteLineAsync($"pipelineruns: kubectl apply -f {Path.Combine(outputDir, "setup")}  (idempotent), then kubectl create -f {Path.Combine(outputDir, "runs")}  (a new run per try)").ConfigureAwait(false);
+                }
+
                 return ExitCodes.Success;
             }
             catch (UsageException ex)
@@ -100,125 +118,4 @@ public static class PipelineRunsCommand
         });
         return command;
     }
-}
-
-public sealed record PipelineRunSettings(string Pipeline, IReadOnlyList<string> Approvers, int ApprovalsRequired, string AccountPrefix, string StorageSize, string? StorageClass, string? Strategy, string? ImageTag);
-
-public sealed record PipelineRunManifest(string Namespace, string Name, JsonObject Manifest);
-
-/// <summary>Builds the PipelineRun objects; pure, so tests check them without a cluster.</summary>
-public static class PipelineRunBuilder
-{
-    public const string DefaultPipeline = "migrate-namespace";
-    public const string DefaultAccountPrefix = "odh-migration-";
-
-    /// <summary>Pipeline tasks of migrate-namespace that run a stage tool, with the stage whose ServiceAccount they use.</summary>
-    public static readonly IReadOnlyList<(string PipelineTask, string Stage)> StageTasks =
-    [
-        ("discover", "discover"), ("export", "export"), ("transform", "transform"),
-        ("apply", "apply"), ("validate", "validate"), ("cleanup", "cleanup"),
-    ];
-
-    public static IReadOnlyList<PipelineRunManifest> Build(Inventory inventory, PipelineRunSettings settings)
-    {
-        if (settings.Approvers.Count == 0)
-        {
-            throw new UsageException("--approvers is required: the gates before apply and cleanup need at least one approver");
-        }
-
-        var hasGroup = settings.Approvers.Any(a => a.StartsWith("group:", StringComparison.Ordinal));
-        if (settings.ApprovalsRequired < 1 || (settings.ApprovalsRequired > settings.Approvers.Count && !hasGroup))
-        {
-            throw new UsageException($"--approvals-required {settings.ApprovalsRequired}: must be between 1 and the number of approvers ({settings.Approvers.Count})");
-        }
-
-        return inventory.Items
-            .Where(i => i.Selected)
-            .GroupBy(i => i.Namespace, StringComparer.Ordinal)
-            .OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => Run(g.Key, g.Select(i => i.Name).Order(StringComparer.Ordinal).ToList(), settings))
-            .ToList();
-    }
-
-    /// <summary>
-    /// Deterministic per namespace, so creating a second run for a namespace while one exists fails: Tekton has no
-    /// concurrency groups, and two runs must never migrate the same namespace at once.
-    /// </summary>
-    public static string RunName(string ns)
-    {
-        var name = "migrate-" + ns;
-        if (name.Length <= 63)
-        {
-            return name;
-        }
-
-        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ns)))[..8];
-        return name[..54].TrimEnd('-') + "-" + hash;
-    }
-
-    private static PipelineRunManifest Run(string ns, IReadOnlyList<string> selected, PipelineRunSettings settings)
-    {
-        var name = RunName(ns);
-        var parameters = new List<JsonNode?>
-        {
-            Param("namespace", ns),
-            Param("select", string.Join(',', selected)),
-            new JsonObject { ["name"] = "approvers", ["value"] = new JsonArray(settings.Approvers.Select(a => (JsonNode?)JsonValue.Create(a)).ToArray()) },
-            Param("approvals-required", settings.ApprovalsRequired.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-        };
-        if (settings.Strategy is { Length: > 0 } strategy)
-        {
-            parameters.Add(Param("strategy", strategy));
-        }
-
-        if (settings.ImageTag is { Length: > 0 } tag)
-        {
-            parameters.Add(Param("image-tag", tag));
-        }
-
-        var claimSpec = new JsonObject
-        {
-            ["accessModes"] = new JsonArray("ReadWriteOnce"),
-            ["resources"] = new JsonObject { ["requests"] = new JsonObject { ["storage"] = settings.StorageSize } },
-        };
-        if (settings.StorageClass is { Length: > 0 } storageClass)
-        {
-            claimSpec["storageClassName"] = storageClass;
-        }
-
-        var taskRunSpecs = new JsonArray(StageTasks
-            .Select(t => (JsonNode?)new JsonObject { ["pipelineTaskName"] = t.PipelineTask, ["serviceAccountName"] = settings.AccountPrefix + t.Stage })
-            .ToArray());
-
-        var manifest = new JsonObject
-        {
-            ["apiVersion"] = "tekton.dev/v1",
-            ["kind"] = "PipelineRun",
-            ["metadata"] = new JsonObject
-            {
-                ["name"] = name,
-                ["labels"] = new JsonObject
-                {
-                    ["app.kubernetes.io/part-of"] = "odh-migration-tasks",
-                    ["odh-migration/namespace"] = ns.Length <= 63 ? ns : ns[..63],
-                },
-            },
-            ["spec"] = new JsonObject
-            {
-                ["pipelineRef"] = new JsonObject { ["name"] = settings.Pipeline },
-                ["params"] = new JsonArray([.. parameters]),
-                ["workspaces"] = new JsonArray(new JsonObject { ["name"] = "workspace", ["volumeClaimTemplate"] = new JsonObject { ["spec"] = claimSpec } }),
-
-                // The default account has no role at all (transform's); every stage gets its own in taskRunSpecs.
-                ["taskRunTemplate"] = new JsonObject { ["serviceAccountName"] = settings.AccountPrefix + "transform" },
-                ["taskRunSpecs"] = taskRunSpecs,
-
-                // Long enough for two human approvals (each gate waits up to 72h); pipeline >= tasks + finally.
-                ["timeouts"] = new JsonObject { ["pipeline"] = "168h0m0s", ["tasks"] = "167h0m0s", ["finally"] = "1h0m0s" },
-            },
-        };
-        return new PipelineRunManifest(ns, name, manifest);
-    }
-
-    private static JsonObject Param(string name, string value) => new() { ["name"] = name, ["value"] = value };
 }

@@ -16,11 +16,13 @@ public static class ReportCommand
         var common = new CommonOptions();
         var workspace = new Argument<string?>("workspace") { Description = "Workspace folder (default: --workspace or $" + CommonOptions.WorkspaceEnvironmentVariable + ")", Arity = ArgumentArity.ZeroOrOne };
         var outDir = new Option<string?>("--out") { Description = "Write report.md and report.html here instead of the workspace" };
+        var print = new Option<bool>("--print") { Description = "Also print report.md on stdout (a pipeline's log shows approvers the whole report without the workspace volume)" };
 
         var command = new Command("report", Description);
         command.Arguments.Add(workspace);
         common.AddTo(command);
         command.Options.Add(outDir);
+        command.Options.Add(print);
         command.SetAction((parse, ct) => StageRunner.RunAsync(new StageInvocation("report", parse, common, io.Stdout, io.Stderr), async (run, token) =>
         {
             var root = parse.GetValue(workspace) ?? run.Get(common.Workspace);
@@ -37,6 +39,11 @@ public static class ReportCommand
             var layout = new WorkspaceLayout(root);
             var model = await ReportLoader.LoadAsync(layout, null, token).ConfigureAwait(false);
             var (markdown, html) = await ReportLoader.WriteAsync(model, Path.GetFullPath(run.Get(outDir) ?? layout.Root), token).ConfigureAwait(false);
+            if (run.Get(print))
+            {
+                await io.Stdout.WriteLineAsync(Redactor.Redact(await File.ReadAllTextAsync(markdown, token).ConfigureAwait(false))).ConfigureAwait(false);
+            }
+
             var results = new Dictionary<string, string> { ["report-markdown"] = markdown, ["report-html"] = html };
             return new StageOutcome(ExitCodes.Success, $"wrote {markdown} and {html} ({model.Isvcs.Count} InferenceService(s))", results);
         }, ct));

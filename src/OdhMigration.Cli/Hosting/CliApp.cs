@@ -29,6 +29,8 @@ public static class CliApp
     /// <summary>
     /// Tekton and CI pass every param whether set or not, and a step without a shell cannot leave one out, so an
     /// option given an empty value ("--context" "" or "--context=") counts as not given and its default applies.
+    /// Not the approval gates' expected sha256 (--expect-*-sha256): an empty one must reach the stage, which
+    /// refuses it (usage error, or exit 3 under --require-gate) instead of running with no gate at all.
     /// </summary>
     public static string[] WithoutEmptyOptions(IReadOnlyList<string> args)
     {
@@ -36,12 +38,12 @@ public static class CliApp
         for (var i = 0; i < args.Count; i++)
         {
             var arg = args[i];
-            if (arg.StartsWith("--", StringComparison.Ordinal) && arg.Length > 2 && arg.EndsWith('='))
+            if (arg.StartsWith("--", StringComparison.Ordinal) && arg.Length > 2 && arg.EndsWith('=') && !IsExpectedSha256(arg[..^1]))
             {
                 continue;
             }
 
-            if (arg.StartsWith("--", StringComparison.Ordinal) && !arg.Contains('=', StringComparison.Ordinal) && i + 1 < args.Count && args[i + 1].Length == 0)
+            if (arg.StartsWith("--", StringComparison.Ordinal) && !arg.Contains('=', StringComparison.Ordinal) && i + 1 < args.Count && args[i + 1].Length == 0 && !IsExpectedSha256(arg))
             {
                 i++;
                 continue;
@@ -52,4 +54,7 @@ public static class CliApp
 
         return [.. kept];
     }
+
+    private static bool IsExpectedSha256(string option) =>
+        option.StartsWith("--expect-", StringComparison.Ordinal) && option.EndsWith("-sha256", StringComparison.Ordinal);
 }

@@ -16,7 +16,7 @@ internal static class GitHubActionFile
 
     public static string Render(StageDefinition stage, StageDelivery delivery, IReadOnlyList<ToolOption> options)
     {
-        var passed = options.Where(o => !MountedPaths.Contains(o.Name)).ToList();
+        var passed = options.Where(o => !MountedPaths.Contains(o.Name) && o.Name != ToolOptions.RequireGate).ToList();
         var b = new StringBuilder();
         b.Append($"name: {delivery.Tool}\n");
         b.Append($"description: {Quote($"Run {delivery.Tool} (OdhMigrationTasks) in its container image, as the runner's non-root user")}\n");
@@ -47,7 +47,7 @@ internal static class GitHubActionFile
         }
 
         b.Append("      run: |\n");
-        foreach (var line in Script(delivery, passed))
+        foreach (var line in Script(delivery, passed, ToolOptions.IsGated(options)))
         {
             b.Append(line.Length == 0 ? "\n" : $"        {line}\n");
         }
@@ -55,7 +55,7 @@ internal static class GitHubActionFile
         return b.ToString();
     }
 
-    private static IEnumerable<string> Script(StageDelivery delivery, IReadOnlyList<ToolOption> passed)
+    private static IEnumerable<string> Script(StageDelivery delivery, IReadOnlyList<ToolOption> passed, bool gated)
     {
         yield return "set -euo pipefail";
         yield return "ws=\"$GITHUB_WORKSPACE/$IN_WORKSPACE\"";
@@ -70,6 +70,12 @@ internal static class GitHubActionFile
         yield return "  args+=(--kubeconfig /kube/config)";
         yield return "fi";
         yield return "if [[ -n \"$IN_SNAPSHOT\" ]]; then args+=(--snapshot \"/github/workspace/$IN_SNAPSHOT\"); fi";
+        if (gated)
+        {
+            yield return "# The approval gate is always on: without the approved sha256 nothing changes (exit 3); a dry run needs none.";
+            yield return "args+=(--require-gate true)";
+        }
+
         yield return "# An empty input means the option is not given, so the tool's own default applies.";
         foreach (var option in passed)
         {
@@ -79,9 +85,11 @@ internal static class GitHubActionFile
 
         yield return "status=0";
         yield return $"docker run --rm --user \"$(id -u):$(id -g)\" -e HOME=/tmp --entrypoint /app/{delivery.Tool} \"${{mounts[@]}}\" \"$IN_IMAGE\" \"${{args[@]}}\" || status=$?";
+        yield return "# Multi-line results (plan-summary, validation-summary) need a delimiter no value can hold.";
         yield return "for file in \"$results\"/*; do";
         yield return "  [[ -f \"$file\" ]] || continue";
-        yield return "  echo \"$(basename \"$file\")=$(head -c 512 \"$file\")\" >> \"$GITHUB_OUTPUT\"";
+        yield return "  delimiter=\"odh_$(od -An -N12 -tx1 /dev/urandom | tr -d ' \\n')\"";
+        yield return "  { echo \"$(basename \"$file\")<<$delimiter\"; head -c 4096 \"$file\"; echo; echo \"$delimiter\"; } >> \"$GITHUB_OUTPUT\"";
         yield return "done";
         yield return "exit \"$status\"";
     }

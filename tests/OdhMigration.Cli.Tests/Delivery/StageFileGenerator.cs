@@ -68,6 +68,12 @@ internal static class StageFileGenerator
         }
 
         var args = new JsonArray { "--workspace", "$(workspaces.workspace.path)", "--result-dir", "/tekton/results" };
+        if (ToolOptions.IsGated(options))
+        {
+            args.Add(ToolOptions.RequireGate);
+            args.Add("true");
+        }
+
         foreach (var option in exposed)
         {
             args.Add(option.Name);
@@ -114,7 +120,13 @@ internal static class StageFileGenerator
     {
         var parameters = new JsonArray { ImageParam(delivery) };
         var args = new JsonArray();
-        foreach (var option in options)
+        if (ToolOptions.IsGated(options))
+        {
+            args.Add(ToolOptions.RequireGate);
+            args.Add("true");
+        }
+
+        foreach (var option in options.Where(o => o.Name != ToolOptions.RequireGate))
         {
             var param = Param(option);
             if (option.Name == "--workspace")
@@ -160,7 +172,10 @@ internal static class StageFileGenerator
         $"{delivery.Tool}: {stage.Description}\n" +
         "Runs the tool's image without a shell (command and args only), as non-root with no privilege escalation and no capabilities. " +
         "Every param is one of the tool's options (an empty value means the option is not given); the real output is written to the workspace, " +
-        "and only small results (verdict, counts, sha256) are returned.\n";
+        "and only small results (verdict, counts, sha256, a plan or validation summary) are returned.\n" +
+        (ToolOptions.IsGated(ToolOptions.For(stage))
+            ? "Always runs with --require-gate: without the approved sha256 in its expect-*-sha256 param it changes nothing and fails (exit 3); only a dry run needs none.\n"
+            : "");
 
     private static JsonObject ImageParam(StageDelivery delivery) => new()
     {

@@ -20,6 +20,13 @@ public sealed class TaskDefaultsTests
         var bare = root.Parse(["--workspace", "$(workspaces.workspace.path)", "--result-dir", "/tekton/results"]);
         foreach (var option in root.Options.Where(o => o.Name.StartsWith("--", StringComparison.Ordinal)))
         {
+            // The gate options differ on purpose: the Task always requires the gate, and an empty expected sha256
+            // reaches the tool (which refuses it) instead of being dropped. Asserted in TektonStageTests.
+            if (option.Name == ToolOptions.RequireGate || (option.Name.StartsWith("--expect-", StringComparison.Ordinal) && option.Name.EndsWith("-sha256", StringComparison.Ordinal)))
+            {
+                continue;
+            }
+
             Assert.Equal(bare.GetResult(option)?.GetValueOrDefault<object?>()?.ToString(), parse.GetResult(option)?.GetValueOrDefault<object?>()?.ToString());
         }
     }

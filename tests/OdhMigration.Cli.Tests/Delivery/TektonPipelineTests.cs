@@ -20,7 +20,7 @@ public sealed class TektonPipelineTests
     [Fact]
     public void Migrate_namespace_runs_the_stages_in_order_with_a_gate_before_apply_and_cleanup()
     {
-        string[] chain = ["discover", "export", "transform", "approve-apply", "apply", "validate", "approve-cleanup", "cleanup"];
+        string[] chain = ["discover", "export", "transform", "plan-report", "approve-apply", "apply", "validate", "validation-report", "approve-cleanup", "cleanup"];
         for (var i = 1; i < chain.Length; i++)
         {
             Assert.Equal([chain[i - 1]], MigrateNamespace.PipelineTask(chain[i]).Strings("runAfter"));
@@ -39,6 +39,37 @@ public sealed class TektonPipelineTests
         Assert.Contains("$(tasks.transform.results.plan-sha256)", MigrateNamespace.PipelineTask("approve-apply").ParamValue("description"), StringComparison.Ordinal);
         Assert.Equal("$(tasks.validate.results.validation-sha256)", MigrateNamespace.PipelineTask("cleanup").ParamValue("expect-validation-sha256"));
         Assert.Contains("$(tasks.validate.results.validation-sha256)", MigrateNamespace.PipelineTask("approve-cleanup").ParamValue("description"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Approvers_see_the_plan_and_validation_summaries_and_where_the_full_report_is()
+    {
+        var applyGate = MigrateNamespace.PipelineTask("approve-apply").ParamValue("description")!;
+        Assert.Contains("$(tasks.transform.results.plan-summary)", applyGate, StringComparison.Ordinal);
+        Assert.Contains("$(context.pipelineRun.name)-plan-report", applyGate, StringComparison.Ordinal);
+        var cleanupGate = MigrateNamespace.PipelineTask("approve-cleanup").ParamValue("description")!;
+        Assert.Contains("$(tasks.validate.results.validation-summary)", cleanupGate, StringComparison.Ordinal);
+        Assert.Contains("$(context.pipelineRun.name)-validation-report", cleanupGate, StringComparison.Ordinal);
+
+        // The reports run the real `odh-migrate report --print` before their gate, so the log is there to read.
+        foreach (var report in new[] { "plan-report", "validation-report" })
+        {
+            Assert.Equal("odh-migration-report", MigrateNamespace.PipelineTask(report).Str("taskRef", "name"));
+        }
+
+        var args = Assert.Single(DeliveryFiles.Task("odh-migration-report").Items("spec", "steps")).Strings("args");
+        Assert.Equal("report", args[0]);
+        var command = OdhMigration.Cli.Commands.ReportCommand.Create(new OdhMigration.Cli.Hosting.CliIo(TextWriter.Null, TextWriter.Null));
+        Assert.All(args.Where(a => a.StartsWith("--", StringComparison.Ordinal)), a => Assert.Contains(command.Options, o => o.Name == a));
+        Assert.Contains("--print", args);
+    }
+
+    [Fact]
+    public void Finalize_gets_the_finalize_plan_sha256_its_gate_showed()
+    {
+        Assert.Equal("$(tasks.preview.results.finalize-plan-sha256)", FinalizeCluster.PipelineTask("finalize").ParamValue("expect-finalize-plan-sha256"));
+        Assert.Contains("$(tasks.preview.results.finalize-plan-sha256)", FinalizeCluster.PipelineTask("approve-finalize").ParamValue("description"), StringComparison.Ordinal);
+        Assert.Null(FinalizeCluster.PipelineTask("preview").ParamValue("expect-finalize-plan-sha256"));
     }
 
     [Theory]
@@ -74,7 +105,7 @@ public sealed class TektonPipelineTests
     public void Cleanup_is_never_retried_and_only_read_only_stages_retry(string folder, string name)
     {
         var pipeline = DeliveryFiles.Pipeline(folder, name);
-        string[] readOnly = ["discover", "export", "transform", "validate", "preview"];
+        string[] readOnly = ["discover", "export", "transform", "validate", "preview", "plan-report", "validation-report"];
         foreach (var task in pipeline.Items("spec", "tasks"))
         {
             var retries = int.Parse(task.Str("retries") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
@@ -134,6 +165,20 @@ public sealed class TektonPipelineTests
         Assert.Equal("false", FinalizeCluster.PipelineTask("finalize").ParamValue("dry-run"));
         Assert.Contains("approve-finalize", Ancestors(FinalizeCluster, "finalize"));
         Assert.Equal(2, FinalizeCluster.Items("spec", "tasks").Count(t => t.Str("taskRef", "name") == "odh-dsc-finalize"));
+    }
+
+    [Fact]
+    public void No_pipeline_or_sample_gives_the_workspace_a_run_owned_volume()
+    {
+        // A volumeClaimTemplate's PVC belongs to its PipelineRun: pruning the run deletes the backups with it.
+        var files = Directory.GetFiles(RepoPaths.Tekton, "*.yaml", SearchOption.AllDirectories);
+        Assert.True(files.Length > 20, $"only {files.Length} files");
+        Assert.All(files, f => Assert.DoesNotContain("volumeClaimTemplate:", File.ReadAllText(f), StringComparison.Ordinal));
+        var runs = files.Where(f => f.Contains($"{Path.DirectorySeparatorChar}samples{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .SelectMany(f => OdhMigration.Core.Manifests.Yaml.ParseDocuments(File.ReadAllText(f), f)).Select(d => (JsonObject)d.Root!)
+            .Where(d => d.Str("kind") == "PipelineRun").ToList();
+        Assert.True(runs.Count >= 5, $"only {runs.Count} sample runs");
+        Assert.All(runs, r => Assert.NotNull(Assert.Single(r.Items("spec", "workspaces"), w => w.Str("name") == "workspace")["persistentVolumeClaim"]));
     }
 
     private static HashSet<string> Ancestors(JsonObject pipeline, string task)

@@ -15,7 +15,15 @@ internal sealed record ToolOption(string Name, string Description, string Defaul
 internal static class ToolOptions
 {
     /// <summary>Options a Task binds itself (to its workspace and /tekton/results) instead of exposing as params.</summary>
-    public static readonly IReadOnlySet<string> BoundByTask = new HashSet<string>(StringComparer.Ordinal) { "--workspace", "--result-dir" };
+    public static readonly IReadOnlySet<string> BoundByTask = new HashSet<string>(StringComparer.Ordinal) { "--workspace", "--result-dir", RequireGate };
+
+    /// <summary>
+    /// Always "true" in every delivery file of a gated stage (Task, StepAction, action), never a param or input:
+    /// whoever may create a TaskRun must not be able to switch the approval gate off.
+    /// </summary>
+    public const string RequireGate = "--require-gate";
+
+    public static bool IsGated(IReadOnlyList<ToolOption> options) => options.Any(o => o.Name == RequireGate);
 
     public static Command Command(StageDefinition stage) => stage.Create(new CliIo(TextWriter.Null, TextWriter.Null));
 

@@ -39,6 +39,24 @@ public sealed class ReportCommandTests
     }
 
     [Fact]
+    public async Task Print_puts_the_whole_report_md_in_the_log_for_approvers_without_secrets()
+    {
+        using var ws = await ReportTestWorkspaces.ServerlessAsync();
+
+        var result = await CliHarness.RunAsync(UmbrellaCommand.Create, "report", "--workspace", ws.Path, "--print");
+
+        Assert.Equal(0, result.ExitCode);
+        var markdown = await File.ReadAllTextAsync(Path.Combine(ws.Path, "report.md"), TestContext.Current.CancellationToken);
+        // Printed through the same redaction as every log line (which also masks prose such as "token: clients").
+        Assert.Contains(OdhMigration.Cli.Hosting.Redactor.Redact(markdown).TrimEnd(), result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("\n+    serving.kserve.io/deploymentMode: RawDeployment\n", result.Stdout, StringComparison.Ordinal);
+        AssertNoSecrets(markdown, "", result.Stdout, result.Stderr);
+
+        var quiet = await CliHarness.RunAsync(UmbrellaCommand.Create, "report", "--workspace", ws.Path);
+        Assert.DoesNotContain("## Summary", quiet.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ModelMesh_report_shows_new_namespace_targets_secret_copies_and_validation_when_present()
     {
         using var ws = await ReportTestWorkspaces.ModelMeshAsync();

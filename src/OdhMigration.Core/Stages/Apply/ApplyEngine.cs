@@ -21,8 +21,9 @@ public sealed class ApplyEngine(ICluster cluster, IStageLog log)
             throw new UsageException($"--concurrency {options.Concurrency}: must be at least 1");
         }
 
+        var expectedPlan = ApprovedSha256.Resolve("--expect-plan-sha256", options.ExpectPlanSha256, options.RequireGate, options.DryRun, WorkspaceLayout.PlanFile, log);
         var (plan, planConsumed) = await WorkspaceDocuments.ReadPlanAsync(layout, cancellationToken).ConfigureAwait(false);
-        PlanGate.CheckPlanSha(planConsumed, options.ExpectPlanSha256);
+        PlanGate.CheckPlanSha(planConsumed, expectedPlan);
         var work = await PlanGate.LoadAsync(layout, plan, cancellationToken).ConfigureAwait(false);
         var (inventory, inventoryConsumed) = await WorkspaceDocuments.ReadInventoryAsync(layout, cancellationToken).ConfigureAwait(false);
 

@@ -11,6 +11,9 @@ public sealed record ApplyOptions
 
     /// <summary>The plan.json sha256 the approval gate saw; a different plan is refused (exit 3).</summary>
     public string? ExpectPlanSha256 { get; init; }
+
+    /// <summary>--require-gate: without an approved plan sha256, refuse (exit 3) instead of warning.</summary>
+    public bool RequireGate { get; init; }
     public int Concurrency { get; init; } = 4;
     public bool AllowGitOps { get; init; }
     public bool StopOriginal { get; init; }

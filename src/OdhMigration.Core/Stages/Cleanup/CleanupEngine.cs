@@ -23,11 +23,12 @@ public sealed class CleanupEngine(ICluster cluster, IStageLog log, TimeProvider?
 
     public async Task<StageOutcome> RunAsync(CleanupOptions options, WorkspaceLayout layout, CancellationToken cancellationToken = default)
     {
+        var expectedValidation = ApprovedSha256.Resolve("--expect-validation-sha256", options.ExpectValidationSha256, options.RequireGate, options.DryRun, WorkspaceLayout.ValidationFile, log);
         var (plan, planConsumed) = await WorkspaceDocuments.ReadPlanAsync(layout, cancellationToken).ConfigureAwait(false);
         var (validation, validationConsumed) = await WorkspaceDocuments.ReadAsync(layout, layout.Validation, Validation.DocumentKind, Validation.CurrentSchemaVersion, ValidationJsonContext.Default.Validation, cancellationToken).ConfigureAwait(false);
-        if (!string.IsNullOrWhiteSpace(options.ExpectValidationSha256) && !string.Equals(validationConsumed.Sha256, options.ExpectValidationSha256.Trim(), StringComparison.OrdinalIgnoreCase))
+        if (expectedValidation is not null && !string.Equals(validationConsumed.Sha256, expectedValidation, StringComparison.OrdinalIgnoreCase))
         {
-            throw new PreconditionException($"{validationConsumed.Path} has sha256 {validationConsumed.Sha256}, but --expect-validation-sha256 is {options.ExpectValidationSha256.Trim()}: validation changed since it was approved; nothing was deleted");
+            throw new PreconditionException($"{validationConsumed.Path} has sha256 {validationConsumed.Sha256}, but --expect-validation-sha256 is {expectedValidation}: validation changed since it was approved; nothing was deleted");
         }
 
         if (validation.Consumed.FirstOrDefault(c => c.Path == planConsumed.Path) is { } validatedPlan && validatedPlan.Sha256 != planConsumed.Sha256)

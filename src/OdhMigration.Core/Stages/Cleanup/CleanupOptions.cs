@@ -10,6 +10,9 @@ public sealed record CleanupOptions
     /// <summary>The validation.json sha256 the approval gate saw; a different one is refused (exit 3).</summary>
     public string? ExpectValidationSha256 { get; init; }
 
+    /// <summary>--require-gate: without an approved validation sha256, refuse (exit 3) instead of warning.</summary>
+    public bool RequireGate { get; init; }
+
     /// <summary>How long to wait for each deletion to finish.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(120);
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);

@@ -22,6 +22,7 @@ public sealed class DscFinalizeEngine(ICluster cluster, IStageLog log, TimeProvi
     public async Task<StageOutcome> RunAsync(DscFinalizeOptions options, WorkspaceLayout layout, CancellationToken cancellationToken = default)
     {
         var ct = cancellationToken;
+        var expectedPlan = ApprovedSha256.Resolve(FinalizePlan.ExpectOption, options.ExpectFinalizePlanSha256, options.RequireGate, options.DryRun, FinalizePlan.FileName, log);
         var (defaults, configMap, warnings) = await ClusterDefaultsReader.ReadAsync(cluster, ct).ConfigureAwait(false);
         var isvcs = await cluster.ListAsync(Kinds.InferenceService, null, null, ct).ConfigureAwait(false);
         var leftovers = Leftovers(isvcs, defaults.DefaultDeploymentMode);
@@ -44,6 +45,23 @@ public sealed class DscFinalizeEngine(ICluster cluster, IStageLog log, TimeProvi
         {
             throw new PreconditionException($"--hardware-profile-ignorelist: ConfigMap {ClusterDefaultsReader.ConfigMapName} not found in the applications namespace");
         }
+
+        var servingState = dsc is null ? null : DscPatchPlanner.ApplyMergePatch(dsc, dscPatch!.Patch).At("spec", "components", "kserve", "serving").Str("managementState");
+        var meshState = dsci is null ? null : DscPatchPlanner.ApplyMergePatch(dsci, dsciPatch!.Patch).At("spec", "serviceMesh").Str("managementState");
+        var subscriptions = await cluster.ListAsync(Kinds.Subscription, null, null, ct).ConfigureAwait(false);
+        var operators = OperatorAdvisor.Advise(subscriptions, servingState, meshState);
+
+        // The gate: what this run would change, as a document; refused before the first change (or backup) when
+        // it is not the one the approvers saw in the dry run.
+        var planText = RenderPlan(options, dsc, dscPatch, dsci, dsciPatch, configMap, ignorelistPatch, operators);
+        var planSha = FinalizePlan.Sha256(planText);
+        if (expectedPlan is not null && !string.Equals(planSha, expectedPlan, StringComparison.Ordinal))
+        {
+            await WorkspaceDocuments.WriteTextAtomicAsync(Path.Combine(layout.Root, FinalizePlan.RefusedFileName), planText, cancellationToken: ct).ConfigureAwait(false);
+            throw new PreconditionException($"the finalize plan now has sha256 {planSha}, but {FinalizePlan.ExpectOption} is {expectedPlan}: the cluster or the options changed since the dry run was approved; nothing was changed (this plan is in {FinalizePlan.RefusedFileName}; run the dry run again and have it approved)");
+        }
+
+        await WorkspaceDocuments.WriteTextAtomicAsync(Path.Combine(layout.Root, FinalizePlan.FileName), planText, cancellationToken: ct).ConfigureAwait(false);
 
         var changes = new List<FieldChange>();
         var backups = new List<string>();
@@ -72,10 +90,6 @@ public sealed class DscFinalizeEngine(ICluster cluster, IStageLog log, TimeProvi
             warnings.Add("restart Deployment kserve-controller-manager in the applications namespace so it reads the new inferenceservice-config");
         }
 
-        var servingState = dsc is null ? null : DscPatchPlanner.ApplyMergePatch(dsc, dscPatch!.Patch).At("spec", "components", "kserve", "serving").Str("managementState");
-        var meshState = dsci is null ? null : DscPatchPlanner.ApplyMergePatch(dsci, dsciPatch!.Patch).At("spec", "serviceMesh").Str("managementState");
-        var subscriptions = await cluster.ListAsync(Kinds.Subscription, null, null, ct).ConfigureAwait(false);
-        var operators = OperatorAdvisor.Advise(subscriptions, servingState, meshState);
         var blockers = operators.Where(o => o.Operator == OperatorAdvisor.ServiceMesh2 && meshState == "Unmanaged")
             .Select(o => $"Service Mesh 2 is still installed ({o.Namespace}/{o.Subscription}) and DSCI serviceMesh is Unmanaged: upgrade to Service Mesh 3 before upgrading to 3.x")
             .ToList();
@@ -119,7 +133,33 @@ public sealed class DscFinalizeEngine(ICluster cluster, IStageLog log, TimeProvi
             ["changed"] = changes.Count.ToString(CultureInfo.InvariantCulture),
             ["blockers"] = blockers.Count.ToString(CultureInfo.InvariantCulture),
             ["finalize-sha256"] = sha,
+            ["finalize-plan-sha256"] = planSha,
         });
+    }
+
+    private static string RenderPlan(DscFinalizeOptions options, JsonObject? dsc, DscPatchPlanner.PlannedPatch? dscPatch, JsonObject? dsci, DscPatchPlanner.PlannedPatch? dsciPatch, JsonObject? configMap, JsonObject? ignorelistPatch, List<OperatorAdvice> operators)
+    {
+        var targets = new List<FinalizePlan.Target>();
+        var changes = new List<FieldChange>();
+        if (dsc is not null && dscPatch is { IsEmpty: false })
+        {
+            targets.Add(new FinalizePlan.Target(Kinds.DataScienceCluster.Kind, dsc.Name(), null, dscPatch.Patch));
+            changes.AddRange(dscPatch.Changes);
+        }
+
+        if (dsci is not null && dsciPatch is { IsEmpty: false })
+        {
+            targets.Add(new FinalizePlan.Target(Kinds.DSCInitialization.Kind, dsci.Name(), null, dsciPatch.Patch));
+            changes.AddRange(dsciPatch.Changes);
+        }
+
+        if (configMap is not null && ignorelistPatch is not null)
+        {
+            targets.Add(new FinalizePlan.Target(Kinds.ConfigMap.Kind, configMap.Name(), configMap.Namespace(), ignorelistPatch));
+        }
+
+        var uninstall = options.UninstallOperators ? operators.Where(o => o.SafeToUninstall).ToList() : [];
+        return FinalizePlan.Render(options, targets, changes, uninstall);
     }
 
     /// <summary>Every ISVC whose effective mode is still Serverless or ModelMesh, including ones stuck in deletion.</summary>

@@ -8,4 +8,10 @@ public sealed record DscFinalizeOptions
     public string? DscName { get; init; }
     public bool UninstallOperators { get; init; }
     public bool HardwareProfileIgnorelist { get; init; }
+
+    /// <summary>The finalize-plan.json sha256 the approvers saw in the dry run; a different plan is refused (exit 3).</summary>
+    public string? ExpectFinalizePlanSha256 { get; init; }
+
+    /// <summary>--require-gate: without an approved finalize plan sha256, refuse (exit 3) instead of warning.</summary>
+    public bool RequireGate { get; init; }
 }

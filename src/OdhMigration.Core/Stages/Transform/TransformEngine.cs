@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using OdhMigration.Core.Common;
 using OdhMigration.Core.Manifests;
 using OdhMigration.Core.Modes;
+using OdhMigration.Core.Reporting;
 using OdhMigration.Core.Workspace;
 using OdhMigration.Core.Workspace.Documents;
 
@@ -54,6 +55,7 @@ public sealed class TransformEngine(IStageLog log, IEnumerable<IModeTransformer>
             ["planned"] = (items.Count - failed).ToString(CultureInfo.InvariantCulture),
             ["refused"] = failed.ToString(CultureInfo.InvariantCulture),
             ["plan-sha256"] = sha,
+            [GateSummary.PlanResult] = GateSummary.ForPlan(plan),
         });
     }
 

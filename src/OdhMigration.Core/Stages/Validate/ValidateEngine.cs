@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using OdhMigration.Core.Cluster;
 using OdhMigration.Core.Common;
 using OdhMigration.Core.Manifests;
+using OdhMigration.Core.Reporting;
 using OdhMigration.Core.Stages.Apply;
 using OdhMigration.Core.Workspace;
 using OdhMigration.Core.Workspace.Documents;
@@ -65,6 +66,7 @@ public sealed class ValidateEngine(ICluster cluster, IStageLog log, HttpClient? 
             ["validation-sha256"] = sha,
             ["passed"] = passed.ToString(CultureInfo.InvariantCulture),
             ["failed"] = (results.Length - passed).ToString(CultureInfo.InvariantCulture),
+            [GateSummary.ValidationResult] = GateSummary.ForValidation(validation),
         });
     }
 

@@ -1,0 +1,257 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using OdhMigration.Core.Common;
+using OdhMigration.Core.Workspace.Documents;
+
+namespace OdhMigration.Cli.Commands;
+
+/// <summary>
+/// Builds, per namespace, what one migration needs: its workspace PVC and RoleBindings (set up once, re-applied
+/// safely) and a PipelineRun (created anew for every try). Pure, so tests check them without a cluster.
+/// </summary>
+public static class PipelineRunBuilder
+{
+    public const string DefaultPipeline = "migrate-namespace";
+    public const string DefaultAccountPrefix = "odh-migration-";
+    public const string DefaultPipelinesNamespace = "odh-migration";
+    public const string PartOfLabel = "app.kubernetes.io/part-of";
+    public const string PartOf = "odh-migration-tasks";
+    public const string NamespaceLabel = "odh-migration/namespace";
+    public const string WorkspaceLabel = "odh-migration/workspace";
+    public const string RetentionAnnotation = "odh-migration/retention";
+
+    /// <summary>Where a resumed run starts: the split pipelines' second or third part, on the same PVC.</summary>
+    public static readonly IReadOnlyDictionary<string, (string Pipeline, string ShaParam, IReadOnlyList<string> Tasks)> ResumePoints =
+        new Dictionary<string, (string, string, IReadOnlyList<string>)>(StringComparer.Ordinal)
+        {
+            ["apply"] = ("migrate-namespace-apply", "plan-sha256", ["apply", "validate"]),
+            ["cleanup"] = ("migrate-namespace-cleanup", "validation-sha256", ["cleanup"]),
+        };
+
+    /// <summary>Pipeline tasks of migrate-namespace that run a stage tool, with the stage whose ServiceAccount they use.</summary>
+    public static readonly IReadOnlyList<(string PipelineTask, string Stage)> StageTasks =
+    [
+        ("discover", "discover"), ("export", "export"), ("transform", "transform"),
+        ("apply", "apply"), ("validate", "validate"), ("cleanup", "cleanup"),
+    ];
+
+    public static IReadOnlyList<NamespaceMigration> Build(Inventory inventory, PipelineRunSettings settings)
+    {
+        var resume = settings.ResumeFrom;
+        if (resume is null)
+        {
+            if (settings.Approvers.Count == 0)
+            {
+                throw new UsageException("--approvers is required: the gates before apply and cleanup need at least one approver");
+            }
+
+            var hasGroup = settings.Approvers.Any(a => a.StartsWith("group:", StringComparison.Ordinal));
+            if (settings.ApprovalsRequired < 1 || (settings.ApprovalsRequired > settings.Approvers.Count && !hasGroup))
+            {
+                throw new UsageException($"--approvals-required {settings.ApprovalsRequired}: must be between 1 and the number of approvers ({settings.Approvers.Count})");
+            }
+        }
+        else if (!ResumePoints.ContainsKey(resume))
+        {
+            throw new UsageException($"--resume-from '{resume}': expected one of {string.Join(", ", ResumePoints.Keys)}");
+        }
+
+        var namespaces = inventory.Items
+            .Where(i => i.Selected)
+            .GroupBy(i => i.Namespace, StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .ToList();
+        if (resume is not null && namespaces.Count > 1 && settings.Namespace is null)
+        {
+            throw new UsageException($"--resume-from resumes one namespace with the sha256 approved for it; name it with --namespace (inventory.json selects {string.Join(", ", namespaces.Select(g => g.Key))})");
+        }
+
+        return namespaces
+            .Where(g => settings.Namespace is null || g.Key == settings.Namespace)
+            .Select(g => Migration(g.Key, g.Select(i => i.Name).Order(StringComparer.Ordinal).ToList(), settings))
+            .ToList();
+    }
+
+    /// <summary>The run's generateName: Kubernetes appends 5 random characters, so every try gets a new run.</summary>
+    public static string RunPrefix(string ns, string? resumeFrom = null) => Bounded($"migrate-{ns}{(resumeFrom is null ? "" : "-" + resumeFrom)}", 52) + "-";
+
+    /// <summary>The namespace's workspace PVC: one per migrated namespace, owned by no PipelineRun.</summary>
+    public static string ClaimName(string ns) => Bounded("odh-migration-ws-" + ns, 63);
+
+    /// <summary>A name within <paramref name="max"/> characters; a cut one ends in a hash of the whole, so two never collide.</summary>
+    public static string Bounded(string name, int max)
+    {
+        if (name.Length <= max)
+        {
+            return name;
+        }
+
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(name)))[..8];
+        return name[..(max - 9)].TrimEnd('-') + "-" + hash;
+    }
+
+    private static NamespaceMigration Migration(string ns, IReadOnlyList<string> selected, PipelineRunSettings settings)
+    {
+        var labels = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [PartOfLabel] = PartOf,
+            [NamespaceLabel] = ns.Length <= 63 ? ns : ns[..63],
+        };
+        var claim = Claim(ns, settings, labels);
+        var bindings = NamespaceBindings.For(ns, settings.PipelinesNamespace, settings.AccountPrefix, labels);
+        var run = settings.ResumeFrom is { } resume ? ResumeRun(ns, resume, settings, labels) : FullRun(ns, selected, settings, labels);
+        return new NamespaceMigration(ns, claim, bindings, run);
+    }
+
+    private static JsonObject Claim(string ns, PipelineRunSettings settings, Dictionary<string, string> labels)
+    {
+        var spec = new JsonObject
+        {
+            ["accessModes"] = new JsonArray("ReadWriteOnce"),
+            ["resources"] = new JsonObject { ["requests"] = new JsonObject { ["storage"] = settings.StorageSize } },
+        };
+        if (settings.StorageClass is { Length: > 0 } storageClass)
+        {
+            spec["storageClassName"] = storageClass;
+        }
+
+        var claimLabels = Labels(labels);
+        claimLabels[WorkspaceLabel] = "true";
+        return new JsonObject
+        {
+            ["apiVersion"] = "v1",
+            ["kind"] = "PersistentVolumeClaim",
+            ["metadata"] = new JsonObject
+            {
+                ["name"] = ClaimName(ns),
+                ["namespace"] = settings.PipelinesNamespace,
+                ["labels"] = claimLabels,
+                ["annotations"] = new JsonObject
+                {
+                    [RetentionAnnotation] = $"Holds the only backups (original objects), the ledger and the reports of the migration of namespace {ns}. " +
+                        "No PipelineRun owns it: deleting or pruning runs leaves it. Keep it until the namespace is migrated, cleaned up and its backups are archived; " +
+                        "use a StorageClass with reclaimPolicy Retain so deleting the claim by mistake keeps the volume.",
+                },
+            },
+            ["spec"] = spec,
+        };
+    }
+
+    private static JsonObject FullRun(string ns, IReadOnlyList<string> selected, PipelineRunSettings settings, Dictionary<string, string> labels)
+    {
+        var parameters = new List<JsonNode?>
+        {
+            Param("namespace", ns),
+            Param("select", string.Join(',', selected)),
+            new JsonObject { ["name"] = "approvers", ["value"] = new JsonArray(settings.Approvers.Select(a => (JsonNode?)JsonValue.Create(a)).ToArray()) },
+            Param("approvals-required", settings.ApprovalsRequired.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        };
+        if (settings.Strategy is { Length: > 0 } strategy)
+        {
+            parameters.Add(Param("strategy", strategy));
+        }
+
+        if (settings.ImageTag is { Length: > 0 } tag)
+        {
+            parameters.Add(Param("image-tag", tag));
+        }
+
+        // Long enough for two human approvals (each gate waits up to 72h); pipeline >= tasks + finally.
+        var timeouts = new JsonObject { ["pipeline"] = "168h0m0s", ["tasks"] = "167h0m0s", ["finally"] = "1h0m0s" };
+        return Run(ns, RunPrefix(ns), settings.Pipeline, parameters, StageTasks, settings, labels, timeouts, pending: false);
+    }
+
+    /// <summary>
+    /// A resumed run of the split pipeline's apply or cleanup part, on the same PVC, carrying the sha256 the failed
+    /// run's gate approved. It is created Pending: someone allowed to patch PipelineRuns releases it after checking
+    /// that sha256 against the failed run, so resuming is no way around the gate.
+    /// </summary>
+    private static JsonObject ResumeRun(string ns, string resume, PipelineRunSettings settings, Dictionary<string, string> labels)
+    {
+        var (pipeline, shaParam, tasks) = ResumePoints[resume];
+        var sha = settings.ApprovedSha256?.Trim() ?? "";
+        if (sha.Length != 64 || !sha.All(Uri.IsHexDigit))
+        {
+            throw new UsageException($"--resume-from {resume} needs --approved-sha256: the {shaParam} result the failed run's gate approved (64 hex characters){(sha.Length == 0 ? "" : $", got '{sha}'")}");
+        }
+
+        var parameters = new List<JsonNode?> { Param("namespace", ns), Param(shaParam, sha.ToLowerInvariant()) };
+        if (settings.ImageTag is { Length: > 0 } tag)
+        {
+            parameters.Add(Param("image-tag", tag));
+        }
+
+        var stageTasks = StageTasks.Where(t => tasks.Contains(t.PipelineTask)).ToList();
+        var timeouts = new JsonObject { ["pipeline"] = "24h0m0s", ["tasks"] = "23h0m0s", ["finally"] = "1h0m0s" };
+        return Run(ns, RunPrefix(ns, resume), pipeline, parameters, stageTasks, settings, labels, timeouts, pending: true);
+    }
+
+    private static JsonObject Run(string ns, string generateName, string pipeline, List<JsonNode?> parameters, IReadOnlyList<(string PipelineTask, string Stage)> stageTasks, PipelineRunSettings settings, Dictionary<string, string> labels, JsonObject timeouts, bool pending)
+    {
+        var taskRunSpecs = new JsonArray(stageTasks
+            .Select(t => (JsonNode?)new JsonObject { ["pipelineTaskName"] = t.PipelineTask, ["serviceAccountName"] = settings.AccountPrefix + t.Stage })
+            .ToArray());
+        var spec = new JsonObject();
+        if (pending)
+        {
+            spec["status"] = "PipelineRunPending";
+        }
+
+        spec["pipelineRef"] = new JsonObject { ["name"] = pipeline };
+        spec["params"] = new JsonArray([.. parameters]);
+
+        // The namespace's own PVC, never a volumeClaimTemplate: a run-owned claim is deleted with its run, and
+        // with it the only backups of what apply (in-place) and cleanup removed.
+        spec["workspaces"] = new JsonArray(new JsonObject { ["name"] = "workspace", ["persistentVolumeClaim"] = new JsonObject { ["claimName"] = ClaimName(ns) } });
+
+        // The default account has no role at all (transform's); every stage gets its own in taskRunSpecs.
+        spec["taskRunTemplate"] = new JsonObject { ["serviceAccountName"] = settings.AccountPrefix + "transform" };
+        spec["taskRunSpecs"] = taskRunSpecs;
+        spec["timeouts"] = timeouts;
+        return new JsonObject
+        {
+            ["apiVersion"] = "tekton.dev/v1",
+            ["kind"] = "PipelineRun",
+            ["metadata"] = new JsonObject
+            {
+                ["generateName"] = generateName,
+                ["namespace"] = settings.PipelinesNamespace,
+                ["labels"] = Labels(labels),
+            },
+            ["spec"] = spec,
+        };
+    }
+
+    private static JsonObject Labels(Dictionary<string, string> labels)
+    {
+        var result = new JsonObject();
+        foreach (var (key, value) in labels)
+        {
+            result[key] = value;
+        }
+
+        return result;
+    }
+
+    private static JsonObject Param(string name, string value) => new() { ["name"] = name, ["value"] = value };
+}
+
+public sealed record PipelineRunSettings(string Pipeline, IReadOnlyList<string> Approvers, int ApprovalsRequired, string AccountPrefix, string StorageSize, string? StorageClass, string? Strategy, string? ImageTag)
+{
+    public string PipelinesNamespace { get; init; } = PipelineRunBuilder.DefaultPipelinesNamespace;
+
+    /// <summary>Only this namespace of the inventory (required with --resume-from when there are several).</summary>
+    public string? Namespace { get; init; }
+
+    /// <summary>"apply" or "cleanup": write a resumed run of that part of the split pipeline instead of a full run.</summary>
+    public string? ResumeFrom { get; init; }
+    public string? ApprovedSha256 { get; init; }
+}
+
+/// <summary>What one namespace's migration needs: set up once (claim, bindings) and a run created per try.</summary>
+public sealed record NamespaceMigration(string Namespace, JsonObject Claim, IReadOnlyList<JsonObject> Bindings, JsonObject Run)
+{
+    /// <summary>The setup documents, safe to apply again: the claim (in the pipelines' namespace) and the namespace's RoleBindings.</summary>
+    public IEnumerable<JsonObject> Setup => Bindings.Prepend(Claim);
+}
