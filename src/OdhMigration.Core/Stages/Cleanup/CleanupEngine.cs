@@ -35,9 +35,11 @@ public sealed class CleanupEngine(ICluster cluster, IStageLog log, TimeProvider?
             throw new PreconditionException($"{planConsumed.Path} changed since validation (sha256 {planConsumed.Sha256}, validated {validatedPlan.Sha256}); run apply and validate again; nothing was deleted");
         }
 
-        var (inventory, inventoryConsumed) = File.Exists(layout.Inventory) ? await WorkspaceDocuments.ReadInventoryAsync(layout, cancellationToken).ConfigureAwait(false) : (null, null);
+        await ConsumedDocumentsGate.VerifyAsync(layout, plan, "nothing was deleted", cancellationToken).ConfigureAwait(false);
+        var (inventory, inventoryConsumed) = await WorkspaceDocuments.ReadInventoryAsync(layout, cancellationToken).ConfigureAwait(false);
+        var (export, _) = await WorkspaceDocuments.ReadExportAsync(layout, cancellationToken).ConfigureAwait(false);
         var live = new RetryingCluster(cluster, options.Retry);
-        var run = new CleanupRun(live, log, options, layout, plan, inventory);
+        var run = new CleanupRun(live, log, options, layout, plan, inventory, BackupHashes.From(export));
         var candidates = plan.Items.Where(i => i.Status == "ok").ToList();
         var validatedByName = validation.Items.GroupBy(v => (v.Namespace, v.Name)).ToDictionary(g => g.Key, g => g.First());
         var results = new CleanupItem[candidates.Count];
@@ -60,7 +62,7 @@ public sealed class CleanupEngine(ICluster cluster, IStageLog log, TimeProvider?
         var report = new CleanupReport
         {
             GeneratedAt = _clock.GetUtcNow(),
-            Consumed = inventoryConsumed is null ? [planConsumed, validationConsumed] : [planConsumed, validationConsumed, inventoryConsumed],
+            Consumed = [planConsumed, validationConsumed, inventoryConsumed],
             DryRun = options.DryRun,
             Deleted = deleted,
             Kept = objects.Count(o => o.Outcome == "kept"),
@@ -82,7 +84,7 @@ public sealed class CleanupEngine(ICluster cluster, IStageLog log, TimeProvider?
     }
 
     /// <summary>State of one cleanup run: what was already handled (several items may name the same leftover).</summary>
-    private sealed class CleanupRun(ICluster cluster, IStageLog log, CleanupOptions options, WorkspaceLayout layout, Plan plan, Inventory? inventory)
+    private sealed class CleanupRun(ICluster cluster, IStageLog log, CleanupOptions options, WorkspaceLayout layout, Plan plan, Inventory? inventory, BackupHashes backups)
     {
         // Groups never share keys (CleanupGroups), but they share these sets, so every access takes the lock.
         private readonly Lock _lock = new();
@@ -173,7 +175,7 @@ public sealed class CleanupEngine(ICluster cluster, IStageLog log, TimeProvider?
 
             try
             {
-                BackupFile.Load(layout, deletion.BackupFile, deletion.Kind, ns, deletion.Name);
+                BackupFile.Verify(layout, deletion.BackupFile, backups.Expected(deletion), deletion.Kind, ns, deletion.Name);
             }
             catch (ItemFailedException ex)
             {
