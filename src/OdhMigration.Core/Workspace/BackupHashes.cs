@@ -19,7 +19,7 @@ public sealed class BackupHashes
     {
         var files = export is null
             ? []
-            : export.Items.SelectMany(i => i.Files).Concat(export.NamespaceFiles).Concat(export.ClusterFiles);
+            : (export.Items ?? []).SelectMany(i => i.Files ?? []).Concat(export.NamespaceFiles ?? []).Concat(export.ClusterFiles ?? []);
         var byPath = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var file in files)
         {
