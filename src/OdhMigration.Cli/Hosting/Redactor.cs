@@ -1,28 +1,15 @@
-using System.Text.RegularExpressions;
+using OdhMigration.Core.Reporting;
 
 namespace OdhMigration.Cli.Hosting;
 
 /// <summary>
-/// Last line of defence: masks anything shaped like a credential before it reaches a console. The stages never
-/// log secret values on purpose; this catches what an API error message might echo back.
+/// Last line of defence before a console: masks anything shaped like a credential. The stages never log secret
+/// values on purpose; this catches what an API error message might echo back. The rules live in
+/// <see cref="SecretRedaction"/>, shared with every report writer, so console and files hide the same things.
 /// </summary>
-public static partial class Redactor
+public static class Redactor
 {
-    public const string Mask = "[REDACTED]";
+    public const string Mask = SecretRedaction.Mask;
 
-    public static string Redact(string text)
-    {
-        text = BearerPattern().Replace(text, "Bearer " + Mask);
-        text = JwtPattern().Replace(text, Mask);
-        return KeyValuePattern().Replace(text, m => m.Groups["key"].Value + m.Groups["sep"].Value + Mask);
-    }
-
-    [GeneratedRegex(@"Bearer\s+[A-Za-z0-9._~+/=-]+", RegexOptions.IgnoreCase)]
-    private static partial Regex BearerPattern();
-
-    [GeneratedRegex(@"eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*")]
-    private static partial Regex JwtPattern();
-
-    [GeneratedRegex(@"(?<key>""?(token|password|secret_access_key|AWS_SECRET_ACCESS_KEY|access_key_id|AWS_ACCESS_KEY_ID|client-key-data|ca\.crt)""?)(?<sep>\s*[:=]\s*)""?[^\s"",}]+""?", RegexOptions.IgnoreCase)]
-    private static partial Regex KeyValuePattern();
+    public static string Redact(string text) => SecretRedaction.Text(text);
 }

@@ -19,7 +19,7 @@ public static class DryRunGuide
         if (planned.Count == 0)
         {
             text.Append("  nothing was planned; see the refusals above.\n");
-            return text.ToString();
+            return SecretRedaction.Text(text.ToString());
         }
 
         foreach (var item in planned)
@@ -63,7 +63,7 @@ public static class DryRunGuide
         }
 
         text.Append('\n').Append(TokenWarning(plan));
-        return text.ToString();
+        return SecretRedaction.Text(text.ToString());
     }
 
     /// <summary>Clients of an ISVC with auth get a new token; in-place rollback gives yet another one.</summary>
@@ -87,7 +87,7 @@ public static class DryRunGuide
             text.Append("  In-place: tokens will be DIFFERENT again if you roll back to the originals.\n");
         }
 
-        return text.Append('\n').ToString();
+        return SecretRedaction.Text(text.Append('\n').ToString());
     }
 
     /// <summary>The ModelMesh-script style summary: file counts and a tree of the generated folders.</summary>
@@ -105,7 +105,7 @@ public static class DryRunGuide
         text.Append("Directory structure:\n");
         var (tree, dirs, files) = Tree(layout, planned);
         text.Append(tree).Append('\n').Append("  ").Append(dirs).Append(" directories, ").Append(files).Append(" files\n\n");
-        return text.ToString();
+        return SecretRedaction.Text(text.ToString());
     }
 
     private static int CountFiles(string dir) => Directory.Exists(dir) ? Directory.GetFiles(dir).Length : 0;

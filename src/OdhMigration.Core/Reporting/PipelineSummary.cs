@@ -39,7 +39,7 @@ public static class PipelineSummary
             text.Append('\n').Append(await File.ReadAllTextAsync(validation, ct).ConfigureAwait(false));
         }
 
-        return text.ToString();
+        return SecretRedaction.Text(text.ToString());
     }
 
     /// <summary>Values come from pipeline params: keep them inside their table cell and line.</summary>

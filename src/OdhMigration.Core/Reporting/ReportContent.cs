@@ -29,8 +29,19 @@ public static class ReportContent
             Isvc(isvc, blocks);
         }
 
-        return blocks;
+        // Both formats render these blocks, so redacting here covers report.md and report.html alike.
+        return blocks.Select(Redacted).ToList();
     }
+
+    private static ReportBlock Redacted(ReportBlock block) => block switch
+    {
+        HeadingBlock h => h with { Text = SecretRedaction.Text(h.Text) },
+        ParagraphBlock p => new ParagraphBlock(SecretRedaction.Text(p.Text)),
+        ListBlock l => new ListBlock(l.Items.Select(SecretRedaction.Text).ToList()),
+        TableBlock t => new TableBlock(t.Headers, t.Rows.Select(r => (IReadOnlyList<string>)r.Select(SecretRedaction.Text).ToList()).ToList()),
+        DiffBlock d => new DiffBlock(SecretRedaction.Text(d.Text)),
+        _ => block,
+    };
 
     public static string Anchor(InventoryItem item) => $"isvc-{item.Namespace}-{item.Name}";
 

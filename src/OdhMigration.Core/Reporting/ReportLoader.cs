@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using OdhMigration.Core.Manifests;
 using OdhMigration.Core.Workspace;
 using OdhMigration.Core.Workspace.Documents;
 
@@ -111,10 +112,31 @@ public static class ReportLoader
             return (null, $"{(File.Exists(originalPath) ? applied : original)} is missing from the workspace; nothing to compare");
         }
 
-        var before = await File.ReadAllTextAsync(originalPath, cancellationToken).ConfigureAwait(false);
-        var after = await File.ReadAllTextAsync(appliedPath, cancellationToken).ConfigureAwait(false);
+        var before = Shown(await File.ReadAllTextAsync(originalPath, cancellationToken).ConfigureAwait(false), original);
+        var after = Shown(await File.ReadAllTextAsync(appliedPath, cancellationToken).ConfigureAwait(false), applied);
+        if (before is null || after is null)
+        {
+            return (null, $"{(before is null ? original : applied)} does not parse as one YAML object; nothing to compare");
+        }
+
         var diff = LineDiff.Unified(before, after, original, applied);
         return (diff, diff.Length == 0 ? "the transformed InferenceService is identical to the original" : null);
+    }
+
+    /// <summary>
+    /// The manifest as the report shows it: env values and URL credentials masked (<see cref="SecretRedaction"/>),
+    /// re-serialised the way stages write files, so unchanged lines still diff as unchanged. Null when it does not parse.
+    /// </summary>
+    private static string? Shown(string yaml, string relativePath)
+    {
+        try
+        {
+            return Yaml.ParseSingle(yaml, relativePath) is JsonObject obj ? Yaml.Serialize((JsonObject)SecretRedaction.Manifest(obj)!) : null;
+        }
+        catch (ManifestFormatException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Where the reports go: --out when given, else the workspace root.</summary>

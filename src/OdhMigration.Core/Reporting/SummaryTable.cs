@@ -30,7 +30,7 @@ public static class SummaryTable
                 planned is { Status: "ok" } ? $"{planned.TargetNamespace}/{planned.TargetName}" : "-",
             };
         }).ToList();
-        return Format(Headers, rows);
+        return SecretRedaction.Text(Format(Headers, rows));
     }
 
     /// <summary>Left-aligned columns separated by two spaces (kubectl style); the last column is not padded.</summary>

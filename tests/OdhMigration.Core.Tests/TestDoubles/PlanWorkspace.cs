@@ -11,6 +11,7 @@ public sealed class PlanWorkspace : IDisposable
 {
     private readonly List<PlanItem> _items = [];
     private readonly List<InventoryItem> _inventory = [];
+    private readonly List<ExportedItem> _exported = [];
 
     public PlanWorkspace()
     {
@@ -70,15 +71,21 @@ public sealed class PlanWorkspace : IDisposable
         original ??= Isvc(ns, name, sourceMode);
         var originalDir = Layout.Original(ns, name);
         var deletions = new List<PlannedDeletion>();
+        var exportedFiles = new List<ExportedFile>();
         foreach (var obj in new[] { original }.Concat(extraOriginals ?? []))
         {
             var backupPath = Path.Combine(originalDir, ManifestFileNames.For(obj.Kind()!, obj.Name()));
             var copy = obj.DeepCopy();
             ServerFields.StripForBackup(copy);
             Directory.CreateDirectory(originalDir);
-            File.WriteAllText(backupPath, Yaml.Serialize(copy));
-            deletions.Add(new PlannedDeletion(obj.Kind()!, obj.ApiVersion()!, obj.Name(), obj.Namespace(), "original", Layout.Relative(backupPath)));
+            var backupText = Yaml.Serialize(copy);
+            File.WriteAllText(backupPath, backupText);
+            var sha = Hashing.Sha256Hex(backupText);
+            deletions.Add(new PlannedDeletion(obj.Kind()!, obj.ApiVersion()!, obj.Name(), obj.Namespace(), "original", Layout.Relative(backupPath)) { BackupSha256 = sha });
+            exportedFiles.Add(new ExportedFile(Layout.Relative(backupPath), sha, obj.Kind() == "InferenceService" ? "isvc" : obj.Kind()!.ToLowerInvariant(), obj.Kind()!, obj.Name(), obj.Namespace()));
         }
+
+        _exported.Add(new ExportedItem { Namespace = ns, Name = name, Files = exportedFiles });
 
         var dir = strategy == "side-by-side" ? Layout.Raw(ns, name) : Layout.RawOriginalNames(ns, name);
         Directory.CreateDirectory(dir);
@@ -133,11 +140,13 @@ public sealed class PlanWorkspace : IDisposable
     public void AddRefused(string ns, string name, string error) =>
         _items.Add(new PlanItem { Namespace = ns, Name = name, Status = "failed", Error = error });
 
-    /// <summary>Writes inventory.json and plan.json; returns the plan sha256.</summary>
+    /// <summary>Writes inventory.json, export.json and plan.json (which records the other two's sha256, as transform does); returns the plan sha256.</summary>
     public async Task<string> WriteAsync(List<RuntimeUsage>? runtimes = null)
     {
-        await WorkspaceDocuments.WriteAsync(Layout.Inventory, new Inventory { Items = _inventory }, InventoryJsonContext.Default.Inventory);
-        return await WorkspaceDocuments.WriteAsync(Layout.Plan, new Plan { Items = _items, Options = Options, Runtimes = runtimes ?? [] }, PlanJsonContext.Default.Plan);
+        var inventorySha = await WorkspaceDocuments.WriteAsync(Layout.Inventory, new Inventory { Items = _inventory }, InventoryJsonContext.Default.Inventory);
+        var exportSha = await WorkspaceDocuments.WriteAsync(Layout.Export, new ExportReport { Items = _exported }, ExportReportJsonContext.Default.ExportReport);
+        var consumed = new List<ConsumedDocument> { new(WorkspaceLayout.InventoryFile, inventorySha), new(WorkspaceLayout.ExportFile, exportSha) };
+        return await WorkspaceDocuments.WriteAsync(Layout.Plan, new Plan { Items = _items, Options = Options, Runtimes = runtimes ?? [], Consumed = consumed }, PlanJsonContext.Default.Plan);
     }
 
     public void Dispose()

@@ -61,7 +61,7 @@ public sealed class MigrationRun(ICluster cluster, WorkspaceLayout layout, IStag
         }
 
         var planSha = await Hashing.Sha256FileAsync(layout.Plan, ct).ConfigureAwait(false);
-        if (!await PassGateAsync(ApprovalGate.Plan, WorkspaceLayout.PlanFile, planSha, "plan, before apply", "apply", () => PlanSummaryAsync(plan, planSha, ct), ct).ConfigureAwait(false))
+        if (!await PassGateAsync(ApprovalGate.Plan, WorkspaceLayout.PlanFile, planSha, "plan, before apply", "apply", () => PlanSummaryAsync(plan, planSha, ct), resuming: settings.Planning is null, ct).ConfigureAwait(false))
         {
             return await FinishAsync(settings, "stopped at the plan gate: nothing was applied", ct).ConfigureAwait(false);
         }
@@ -88,7 +88,7 @@ public sealed class MigrationRun(ICluster cluster, WorkspaceLayout layout, IStag
         }
 
         var validationSha = await Hashing.Sha256FileAsync(layout.Validation, ct).ConfigureAwait(false);
-        if (!await PassGateAsync(ApprovalGate.Cleanup, WorkspaceLayout.ValidationFile, validationSha, "validation, before cleanup", "cleanup", () => ValidationSummaryAsync(validationSha, ct), ct).ConfigureAwait(false))
+        if (!await PassGateAsync(ApprovalGate.Cleanup, WorkspaceLayout.ValidationFile, validationSha, "validation, before cleanup", "cleanup", () => ValidationSummaryAsync(validationSha, ct), resuming: false, ct).ConfigureAwait(false))
         {
             return await FinishAsync(settings, "stopped at the cleanup gate: the originals are kept", ct).ConfigureAwait(false);
         }
@@ -98,16 +98,30 @@ public sealed class MigrationRun(ICluster cluster, WorkspaceLayout layout, IStag
         return await FinishAsync(settings, null, ct).ConfigureAwait(false);
     }
 
-    /// <summary>Asks (or finds a recorded approval of this exact document) and records the answer.</summary>
-    private async Task<bool> PassGateAsync(string gateId, string document, string sha, string title, string word, Func<Task<List<string>>> summary, CancellationToken ct)
+    /// <summary>
+    /// Asks and records the answer. Only a resumed run's plan gate may pass on an earlier approval, and only one
+    /// <see cref="RecordedApproval"/> verifies against plan.json and the ledger. The cleanup gate always asks: a
+    /// resumed run validates again first, so the validation.json it gates is always a new one.
+    /// </summary>
+    private async Task<bool> PassGateAsync(string gateId, string document, string sha, string title, string word, Func<Task<List<string>>> summary, bool resuming, CancellationToken ct)
     {
         var approvals = await ReadApprovalsAsync(ct).ConfigureAwait(false);
-        if (approvals.Find(gateId, sha) is { } earlier)
+        if (resuming)
         {
-            output.WriteLine();
-            output.WriteLine($"== gate: {title}");
-            output.WriteLine($"  {document} sha256 {sha} was approved at {earlier.ApprovedAt:u} ({earlier.ApprovedBy}); unchanged since, not asking again");
-            return true;
+            var ledgerPlanSha = (await LedgerStore.LoadAsync(layout, ct).ConfigureAwait(false))?.PlanSha256;
+            var earlier = RecordedApproval.ForResume(approvals, gateId, document, sha, string.IsNullOrEmpty(ledgerPlanSha) ? null : ledgerPlanSha, out var askAgainBecause);
+            if (earlier is not null)
+            {
+                output.WriteLine();
+                output.WriteLine($"== gate: {title}");
+                output.WriteLine($"  {document} sha256 {sha} was approved at {earlier.ApprovedAt.ToUniversalTime():u} ({earlier.ApprovedBy}{(earlier.User is { } user ? ", " + user : "")}) and apply ran from it (ledger.json); unchanged since, not asking again");
+                return true;
+            }
+
+            if (askAgainBecause is not null)
+            {
+                log.Warn(askAgainBecause);
+            }
         }
 
         try
@@ -125,7 +139,7 @@ public sealed class MigrationRun(ICluster cluster, WorkspaceLayout layout, IStag
             return false;
         }
 
-        approvals.Items.Add(new Approval(gateId, document, sha, _clock.GetUtcNow(), gate.LastApprovedBy));
+        approvals.Items.Add(new Approval(gateId, document, sha, _clock.GetUtcNow(), gate.LastApprovedBy) { User = RecordedApproval.CurrentUser() });
         await WorkspaceDocuments.WriteAsync(layout.Approvals, approvals, ApprovalsJsonContext.Default.Approvals, ct).ConfigureAwait(false);
         return true;
     }

@@ -24,8 +24,10 @@ public sealed class ApplyEngine(ICluster cluster, IStageLog log)
         var expectedPlan = ApprovedSha256.Resolve("--expect-plan-sha256", options.ExpectPlanSha256, options.RequireGate, options.DryRun, WorkspaceLayout.PlanFile, log);
         var (plan, planConsumed) = await WorkspaceDocuments.ReadPlanAsync(layout, cancellationToken).ConfigureAwait(false);
         PlanGate.CheckPlanSha(planConsumed, expectedPlan);
+        await ConsumedDocumentsGate.VerifyAsync(layout, plan, "nothing was applied", cancellationToken).ConfigureAwait(false);
         var work = await PlanGate.LoadAsync(layout, plan, cancellationToken).ConfigureAwait(false);
         var (inventory, inventoryConsumed) = await WorkspaceDocuments.ReadInventoryAsync(layout, cancellationToken).ConfigureAwait(false);
+        var (export, _) = await WorkspaceDocuments.ReadExportAsync(layout, cancellationToken).ConfigureAwait(false);
 
         var retrying = new RetryingCluster(cluster, options.Retry);
         var results = new ConcurrentBag<ApplyItemResult>();
@@ -49,7 +51,7 @@ public sealed class ApplyEngine(ICluster cluster, IStageLog log)
                 refusals[item] = reason;
             }
 
-            var applier = new ItemApplier(retrying, ledger, options, layout, log, new RetryingCluster(cluster, options.CriticalRetry));
+            var applier = new ItemApplier(retrying, ledger, options, layout, log, new RetryingCluster(cluster, options.CriticalRetry)) { Backups = BackupHashes.From(export) };
             var byKey = inventory.Items.ToDictionary(i => (i.Namespace, i.Name));
             await Parallel.ForEachAsync(work, new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = cancellationToken }, async (w, ct) =>
             {

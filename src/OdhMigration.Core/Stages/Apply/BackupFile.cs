@@ -12,6 +12,30 @@ public static class BackupFile
     public static string? For(PlanItem item, string kind, string? ns, string name) =>
         item.DeleteOnCleanup.FirstOrDefault(d => d.Kind == kind && d.Name == name && (d.Namespace ?? ns) == ns)?.BackupFile;
 
+    /// <summary>
+    /// The check before a delete the backup protects: the file must exist, have exactly the sha256 recorded for it
+    /// (<paramref name="expectedSha256"/>, from the plan or export.json) and hold the object named. An edited backup
+    /// could restore something else, so it counts as no backup. Throws <see cref="ItemFailedException"/> otherwise.
+    /// </summary>
+    public static JsonObject Verify(WorkspaceLayout layout, string? relativePath, string? expectedSha256, string kind, string? ns, string name)
+    {
+        if (!string.IsNullOrEmpty(relativePath) && File.Exists(layout.Absolute(relativePath)))
+        {
+            if (string.IsNullOrEmpty(expectedSha256))
+            {
+                throw new ItemFailedException($"backup {relativePath} of {kind} {ns}/{name} has no sha256 on record (neither plan.json nor export.json names it), so it cannot be checked; refusing to delete or overwrite it (run export and transform again)");
+            }
+
+            var actual = Hashing.Sha256Hex(File.ReadAllBytes(layout.Absolute(relativePath)));
+            if (!string.Equals(actual, expectedSha256, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new ItemFailedException($"backup {relativePath} of {kind} {ns}/{name} changed since export: sha256 {actual}, recorded {expectedSha256}; refusing to delete or overwrite it (restore the file, or run export and transform again)");
+            }
+        }
+
+        return Load(layout, relativePath, kind, ns, name);
+    }
+
     /// <summary>Reads the backup and checks it is the object named; throws <see cref="ItemFailedException"/> otherwise.</summary>
     public static JsonObject Load(WorkspaceLayout layout, string? relativePath, string kind, string? ns, string name)
     {

@@ -18,7 +18,10 @@ namespace OdhMigration.Core.Stages.Apply;
 internal sealed class ItemApplier(ICluster cluster, LedgerStore ledger, ApplyOptions options, WorkspaceLayout layout, IStageLog log, ICluster? critical = null)
 {
     /// <summary>The same steps over the patient cluster (see <see cref="ApplyOptions.CriticalRetry"/>), for the in-place critical section.</summary>
-    private ItemApplier Critical => critical is null ? this : new ItemApplier(critical, ledger, options, layout, log);
+    private ItemApplier Critical => critical is null ? this : new ItemApplier(critical, ledger, options, layout, log) { Backups = Backups };
+
+    /// <summary>The sha256 each backup must still have before the original it protects is deleted.</summary>
+    public BackupHashes Backups { get; init; } = BackupHashes.None;
 
     private static readonly HashSet<string> AuthKinds = ["ServiceAccount", "Role", "RoleBinding"];
 
@@ -135,7 +138,7 @@ internal sealed class ItemApplier(ICluster cluster, LedgerStore ledger, ApplyOpt
             ?? throw new ItemFailedException("in-place plan names no InferenceService to delete before apply (deleteBeforeApply); run transform again");
 
         // Every backup is checked before anything is deleted.
-        var backups = deletions.ToDictionary(d => d, d => BackupFile.Load(layout, d.BackupFile, d.Kind, d.Namespace ?? item.Namespace, d.Name));
+        var backups = deletions.ToDictionary(d => d, d => BackupFile.Verify(layout, d.BackupFile, Backups.Expected(d), d.Kind, d.Namespace ?? item.Namespace, d.Name));
         var backup = backups[isvcDeletion];
         await ledger.UpdateItemAsync(record, r => r.BackupFile = isvcDeletion.BackupFile, ct).ConfigureAwait(false);
 

@@ -36,9 +36,11 @@ public sealed class CleanupEngine(ICluster cluster, IStageLog log, TimeProvider?
             throw new PreconditionException($"{planConsumed.Path} changed since validation (sha256 {planConsumed.Sha256}, validated {validatedPlan.Sha256}); run apply and validate again; nothing was deleted");
         }
 
-        var (inventory, inventoryConsumed) = File.Exists(layout.Inventory) ? await WorkspaceDocuments.ReadInventoryAsync(layout, cancellationToken).ConfigureAwait(false) : (null, null);
+        await ConsumedDocumentsGate.VerifyAsync(layout, plan, "nothing was deleted", cancellationToken).ConfigureAwait(false);
+        var (inventory, inventoryConsumed) = await WorkspaceDocuments.ReadInventoryAsync(layout, cancellationToken).ConfigureAwait(false);
+        var (export, _) = await WorkspaceDocuments.ReadExportAsync(layout, cancellationToken).ConfigureAwait(false);
         var live = new RetryingCluster(cluster, options.Retry);
-        var run = new CleanupRun(live, log, options, layout, plan, inventory);
+        var run = new CleanupRun(live, log, options, layout, plan, inventory, BackupHashes.From(export));
         var candidates = plan.Items.Where(i => i.Status == "ok").ToList();
         var validatedByName = validation.Items.GroupBy(v => (v.Namespace, v.Name)).ToDictionary(g => g.Key, g => g.First());
         var results = new CleanupItem[candidates.Count];
@@ -52,29 +54,39 @@ public sealed class CleanupEngine(ICluster cluster, IStageLog log, TimeProvider?
                 var item = candidates[index];
                 results[index] = await run.CleanItemAsync(item, validatedByName.GetValueOrDefault((item.Namespace, item.Name)), ct).ConfigureAwait(false);
             }
+
+            // A runtime kept because a later item's original still used it may be free now: the group holds every
+            // item on that runtime, so one more pass in plan order deletes what this run freed (checked live again).
+            foreach (var index in group)
+            {
+                results[index] = await run.RetryDeferredAsync(candidates[index], results[index], ct).ConfigureAwait(false);
+            }
         }).ConfigureAwait(false);
         var items = results.ToList();
 
         var objects = items.SelectMany(i => i.Objects).ToList();
-        var deleted = objects.Count(o => o.Outcome is "deleted" or "would-delete" or "already-gone");
+        var deleted = objects.Count(o => o.Outcome is "deleted" or "would-delete");
+        var alreadyAbsent = objects.Count(o => o.Outcome == "already-gone");
         var failed = objects.Count(o => o.Outcome is "failed" or "stuck");
         var report = new CleanupReport
         {
             GeneratedAt = _clock.GetUtcNow(),
-            Consumed = inventoryConsumed is null ? [planConsumed, validationConsumed] : [planConsumed, validationConsumed, inventoryConsumed],
+            Consumed = [planConsumed, validationConsumed, inventoryConsumed],
             DryRun = options.DryRun,
             Deleted = deleted,
+            AlreadyAbsent = alreadyAbsent,
             Kept = objects.Count(o => o.Outcome == "kept"),
             Failed = failed,
             Items = items,
         };
         var sha = await WorkspaceDocuments.WriteAsync(options.DryRun ? Path.ChangeExtension(layout.Cleanup, ".dry-run.json") : layout.Cleanup, report, CleanupReportJsonContext.Default.CleanupReport, cancellationToken).ConfigureAwait(false);
         var skipped = items.Count(i => i.Status == "skipped");
-        var summary = $"{(options.DryRun ? "dry run: would delete" : "deleted")} {deleted} original object(s) of {items.Count - skipped} validated InferenceService(s); kept {report.Kept}; {failed} failed or stuck; {skipped} skipped (replacement not validated)";
+        var summary = $"{(options.DryRun ? "dry run: would delete" : "deleted")} {deleted} original object(s) of {items.Count - skipped} validated InferenceService(s); {alreadyAbsent} already absent; kept {report.Kept}; {failed} failed or stuck; {skipped} skipped (replacement not validated)";
         log.Info(summary);
         return new StageOutcome(StageOutcome.ExitFor(failed + skipped, items.Count), summary, new Dictionary<string, string>
         {
             ["deleted"] = deleted.ToString(CultureInfo.InvariantCulture),
+            ["already-absent"] = alreadyAbsent.ToString(CultureInfo.InvariantCulture),
             ["kept"] = report.Kept.ToString(CultureInfo.InvariantCulture),
             ["failed"] = failed.ToString(CultureInfo.InvariantCulture),
             ["skipped"] = skipped.ToString(CultureInfo.InvariantCulture),
@@ -83,12 +95,18 @@ public sealed class CleanupEngine(ICluster cluster, IStageLog log, TimeProvider?
     }
 
     /// <summary>State of one cleanup run: what was already handled (several items may name the same leftover).</summary>
-    private sealed class CleanupRun(ICluster cluster, IStageLog log, CleanupOptions options, WorkspaceLayout layout, Plan plan, Inventory? inventory)
+    private sealed class CleanupRun(ICluster cluster, IStageLog log, CleanupOptions options, WorkspaceLayout layout, Plan plan, Inventory? inventory, BackupHashes backups)
     {
         // Groups never share keys (CleanupGroups), but they share these sets, so every access takes the lock.
         private readonly Lock _lock = new();
-        private readonly HashSet<(string Kind, string? Ns, string Name)> _handled = [];
+        private readonly Dictionary<(string Kind, string? Ns, string Name), string> _handledBy = [];
         private readonly HashSet<(string Ns, string Name)> _runtimesGone = [];
+
+        // ISVCs this run deleted (or, in a dry run, would delete): no longer users of a runtime, even while terminating in a dry run.
+        private readonly HashSet<(string? Ns, string Uid)> _isvcsDeleted = [];
+
+        // Deletions kept only because something this run may still delete was in the way (a runtime's user, the runtime of auth objects).
+        private readonly List<(PlanItem Item, PlannedDeletion Deletion, HashSet<(string?, string)> ProtectedAccounts)> _deferred = [];
         private readonly Dictionary<(string Namespace, string Name), string?> _exportedUid = inventory?.Items.GroupBy(i => (i.Namespace, i.Name)).ToDictionary(g => g.Key, g => g.First().Uid) ?? [];
         private readonly HashSet<(string Kind, string? Ns, string Name)> _written = plan.Items.Where(i => i.Status == "ok")
             .SelectMany(i => i.Create.Select(c => (c.Kind, c.Namespace ?? (c.Kind == "Namespace" ? null : i.TargetNamespace), c.Name))).ToHashSet();
@@ -123,8 +141,45 @@ public sealed class CleanupEngine(ICluster cluster, IStageLog log, TimeProvider?
                 objects.Add(new CleanupObject(keep.Kind, keep.Namespace, keep.Name, "kept", keep.Reason, null, null));
             }
 
-            var failed = objects.Any(o => o.Outcome is "failed" or "stuck");
-            return new CleanupItem { Namespace = item.Namespace, Name = item.Name, Status = failed ? "failed" : "cleaned", Objects = objects };
+            return Finished(item, objects);
+        }
+
+        private static CleanupItem Finished(PlanItem item, List<CleanupObject> objects) =>
+            new() { Namespace = item.Namespace, Name = item.Name, Status = objects.Any(o => o.Outcome is "failed" or "stuck") ? "failed" : "cleaned", Objects = objects };
+
+        /// <summary>Tries again, in cleanup order, the deletions of this item that were kept for a reason this run may have removed since.</summary>
+        public async Task<CleanupItem> RetryDeferredAsync(PlanItem item, CleanupItem result, CancellationToken ct)
+        {
+            List<(PlanItem Item, PlannedDeletion Deletion, HashSet<(string?, string)> ProtectedAccounts)> mine;
+            lock (_lock)
+            {
+                mine = _deferred.Where(d => ReferenceEquals(d.Item, item)).ToList();
+                _deferred.RemoveAll(d => ReferenceEquals(d.Item, item));
+            }
+
+            if (mine.Count == 0)
+            {
+                return result;
+            }
+
+            var objects = result.Objects.ToList();
+            foreach (var (_, deletion, protectedAccounts) in mine.OrderBy(d => Order(d.Deletion.Kind)))
+            {
+                var again = await CleanObjectAsync(item, deletion, protectedAccounts, ct).ConfigureAwait(false);
+                var at = objects.FindIndex(o => o.Kind == deletion.Kind && o.Namespace == deletion.Namespace && o.Name == deletion.Name && o.Outcome == "kept");
+                if (at >= 0)
+                {
+                    objects[at] = again;
+                }
+            }
+
+            lock (_lock)
+            {
+                // Still kept after the second look: that is final for this run.
+                _deferred.RemoveAll(d => ReferenceEquals(d.Item, item));
+            }
+
+            return Finished(item, objects);
         }
 
         /// <summary>The ISVC first (its finalizer cleans Knative/Istio objects), then routes, then the runtime, then auth objects.</summary>
@@ -145,15 +200,33 @@ public sealed class CleanupEngine(ICluster cluster, IStageLog log, TimeProvider?
             var ns = deletion.Namespace;
             CleanupObject Result(string outcome, string? reason, string? uid = null) => new(deletion.Kind, ns, deletion.Name, outcome, reason, deletion.BackupFile, uid);
             var key = (deletion.Kind, ns, deletion.Name);
-            bool first;
+            var id = $"{item.Namespace}/{item.Name}";
+            string? handledBy;
             lock (_lock)
             {
-                first = _handled.Add(key);
+                if (!_handledBy.TryGetValue(key, out handledBy))
+                {
+                    _handledBy[key] = id;
+                }
             }
 
-            if (!first)
+            if (handledBy is not null)
             {
-                return Result("already-gone", "handled for another InferenceService in this run");
+                // Counted once, where it was handled; here it is only a pointer.
+                return Result("handled-elsewhere", $"handled for {handledBy} in this run");
+            }
+
+            // Kept for now, but the obstacle may be something this run deletes later: release the claim so the next
+            // item naming it (or the retry pass) looks again, live.
+            CleanupObject Deferred(string reason, string? uid = null)
+            {
+                lock (_lock)
+                {
+                    _handledBy.Remove(key);
+                    _deferred.Add((item, deletion, protectedAccounts));
+                }
+
+                return Result("kept", reason, uid);
             }
 
             if (_written.Contains(key))
@@ -174,7 +247,7 @@ public sealed class CleanupEngine(ICluster cluster, IStageLog log, TimeProvider?
 
             try
             {
-                BackupFile.Load(layout, deletion.BackupFile, deletion.Kind, ns, deletion.Name);
+                BackupFile.Verify(layout, deletion.BackupFile, backups.Expected(deletion), deletion.Kind, ns, deletion.Name);
             }
             catch (ItemFailedException ex)
             {
@@ -185,7 +258,7 @@ public sealed class CleanupEngine(ICluster cluster, IStageLog log, TimeProvider?
             if (deletion.OnlyWithRuntime is { } runtimeName && !RuntimeGone(ns ?? item.Namespace, runtimeName)
                 && await cluster.GetAsync(Kinds.ServingRuntime, ns ?? item.Namespace, runtimeName, ct).ConfigureAwait(false) is not null)
             {
-                return Result("kept", $"kept with ServingRuntime {runtimeName}, which is kept");
+                return Deferred($"kept with ServingRuntime {runtimeName}, which is kept");
             }
 
             try
@@ -199,8 +272,8 @@ public sealed class CleanupEngine(ICluster cluster, IStageLog log, TimeProvider?
 
                 if (await RefusalAsync(item, deletion, obj, ct).ConfigureAwait(false) is { } refusal)
                 {
-                    log.Warn($"{item.Namespace}/{item.Name}: keeping {deletion.Kind} {ns}/{deletion.Name}: {refusal}");
-                    return Result("kept", refusal, obj.Uid());
+                    log.Warn($"{item.Namespace}/{item.Name}: keeping {deletion.Kind} {ns}/{deletion.Name}: {refusal.Reason}");
+                    return refusal.MayClearInThisRun ? Deferred(refusal.Reason, obj.Uid()) : Result("kept", refusal.Reason, obj.Uid());
                 }
 
                 if (obj.At("metadata", "deletionTimestamp") is null)
@@ -211,6 +284,7 @@ public sealed class CleanupEngine(ICluster cluster, IStageLog log, TimeProvider?
                 if (options.DryRun)
                 {
                     MarkRuntimeGone(deletion, ns);
+                    MarkIsvcDeleted(deletion, ns, obj.Uid());
                     log.Info($"[dry-run] would delete {deletion.Kind} {ns}/{deletion.Name} (backup {deletion.BackupFile})");
                     return Result("would-delete", deletion.Reason, obj.Uid());
                 }
@@ -223,6 +297,7 @@ public sealed class CleanupEngine(ICluster cluster, IStageLog log, TimeProvider?
                 }
 
                 MarkRuntimeGone(deletion, ns);
+                MarkIsvcDeleted(deletion, ns, obj.Uid());
                 log.Info($"deleted {deletion.Kind} {ns}/{deletion.Name} (backup {deletion.BackupFile})");
                 return Result("deleted", deletion.Reason, obj.Uid());
             }
@@ -237,20 +312,20 @@ public sealed class CleanupEngine(ICluster cluster, IStageLog log, TimeProvider?
             }
         }
 
-        /// <summary>Live safety checks right before a delete.</summary>
-        private async Task<string?> RefusalAsync(PlanItem item, PlannedDeletion deletion, JsonObject obj, CancellationToken ct)
+        /// <summary>Live safety checks right before a delete; MayClearInThisRun when only objects this run may still delete stand in the way.</summary>
+        private async Task<(string Reason, bool MayClearInThisRun)?> RefusalAsync(PlanItem item, PlannedDeletion deletion, JsonObject obj, CancellationToken ct)
         {
             if (deletion.Kind == "InferenceService")
             {
                 if (DeploymentMode.Normalise(obj.Annotation(DeploymentMode.AnnotationKey)) == DeploymentMode.RawDeployment && Ownership.IsManagedBy(obj, ApplyOptions.DefaultFieldManager))
                 {
-                    return "it is a RawDeployment InferenceService this tool created, not an original";
+                    return ("it is a RawDeployment InferenceService this tool created, not an original", false);
                 }
 
                 var exportedUid = _exportedUid.GetValueOrDefault((deletion.Namespace ?? "", deletion.Name));
                 if (exportedUid is not null && obj.Uid() != exportedUid)
                 {
-                    return $"it was recreated since export (uid {obj.Uid()}, exported {exportedUid}); its backup is of another object";
+                    return ($"it was recreated since export (uid {obj.Uid()}, exported {exportedUid}); its backup is of another object", false);
                 }
             }
 
@@ -263,10 +338,10 @@ public sealed class CleanupEngine(ICluster cluster, IStageLog log, TimeProvider?
                 var runtimes = isvcs.Any(i => NamedRuntime(i) is null)
                     ? await cluster.ListAsync(Kinds.ServingRuntime, deletion.Namespace, null, ct).ConfigureAwait(false)
                     : [];
-                var users = isvcs.Where(i => UsesRuntime(i, deletion.Name, runtimes)).Select(i => i.Name()).ToList();
+                var users = isvcs.Where(i => !DeletedByThisRun(i) && UsesRuntime(i, deletion.Name, runtimes)).Select(i => i.Name()).ToList();
                 if (users.Count > 0)
                 {
-                    return $"still used by InferenceService(s) {string.Join(", ", users)} (checked live just now)";
+                    return ($"still used by InferenceService(s) {string.Join(", ", users)} (checked live just now)", true);
                 }
             }
 
@@ -285,6 +360,25 @@ public sealed class CleanupEngine(ICluster cluster, IStageLog log, TimeProvider?
             // No runtime named: KServe picks one by model format; count it as a user when that would be this runtime.
             var mode = DeploymentMode.Normalise(isvc.Annotation(DeploymentMode.AnnotationKey)) ?? DeploymentMode.Serverless;
             return RuntimeResolver.Resolve(isvc, runtimes, mode).Runtime == runtime;
+        }
+
+        private void MarkIsvcDeleted(PlannedDeletion deletion, string? ns, string? uid)
+        {
+            if (deletion.Kind == "InferenceService" && uid is not null)
+            {
+                lock (_lock)
+                {
+                    _isvcsDeleted.Add((ns, uid));
+                }
+            }
+        }
+
+        private bool DeletedByThisRun(JsonObject isvc)
+        {
+            lock (_lock)
+            {
+                return isvc.Uid() is { } uid && _isvcsDeleted.Contains((isvc.Namespace(), uid));
+            }
         }
 
         private void MarkRuntimeGone(PlannedDeletion deletion, string? ns)

@@ -36,7 +36,8 @@ public sealed class TransformEngine(IStageLog log, IEnumerable<IModeTransformer>
 
         var runtimes = RuntimeUsages(inventory, items);
         var usageByRuntime = runtimes.ToDictionary(r => (r.Namespace, r.Name));
-        items = items.Select(i => ProtectSharedRuntimes(i, usageByRuntime)).ToList();
+        var backups = BackupHashes.From(export);
+        items = items.Select(i => RecordBackupHashes(ProtectSharedRuntimes(i, usageByRuntime), backups)).ToList();
         var plan = new Plan
         {
             GeneratedAt = _clock.GetUtcNow(),
@@ -268,6 +269,20 @@ public sealed class TransformEngine(IStageLog log, IEnumerable<IModeTransformer>
             })
             .OrderBy(r => r.Namespace, StringComparer.Ordinal).ThenBy(r => r.Name, StringComparer.Ordinal)
             .ToList();
+    }
+
+    /// <summary>
+    /// Copies export's sha256 of each backup into the plan, so approving the plan approves the exact backups apply
+    /// (in-place) and cleanup delete against.
+    /// </summary>
+    private static PlanItem RecordBackupHashes(PlanItem item, BackupHashes backups)
+    {
+        PlannedDeletion WithHash(PlannedDeletion deletion) => deletion with { BackupSha256 = deletion.BackupSha256 ?? backups.Exported(deletion.BackupFile) };
+        return item with
+        {
+            DeleteOnCleanup = item.DeleteOnCleanup.Select(WithHash).ToList(),
+            DeleteBeforeApply = item.DeleteBeforeApply.Select(WithHash).ToList(),
+        };
     }
 
     private static PlanItem ProtectSharedRuntimes(PlanItem item, Dictionary<(string Namespace, string Name), RuntimeUsage> runtimes)

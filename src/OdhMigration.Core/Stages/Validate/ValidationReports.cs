@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Xml.Linq;
+using OdhMigration.Core.Reporting;
 using OdhMigration.Core.Workspace.Documents;
 
 namespace OdhMigration.Core.Stages.Validate;
@@ -47,7 +48,7 @@ public static class ValidationReports
         }
 
         var document = new XDocument(new XDeclaration("1.0", "utf-8", null), new XElement("testsuites", suite));
-        return document.Declaration + "\n" + document.Root + "\n";
+        return SecretRedaction.Text(document.Declaration + "\n" + document.Root + "\n");
     }
 
     public static string Markdown(Validation validation)
@@ -93,7 +94,7 @@ public static class ValidationReports
             }
         }
 
-        return md.ToString();
+        return SecretRedaction.Text(md.ToString());
     }
 
     private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);

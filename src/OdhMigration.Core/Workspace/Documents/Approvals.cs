@@ -4,8 +4,9 @@ namespace OdhMigration.Core.Workspace.Documents;
 
 /// <summary>
 /// approvals.json, written by the local runner (odh-migrate run, rehearse, the drop-ins): which gate was approved,
-/// for exactly which document (by sha256), when and how. A resumed run does not ask again for a plan that was
-/// approved unchanged; anything else is asked again.
+/// for exactly which document (by sha256), when, how and by whom. The file is a record, not a credential: a resumed
+/// run skips the plan gate only when the recorded sha256 equals plan.json's current sha256 and the apply ledger
+/// shows apply started from that same plan (see docs/local-runner.md).
 /// </summary>
 public sealed record Approvals : IWorkspaceDocument
 {
@@ -23,7 +24,12 @@ public sealed record Approvals : IWorkspaceDocument
 /// <param name="Gate">"plan" (before apply) or "cleanup" (before cleanup).</param>
 /// <param name="Document">The workspace document approved, e.g. plan.json.</param>
 /// <param name="ApprovedBy">"typed" on a terminal, or the option that approved it in advance.</param>
-public sealed record Approval(string Gate, string Document, string Sha256, DateTimeOffset ApprovedAt, string ApprovedBy);
+/// <param name="ApprovedAt">UTC.</param>
+public sealed record Approval(string Gate, string Document, string Sha256, DateTimeOffset ApprovedAt, string ApprovedBy)
+{
+    /// <summary>Who approved: the user the runner ran as (from the environment); absent in records written before it existed.</summary>
+    public string? User { get; init; }
+}
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(Approvals))]

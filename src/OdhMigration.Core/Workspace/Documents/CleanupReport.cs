@@ -15,7 +15,11 @@ public sealed record CleanupReport : IWorkspaceDocument
     /// <summary>plan.json and validation.json as read, with their sha256.</summary>
     public List<ConsumedDocument> Consumed { get; init; } = [];
     public bool DryRun { get; init; }
+    /// <summary>Objects this run deleted (or, in a dry run, would delete).</summary>
     public int Deleted { get; init; }
+
+    /// <summary>Objects the plan names that were already gone when this run looked (a re-run): not counted as deleted.</summary>
+    public int AlreadyAbsent { get; init; }
     public int Kept { get; init; }
     public int Failed { get; init; }
     public List<CleanupItem> Items { get; init; } = [];
@@ -32,7 +36,10 @@ public sealed record CleanupItem
     public List<CleanupObject> Objects { get; init; } = [];
 }
 
-/// <summary>Outcome: deleted, already-gone, would-delete (dry run), kept, failed, stuck (a finalizer holds it; see Reason).</summary>
+/// <summary>
+/// Outcome: deleted, already-gone (absent before this run touched it), would-delete (dry run), kept, failed, stuck (a
+/// finalizer holds it; see Reason), handled-elsewhere (another item of this run named the same object; counted there).
+/// </summary>
 public sealed record CleanupObject(string Kind, string? Namespace, string Name, string Outcome, string? Reason, string? BackupFile, string? Uid);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]

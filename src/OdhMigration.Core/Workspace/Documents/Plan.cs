@@ -96,6 +96,13 @@ public sealed record PlannedDeletion(string Kind, string ApiVersion, string Name
 {
     /// <summary>Delete only when this original ServingRuntime is deleted too (per-runtime auth objects of a shared runtime).</summary>
     public string? OnlyWithRuntime { get; init; }
+
+    /// <summary>
+    /// sha256 of <see cref="PlannedDeletion.BackupFile"/> as export wrote it (recorded by transform), so the plan's
+    /// approval covers the backups too: apply and cleanup refuse to delete an original whose backup differs.
+    /// Absent in plans written before it existed; those fall back to the sha256 export.json records.
+    /// </summary>
+    public string? BackupSha256 { get; init; }
 }
 
 /// <summary>Copy only <paramref name="Keys"/> of Secret <paramref name="Name"/> from the source to the target namespace, merging into an existing Secret of that name.</summary>
