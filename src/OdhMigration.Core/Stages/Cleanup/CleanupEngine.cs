@@ -36,7 +36,7 @@ public sealed class CleanupEngine(ICluster cluster, IStageLog log, TimeProvider?
         }
 
         var (inventory, inventoryConsumed) = File.Exists(layout.Inventory) ? await WorkspaceDocuments.ReadInventoryAsync(layout, cancellationToken).ConfigureAwait(false) : (null, null);
-        var live = new RetryingCluster(cluster, options.Retry);
+        var live = new RetryingCluster(cluster, options.Retry, log);
         var run = new CleanupRun(live, log, options, layout, plan, inventory);
         var candidates = plan.Items.Where(i => i.Status == "ok").ToList();
         var validatedByName = validation.Items.GroupBy(v => (v.Namespace, v.Name)).ToDictionary(g => g.Key, g => g.First());

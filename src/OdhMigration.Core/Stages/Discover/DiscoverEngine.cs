@@ -22,9 +22,10 @@ public sealed class DiscoverEngine(IClusterReader cluster, IStageLog log, TimePr
     {
         Validate(options);
         var selector = LabelSelector.Parse(options.Selector);
-        var (defaults, _, warnings) = await ClusterDefaultsReader.ReadAsync(cluster, cancellationToken).ConfigureAwait(false);
+        var source = RetryingCluster.Over(cluster, options.Retry, log);
+        var (defaults, _, warnings) = await ClusterDefaultsReader.ReadAsync(source, cancellationToken).ConfigureAwait(false);
         warnings.ForEach(log.Warn);
-        var scan = await NamespaceScan.ReadAsync(cluster, options, cancellationToken).ConfigureAwait(false);
+        var scan = await NamespaceScan.ReadAsync(source, options, cancellationToken).ConfigureAwait(false);
 
         var items = new List<InventoryItem>();
         foreach (var ns in scan.Namespaces)
@@ -62,11 +63,11 @@ public sealed class DiscoverEngine(IClusterReader cluster, IStageLog log, TimePr
             items = await PickAsync(picker, items, cancellationToken).ConfigureAwait(false);
         }
 
-        var preflight = await PreflightAsync(options, items, warnings, cancellationToken).ConfigureAwait(false);
+        var preflight = await PreflightAsync(source, options, items, warnings, cancellationToken).ConfigureAwait(false);
         var inventory = new Inventory
         {
             GeneratedAt = _clock.GetUtcNow(),
-            Source = new SourceInfo(cluster.BackingType, cluster.Description),
+            Source = new SourceInfo(source.BackingType, source.Description),
             Scope = new DiscoverScope
             {
                 Namespaces = scan.Namespaces.ToList(),
@@ -212,16 +213,16 @@ public sealed class DiscoverEngine(IClusterReader cluster, IStageLog log, TimePr
         }).ToList();
     }
 
-    private async Task<List<PreflightCheck>> PreflightAsync(DiscoverOptions options, List<InventoryItem> items, List<string> warnings, CancellationToken cancellationToken)
+    private async Task<List<PreflightCheck>> PreflightAsync(IClusterReader source, DiscoverOptions options, List<InventoryItem> items, List<string> warnings, CancellationToken cancellationToken)
     {
         if (options.SkipPreflight)
         {
             return [];
         }
 
-        if (cluster is not ICluster live)
+        if (source is not ICluster live)
         {
-            warnings.Add($"pre-flight permission checks skipped: {cluster.Description} is not a live cluster; they run when discover reads a cluster");
+            warnings.Add($"pre-flight permission checks skipped: {source.Description} is not a live cluster; they run when discover reads a cluster");
             log.Info(warnings[^1]);
             return [];
         }

@@ -1,3 +1,5 @@
+using OdhMigration.Core.Cluster;
+
 namespace OdhMigration.Core.Stages.DscFinalize;
 
 public sealed record DscFinalizeOptions
@@ -8,4 +10,7 @@ public sealed record DscFinalizeOptions
     public string? DscName { get; init; }
     public bool UninstallOperators { get; init; }
     public bool HardwareProfileIgnorelist { get; init; }
+
+    /// <summary>Retries for each API call (docs/retries.md).</summary>
+    public RetryPolicy Retry { get; init; } = RetryPolicy.Default;
 }
