@@ -233,16 +233,15 @@ public sealed class DiscoverEngine(IClusterReader cluster, IStageLog log, TimePr
             return [];
         }
 
-        List<PreflightCheck> checks;
-        try
+        var (checks, unanswered) = await PreflightChecker.RunAsync(live, namespaces, cancellationToken).ConfigureAwait(false);
+        if (unanswered.Count > 0)
         {
-            checks = await PreflightChecker.RunAsync(live, namespaces, cancellationToken).ConfigureAwait(false);
-        }
-        catch (ClusterException ex) when (ex.IsForbidden || ex.IsNotFound)
-        {
-            warnings.Add($"pre-flight permission checks unavailable (SelfSubjectAccessReview: {ex.Message}); later stages will find out as they go");
+            // Advice, not a gate: discover goes on, and says exactly what it could not check.
+            var reasons = string.Join("; ", unanswered.Select(u => u.Error).Distinct(StringComparer.Ordinal).Take(3));
+            warnings.Add(checks.Count == 0
+                ? $"pre-flight permission checks could not be completed (SelfSubjectAccessReview: {reasons}); nothing was checked, later stages will find out as they go"
+                : $"pre-flight could not check {unanswered.Count} of {unanswered.Count + checks.Select(c => (c.Verb, c.Resource, c.Namespace)).Distinct().Count()} permission(s): {string.Join(", ", unanswered.Select(u => u.Question))} (SelfSubjectAccessReview: {reasons}); later stages will find out as they go");
             log.Warn(warnings[^1]);
-            return [];
         }
 
         foreach (var refusal in PreflightChecker.Refusals(checks))
