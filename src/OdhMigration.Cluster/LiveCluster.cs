@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using System.Text;
@@ -14,7 +13,8 @@ namespace OdhMigration.Cluster;
 /// <summary>
 /// The live backing of <see cref="ICluster"/>: KubernetesClient handles configuration and authentication
 /// (kubeconfig, exec plugins, in-cluster tokens, TLS); requests go to the REST paths directly with JsonNode bodies,
-/// which keeps every kind uniform and Native AOT clean.
+/// which keeps every kind uniform and Native AOT clean. Each request is sent once: the stages wrap this in
+/// <see cref="RetryingCluster"/>, the suite's only retry layer.
 /// </summary>
 public sealed class LiveCluster : ICluster, IDisposable
 {
@@ -23,39 +23,36 @@ public sealed class LiveCluster : ICluster, IDisposable
     private readonly HttpClient _http;
     private readonly IDisposable? _owner;
     private readonly Uri _base;
-    private readonly RetryPolicy _retry;
-    private readonly Func<TimeSpan, CancellationToken, Task> _delay;
     private int _requestCount;
 
-    public LiveCluster(KubernetesClientConfiguration configuration, RetryPolicy? retry = null)
+    public LiveCluster(KubernetesClientConfiguration configuration)
     {
         var client = new Kubernetes(configuration);
         _owner = client;
         _http = client.HttpClient;
         _base = new Uri(configuration.Host.TrimEnd('/') + "/");
-        _retry = retry ?? RetryPolicy.Default;
-        _delay = Task.Delay;
         Description = $"cluster {configuration.CurrentContext ?? "in-cluster"} ({configuration.Host})";
     }
 
-    /// <summary>Over a given HttpClient (tests: a scripted handler); <paramref name="delay"/> replaces Task.Delay so back-off can be observed without waiting.</summary>
-    internal LiveCluster(HttpClient http, Uri baseUri, RetryPolicy retry, Func<TimeSpan, CancellationToken, Task>? delay = null)
+    /// <summary>Over a given HttpClient (tests: a scripted handler).</summary>
+    internal LiveCluster(HttpClient http, Uri baseUri)
     {
         _http = http;
         _base = new Uri(baseUri.ToString().TrimEnd('/') + "/");
-        _retry = retry;
-        _delay = delay ?? Task.Delay;
         Description = $"cluster ({baseUri})";
     }
+
+    /// <summary>How long one request may wait for its answer before it counts as a timeout (a hung connection must not hang a stage).</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
     public string Description { get; }
 
     public string BackingType => "cluster";
 
-    /// <summary>HTTP requests sent, retries included (tests and reports).</summary>
+    /// <summary>HTTP requests sent (tests and reports).</summary>
     public int RequestCount => _requestCount;
 
-    /// <summary>Where retries and other notes go; the command line sets it to the stage log.</summary>
+    /// <summary>Where notes (a kind the server does not serve, a restarted list) go; the command line sets it to the stage log.</summary>
     public IStageLog? Log { get; set; }
 
     public static LiveCluster Connect(LiveClusterConnection connection) => new(connection.BuildConfiguration());
@@ -271,80 +268,45 @@ public sealed class LiveCluster : ICluster, IDisposable
         return query.ToString();
     }
 
+    /// <summary>
+    /// One request, sent once: retrying is <see cref="RetryingCluster"/>'s decision alone. Failures become
+    /// <see cref="ClusterException"/>s that say what is known: the server's status and Retry-After, or status 0 with
+    /// Timeout or ConnectionLost when no answer came (the request may still have been processed).
+    /// </summary>
     private async Task<JsonObject?> SendAsync(HttpMethod method, string path, string? body, string? contentType, CancellationToken cancellationToken)
     {
-        var idempotent = IsIdempotent(method, contentType);
         var shown = path.Split('?')[0];
-        for (var attempt = 1; ; attempt++)
+        using var request = new HttpRequestMessage(method, new Uri(_base, path.TrimStart('/')));
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        if (body is not null)
         {
-            using var request = new HttpRequestMessage(method, new Uri(_base, path.TrimStart('/')));
-            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-            if (body is not null)
+            request.Content = new StringContent(body, Encoding.UTF8);
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType ?? "application/json");
+        }
+
+        using var attemptTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        attemptTimeout.CancelAfter(RequestTimeout);
+        Interlocked.Increment(ref _requestCount);
+        try
+        {
+            using var response = await _http.SendAsync(request, attemptTimeout.Token).ConfigureAwait(false);
+            if (response.IsSuccessStatusCode)
             {
-                request.Content = new StringContent(body, Encoding.UTF8);
-                request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType ?? "application/json");
+                var text = await response.Content.ReadAsStringAsync(attemptTimeout.Token).ConfigureAwait(false);
+                return text.Length == 0 ? null : JsonNode.Parse(text) as JsonObject;
             }
 
-            using var attemptTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            attemptTimeout.CancelAfter(_retry.RequestTimeout);
-            Interlocked.Increment(ref _requestCount);
-            ClusterException failure;
-            TimeSpan? serverDelay = null;
-            try
-            {
-                using var response = await _http.SendAsync(request, attemptTimeout.Token).ConfigureAwait(false);
-                if (response.IsSuccessStatusCode)
-                {
-                    var text = await response.Content.ReadAsStringAsync(attemptTimeout.Token).ConfigureAwait(false);
-                    return text.Length == 0 ? null : JsonNode.Parse(text) as JsonObject;
-                }
-
-                failure = await ToExceptionAsync(response, method, shown, attemptTimeout.Token).ConfigureAwait(false);
-
-                // 429 means the server did not process the request, so even a create may be repeated.
-                if (!IsRetriable(response.StatusCode) || (!idempotent && response.StatusCode != HttpStatusCode.TooManyRequests))
-                {
-                    throw failure;
-                }
-
-                serverDelay = RetryAfter(response);
-            }
-            catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-            {
-                failure = new ClusterException(0, "Timeout", $"{method} {shown}: no answer within {_retry.RequestTimeout.TotalSeconds:0.#} s", ex);
-                if (!idempotent)
-                {
-                    throw failure;
-                }
-            }
-            catch (HttpRequestException ex)
-            {
-                failure = new ClusterException(0, "Unreachable", $"{method} {shown}: cannot reach the API server ({ex.Message})", ex);
-                if (!idempotent)
-                {
-                    throw failure;
-                }
-            }
-
-            if (attempt >= _retry.MaxAttempts)
-            {
-                throw new ClusterException(failure.StatusCode, failure.Reason, $"{failure.Message} (gave up after {attempt} attempts)", failure);
-            }
-
-            if (serverDelay is { } asked && asked > _retry.MaxRetryAfter)
-            {
-                throw new ClusterException(failure.StatusCode, failure.Reason, $"{failure.Message} (the server asked to retry after {asked.TotalSeconds:0} s, longer than the {_retry.MaxRetryAfter.TotalSeconds:0} s this tool waits)", failure);
-            }
-
-            var wait = serverDelay ?? _retry.Backoff(attempt);
-            Log?.Warn($"{method} {shown}: {failure.Reason} ({failure.StatusCode}); retrying in {wait.TotalSeconds:0.##} s (attempt {attempt + 1} of {_retry.MaxAttempts})");
-            await _delay(wait, cancellationToken).ConfigureAwait(false);
+            throw await ToExceptionAsync(response, method, shown, attemptTimeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new ClusterException(0, "Timeout", $"{method} {shown}: no answer within {RequestTimeout.TotalSeconds:0.#} s", ex);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException)
+        {
+            throw new ClusterException(0, "ConnectionLost", $"{method} {shown}: the connection to the API server failed ({ex.Message})", ex);
         }
     }
-
-    /// <summary>Reads, server-side apply and delete may be repeated safely; a POST or another patch kind may not (it may have been applied before the answer was lost).</summary>
-    private static bool IsIdempotent(HttpMethod method, string? contentType) =>
-        method == HttpMethod.Get || method == HttpMethod.Delete || (method == HttpMethod.Patch && contentType == "application/apply-patch+yaml");
 
     /// <summary>Retry-After as delta-seconds or an HTTP date.</summary>
     internal static TimeSpan? RetryAfter(HttpResponseMessage response)
@@ -382,9 +344,6 @@ public sealed class LiveCluster : ICluster, IDisposable
             // Not a Status body (a proxy error page, say): keep the HTTP line.
         }
 
-        var retryAfter = response.Headers.RetryAfter is { } header ? header.Delta ?? (header.Date - DateTimeOffset.UtcNow) : null;
-        return new ClusterException((int)response.StatusCode, reason, message) { RetryAfter = retryAfter };
+        return new ClusterException((int)response.StatusCode, reason, message) { RetryAfter = RetryAfter(response) };
     }
-
-    internal static bool IsRetriable(HttpStatusCode code) => (int)code is 429 or 500 or 502 or 503 or 504;
 }

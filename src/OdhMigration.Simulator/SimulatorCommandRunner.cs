@@ -6,16 +6,27 @@ namespace OdhMigration.Simulator;
 
 /// <summary>
 /// What <c>odh-migrate simulator --snapshot &lt;file&gt; --kubeconfig-out &lt;path&gt; [--listen 127.0.0.1:0]
-/// [--fault-rate 0.1] [--latency-ms 5]</c> does: start a simulator, write its kubeconfig, run until cancelled.
+/// [--fault-rate 0.1] [--fault-kinds 429,drop,processed-then-dropped] [--fault-seed 7] [--latency-ms 5]</c> does: start
+/// a simulator, write its kubeconfig, run until cancelled.
 /// </summary>
 public static class SimulatorCommandRunner
 {
-    public static async Task<int> RunAsync(
+    public static Task<int> RunAsync(
         string snapshotPath,
         string kubeconfigOut,
         string listen = "127.0.0.1:0",
         double faultRate = 0,
         int latencyMs = 0,
+        TextWriter? output = null,
+        CancellationToken cancellationToken = default) =>
+        RunAsync(snapshotPath, kubeconfigOut, listen, new FaultSettings(Rate: faultRate, LatencyMs: latencyMs), output, cancellationToken);
+
+    /// <summary>The same with every fault setting (kinds, such as processed-then-dropped, and the seed).</summary>
+    public static async Task<int> RunAsync(
+        string snapshotPath,
+        string kubeconfigOut,
+        string listen,
+        FaultSettings faults,
         TextWriter? output = null,
         CancellationToken cancellationToken = default)
     {
@@ -23,10 +34,11 @@ public static class SimulatorCommandRunner
         SimulatorHost host;
         try
         {
+            faults.Validate();
             var options = new SimulatorOptions
             {
                 Listen = listen,
-                Faults = new FaultSettings(Rate: faultRate, LatencyMs: latencyMs),
+                Faults = faults,
             };
             host = await SimulatorHost.StartAsync(options, snapshotPath, cancellationToken);
         }

@@ -60,6 +60,59 @@ public sealed class FaultInjectionTests : SimulatorTest
     }
 
     [Fact]
+    public async Task Processed_then_dropped_carries_out_a_create_and_loses_the_answer()
+    {
+        await AdminAsync("simulator/faults", new JsonObject { ["rate"] = 1, ["kinds"] = new JsonArray("processed-then-dropped"), ["verbs"] = new JsonArray("create") });
+        await Assert.ThrowsAnyAsync<HttpRequestException>(() => Endpoint.SendAsync(HttpMethod.Post, "api/v1/namespaces/proj/configmaps", new JsonObject { ["metadata"] = new JsonObject { ["name"] = "lost-answer" }, ["data"] = new JsonObject { ["k"] = "v" } }));
+        await AdminAsync("simulator/faults", new JsonObject { ["rate"] = 0 });
+
+        var (status, body) = await Endpoint.SendAsync(HttpMethod.Get, "api/v1/namespaces/proj/configmaps/lost-answer");
+        Assert.Equal(200, status);
+        Assert.Equal("v", body!["data"]!["k"]!.GetValue<string>());
+        var log = await AdminAsync("simulator/requests");
+        var dropped = Assert.Single(log["requests"]!.AsArray(), r => r!["fault"]?.GetValue<string>() == "ProcessedThenDropped");
+        Assert.Equal(201, dropped!["status"]!.GetValue<int>()); // what the lost answer would have said
+    }
+
+    [Fact]
+    public async Task Processed_then_dropped_carries_out_a_delete_and_loses_the_answer()
+    {
+        var (created, _) = await Endpoint.SendAsync(HttpMethod.Post, "api/v1/namespaces/proj/configmaps", new JsonObject { ["metadata"] = new JsonObject { ["name"] = "doomed" } });
+        Assert.Equal(201, created);
+        await AdminAsync("simulator/faults", new JsonObject { ["rate"] = 1, ["kinds"] = new JsonArray("processed-then-dropped"), ["verbs"] = new JsonArray("delete") });
+        await Assert.ThrowsAnyAsync<HttpRequestException>(() => Endpoint.SendAsync(HttpMethod.Delete, "api/v1/namespaces/proj/configmaps/doomed"));
+        await AdminAsync("simulator/faults", new JsonObject { ["rate"] = 0 });
+
+        var (status, _) = await Endpoint.SendAsync(HttpMethod.Get, "api/v1/namespaces/proj/configmaps/doomed");
+        Assert.Equal(404, status);
+    }
+
+    [Fact]
+    public async Task Processed_then_dropped_carries_out_a_server_side_apply_and_loses_the_answer()
+    {
+        await AdminAsync("simulator/faults", new JsonObject { ["rate"] = 1, ["kinds"] = new JsonArray("processed-then-dropped"), ["verbs"] = new JsonArray("patch") });
+        var applied = new JsonObject { ["apiVersion"] = "v1", ["kind"] = "ConfigMap", ["metadata"] = new JsonObject { ["name"] = "applied" }, ["data"] = new JsonObject { ["k"] = "v1" } };
+        await Assert.ThrowsAnyAsync<HttpRequestException>(() => Endpoint.SendAsync(HttpMethod.Patch, "api/v1/namespaces/proj/configmaps/applied?fieldManager=test", applied, "application/apply-patch+yaml"));
+        await AdminAsync("simulator/faults", new JsonObject { ["rate"] = 0 });
+
+        var (status, body) = await Endpoint.SendAsync(HttpMethod.Get, "api/v1/namespaces/proj/configmaps/applied");
+        Assert.Equal(200, status);
+        Assert.Equal("v1", body!["data"]!["k"]!.GetValue<string>());
+        Assert.Contains(body["metadata"]!["managedFields"]!.AsArray(), f => f!["manager"]!.GetValue<string>() == "test");
+    }
+
+    [Fact]
+    public async Task Processed_then_dropped_is_drawn_only_when_named()
+    {
+        var defaults = await AdminAsync("simulator/faults", new JsonObject { ["rate"] = 0.5, ["kinds"] = null });
+        Assert.DoesNotContain(defaults["kinds"]!.AsArray(), k => k!.GetValue<string>() == "processed-then-dropped");
+        var (status, body) = await Endpoint.SendAsync(HttpMethod.Post, "simulator/faults", new JsonObject { ["kinds"] = new JsonArray("lost") });
+        Assert.Equal(400, status);
+        Assert.Contains("processed-then-dropped", body!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        await AdminAsync("simulator/faults", new JsonObject { ["rate"] = 0 });
+    }
+
+    [Fact]
     public async Task Rate_zero_is_clean_and_counters_reset()
     {
         await AdminAsync("simulator/faults", new JsonObject { ["rate"] = 0, ["latencyMs"] = 1 });

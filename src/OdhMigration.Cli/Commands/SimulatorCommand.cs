@@ -1,6 +1,7 @@
 using System.CommandLine;
 using OdhMigration.Cli.Hosting;
 using OdhMigration.Simulator;
+using OdhMigration.Simulator.Faults;
 
 namespace OdhMigration.Cli.Commands;
 
@@ -18,10 +19,12 @@ public static class SimulatorCommand
         var kubeconfigOut = new Option<string>("--kubeconfig-out") { Description = "Where to write the kubeconfig that points at the simulator", Required = true };
         var listen = new Option<string>("--listen") { Description = "Loopback address and port (port 0 picks a free one)", DefaultValueFactory = _ => "127.0.0.1:0" };
         var faultRate = new Option<double>("--fault-rate") { Description = "Share of API requests answered with an injected fault (429/500/503/dropped connection)", DefaultValueFactory = _ => 0 };
+        var faultKinds = new Option<string[]>("--fault-kinds") { Description = "Which faults to inject (comma-separated, repeatable): 429, 500, 503, drop, processed-then-dropped (the request is carried out, then the answer is lost); default: 429, 500, 503, drop" };
+        var faultSeed = new Option<int>("--fault-seed") { Description = "Seed of the fault sequence (the same seed and request order give the same faults)", DefaultValueFactory = _ => 0 };
         var latency = new Option<int>("--latency-ms") { Description = "Latency added to every API request", DefaultValueFactory = _ => 0 };
 
         var command = new Command("simulator", Description);
-        foreach (var option in new Option[] { snapshot, kubeconfigOut, listen, faultRate, latency })
+        foreach (var option in new Option[] { snapshot, kubeconfigOut, listen, faultRate, faultKinds, faultSeed, latency })
         {
             command.Options.Add(option);
         }
@@ -30,8 +33,11 @@ public static class SimulatorCommand
             parse.GetValue(snapshot)!,
             parse.GetValue(kubeconfigOut)!,
             parse.GetValue(listen) ?? "127.0.0.1:0",
-            parse.GetValue(faultRate),
-            parse.GetValue(latency),
+            new FaultSettings(
+                Rate: parse.GetValue(faultRate),
+                Kinds: OptionParsing.NameList(parse.GetValue(faultKinds)) is { Count: > 0 } kinds ? kinds : null,
+                LatencyMs: parse.GetValue(latency),
+                Seed: parse.GetValue(faultSeed)),
             io.Stdout,
             ct));
         return command;

@@ -1,7 +1,12 @@
 namespace OdhMigration.Simulator.Faults;
 
 /// <summary>What to do to one request.</summary>
-public enum FaultKind { None, TooManyRequests, InternalError, ServiceUnavailable, Drop }
+/// <summary>
+/// What to do to one request. <see cref="Drop"/> aborts the connection before the request is processed;
+/// <see cref="ProcessedThenDropped"/> processes it (a create creates, a delete deletes) and then aborts instead of
+/// answering: the client cannot tell the two apart, which is the point.
+/// </summary>
+public enum FaultKind { None, TooManyRequests, InternalError, ServiceUnavailable, Drop, ProcessedThenDropped }
 
 /// <summary>
 /// Decides, per API request, whether to inject a fault. Thread-safe; one seeded <see cref="Random"/> drawn in request
@@ -80,6 +85,7 @@ public sealed class FaultInjector
                 "429" => FaultKind.TooManyRequests,
                 "500" => FaultKind.InternalError,
                 "503" => FaultKind.ServiceUnavailable,
+                FaultSettings.ProcessedThenDroppedKind => FaultKind.ProcessedThenDropped,
                 _ => FaultKind.Drop,
             };
             return (kind, s.LatencyMs, s.RetryAfterSeconds);

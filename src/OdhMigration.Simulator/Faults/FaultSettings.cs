@@ -5,8 +5,11 @@ namespace OdhMigration.Simulator.Faults;
 
 /// <summary>
 /// Fault injection settings. <see cref="Rate"/> is the probability (0..1) that an eligible request fails with one
-/// of <see cref="Kinds"/> ("429", "500", "503", "drop"); empty verb/resource lists mean all. The random sequence is
-/// seeded, so the same seed and the same request order give the same faults.
+/// of <see cref="Kinds"/> ("429", "500", "503", "drop", "processed-then-dropped"); empty verb/resource lists mean all.
+/// "drop" aborts the connection before the request is processed, "processed-then-dropped" after it was (the answer is
+/// lost, the change is made). Without <see cref="Kinds"/> the four classic kinds are drawn; processed-then-dropped is
+/// drawn only when named, so existing settings keep their meaning. The random sequence is seeded, so the same seed and
+/// the same request order give the same faults.
 /// </summary>
 public sealed record FaultSettings(
     double Rate = 0,
@@ -17,11 +20,17 @@ public sealed record FaultSettings(
     int Seed = 0,
     int RetryAfterSeconds = 1)
 {
-    public static readonly IReadOnlyList<string> AllKinds = ["429", "500", "503", "drop"];
+    public const string ProcessedThenDroppedKind = "processed-then-dropped";
+
+    /// <summary>Drawn when no kinds are given.</summary>
+    public static readonly IReadOnlyList<string> DefaultKinds = ["429", "500", "503", "drop"];
+
+    /// <summary>Every kind that may be named.</summary>
+    public static readonly IReadOnlyList<string> AllKinds = [.. DefaultKinds, ProcessedThenDroppedKind];
 
     public static FaultSettings None { get; } = new();
 
-    public IReadOnlyList<string> EffectiveKinds => Kinds is { Count: > 0 } k ? k : AllKinds;
+    public IReadOnlyList<string> EffectiveKinds => Kinds is { Count: > 0 } k ? k : DefaultKinds;
 
     /// <summary>Reads the admin endpoint body; absent fields keep their current values.</summary>
     public static FaultSettings FromJson(JsonNode? body, FaultSettings current)
@@ -61,7 +70,7 @@ public sealed record FaultSettings(
         {
             if (!AllKinds.Contains(kind))
             {
-                throw new FormatException($"unknown fault kind '{kind}' (use 429, 500, 503, drop)");
+                throw new FormatException($"unknown fault kind '{kind}' (use {string.Join(", ", AllKinds)})");
             }
         }
     }

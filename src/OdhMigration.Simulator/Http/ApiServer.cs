@@ -52,7 +52,19 @@ internal sealed class ApiServer(ObjectStore store, FaultInjector faults, Request
             faults.RecordLatency(System.Diagnostics.Stopwatch.GetElapsedTime(started));
         }
 
-        if (fault != FaultKind.None)
+        // A watch has no single answer to lose: it is dropped before it starts.
+        if (fault == FaultKind.ProcessedThenDropped && info.Verb == "watch")
+        {
+            fault = FaultKind.Drop;
+        }
+
+        var dropAnswer = fault == FaultKind.ProcessedThenDropped;
+        if (dropAnswer)
+        {
+            // The request is processed in full, but its answer goes nowhere; the connection is aborted below.
+            context.Response.Body = Stream.Null;
+        }
+        else if (fault != FaultKind.None)
         {
             await InjectAsync(context, fault, retryAfter, cancellationToken);
             Record(context, info, fault.ToString());
@@ -90,7 +102,12 @@ internal sealed class ApiServer(ObjectStore store, FaultInjector faults, Request
             await WriteErrorAsync(context, new ApiException(500, "InternalError", $"simulator error: {ex.GetType().Name}: {ex.Message}"), cancellationToken);
         }
 
-        Record(context, info, null);
+        if (dropAnswer)
+        {
+            context.Abort();
+        }
+
+        Record(context, info, dropAnswer ? nameof(FaultKind.ProcessedThenDropped) : null);
     }
 
     private async Task DispatchAsync(HttpContext context, RequestInfo info, string path, CancellationToken cancellationToken)
@@ -162,6 +179,6 @@ internal sealed class ApiServer(ObjectStore store, FaultInjector faults, Request
             context.Request.Path.Value ?? "/",
             context.Request.QueryString.Value ?? string.Empty,
             context.Request.ContentType,
-            fault == nameof(FaultKind.Drop) ? 0 : context.Response.StatusCode,
+            fault == nameof(FaultKind.Drop) ? 0 : context.Response.StatusCode, // processed-then-dropped: what the answer would have been
             fault));
 }

@@ -28,6 +28,48 @@ public sealed class SimulatorCommandTests
         }
     }
 
+    [Fact]
+    public async Task Fault_kinds_and_seed_from_the_command_line_reach_the_simulator()
+    {
+        using var ws = new TempWorkspace();
+        var kubeconfig = Path.Combine(ws.Path, "kubeconfig");
+        using var process = await StartAsync("serverless-basic.yaml", kubeconfig, "--fault-rate", "0.3", "--fault-kinds", "503,processed-then-dropped", "--fault-seed", "7");
+        try
+        {
+            var server = File.ReadAllLines(kubeconfig).Select(l => l.Trim()).First(l => l.StartsWith("server:", StringComparison.Ordinal))["server:".Length..].Trim();
+            using var http = new HttpClient();
+            var faults = System.Text.Json.Nodes.JsonNode.Parse(await http.GetStringAsync(new Uri(new Uri(server.TrimEnd('/') + "/"), "simulator/faults"), TestContext.Current.CancellationToken))!;
+            Assert.Equal(["503", "processed-then-dropped"], faults["kinds"]!.AsArray().Select(k => k!.GetValue<string>()));
+            Assert.Equal(7, faults["seed"]!.GetValue<int>());
+            Assert.Equal(0.3, faults["rate"]!.GetValue<double>());
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        }
+    }
+
+    [Fact]
+    public async Task An_unknown_fault_kind_is_a_usage_error_naming_the_known_ones()
+    {
+        using var ws = new TempWorkspace();
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = RepoPaths.Root };
+        foreach (var arg in new[] { ToolProcess.DllPath("odh-migrate"), "simulator", "--snapshot", Path.Combine(RepoPaths.Samples, "serverless-basic.yaml"), "--kubeconfig-out", Path.Combine(ws.Path, "kubeconfig"), "--fault-kinds", "lost" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = await process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(2, process.ExitCode);
+        Assert.Contains("unknown fault kind 'lost'", output, StringComparison.Ordinal);
+        Assert.Contains("processed-then-dropped", output, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(ws.Path, "kubeconfig")));
+    }
+
     [Theory]
     [InlineData("TERM")]
     [InlineData("INT")]
@@ -58,10 +100,10 @@ public sealed class SimulatorCommandTests
     }
 
     /// <summary>Starts the real odh-migrate simulator on a sample and waits (up to 30 s) for its kubeconfig.</summary>
-    private static async Task<System.Diagnostics.Process> StartAsync(string sample, string kubeconfig)
+    private static async Task<System.Diagnostics.Process> StartAsync(string sample, string kubeconfig, params string[] options)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = RepoPaths.Root };
-        foreach (var arg in new[] { ToolProcess.DllPath("odh-migrate"), "simulator", "--snapshot", Path.Combine(RepoPaths.Samples, sample), "--kubeconfig-out", kubeconfig })
+        foreach (var arg in new[] { ToolProcess.DllPath("odh-migrate"), "simulator", "--snapshot", Path.Combine(RepoPaths.Samples, sample), "--kubeconfig-out", kubeconfig }.Concat(options))
         {
             start.ArgumentList.Add(arg);
         }

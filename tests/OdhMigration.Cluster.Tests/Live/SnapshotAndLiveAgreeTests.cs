@@ -25,7 +25,7 @@ public sealed class SnapshotAndLiveAgreeTests
     {
         var ct = TestContext.Current.CancellationToken;
         var snapshot = SnapshotCluster.Load(SamplePath);
-        using var live = new LiveCluster(new HttpClient(new SnapshotApiHandler(snapshot)), new Uri("https://api.test:6443"), RetryPolicy.Default);
+        using var live = new LiveCluster(new HttpClient(new SnapshotApiHandler(snapshot)), new Uri("https://api.test:6443"));
 
         using var offlineWs = new TempWorkspace();
         using var liveWs = new TempWorkspace();
@@ -64,7 +64,7 @@ public sealed class SnapshotAndLiveAgreeTests
 
             var snapshot = new SnapshotCluster(SnapshotLoader.FromDocuments(Yaml.ParseDocuments(string.Join("\n---\n", docs), "gen.yaml")), "gen");
             var handler = new SnapshotApiHandler(snapshot) { PageSize = 500 };
-            using var live = new LiveCluster(new HttpClient(handler), new Uri("https://api.test:6443"), RetryPolicy.Default);
+            using var live = new LiveCluster(new HttpClient(handler), new Uri("https://api.test:6443"));
             using var ws = new TempWorkspace();
             var (_, inventory) = await new DiscoverEngine(live, new MemoryStageLog()).RunAsync(new DiscoverOptions { Namespaces = ["p"] }, ws.Layout, TestContext.Current.CancellationToken);
             return (handler.Requests, inventory);

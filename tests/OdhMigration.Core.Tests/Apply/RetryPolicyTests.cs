@@ -55,7 +55,9 @@ public sealed class RetryPolicyTests
     public async Task Backoff_grows_and_is_capped()
     {
         var (policy, delays) = Recording(8);
-        await Assert.ThrowsAsync<HttpRequestException>(() => policy.ExecuteAsync<int>(_ => throw new HttpRequestException("reset")));
+        var error = await Assert.ThrowsAsync<ClusterException>(() => policy.ExecuteAsync<int>(_ => throw new HttpRequestException("reset")));
+        Assert.IsType<HttpRequestException>(error.InnerException);
+        Assert.Contains("gave up after 8 attempts", error.Message, StringComparison.Ordinal);
         Assert.Equal(7, delays.Count);
         Assert.All(delays, d => Assert.InRange(d, TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(2)));
         Assert.True(delays[^1] >= TimeSpan.FromSeconds(1));
@@ -71,6 +73,51 @@ public sealed class RetryPolicyTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => policy.ExecuteAsync<int>(ct => throw new OperationCanceledException(ct), cts.Token));
         Assert.Empty(delays);
     }
+
+    [Fact]
+    public async Task A_retry_after_past_the_deadline_fails_at_once_naming_it()
+    {
+        var (policy, delays) = Recording();
+        var calls = 0;
+        var error = await Assert.ThrowsAsync<ClusterException>(() => (policy with { Deadline = TimeSpan.FromSeconds(30) }).ExecuteAsync<int>(_ =>
+        {
+            calls++;
+            throw new ClusterException(429, "TooManyRequests", "slow down") { RetryAfter = TimeSpan.FromMinutes(1) };
+        }));
+        Assert.Equal(1, calls);
+        Assert.Empty(delays);
+        Assert.Contains("asked to retry after 60 s", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_deadline_stops_retries_with_attempts_left()
+    {
+        var (policy, delays) = Recording(100);
+        var calls = 0;
+        var error = await Assert.ThrowsAsync<ClusterException>(() => (policy with { Deadline = TimeSpan.FromSeconds(5) }).ExecuteAsync<int>(_ =>
+        {
+            calls++;
+            throw new ClusterException(503, "ServiceUnavailable", "down");
+        }));
+        Assert.InRange(calls, 3, 10);
+        Assert.True(delays.Aggregate(TimeSpan.Zero, (a, d) => a + d) <= TimeSpan.FromSeconds(5));
+        Assert.Contains("deadline", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(429, FailureKind.Throttled)]
+    [InlineData(500, FailureKind.Uncertain)]
+    [InlineData(503, FailureKind.Uncertain)]
+    [InlineData(504, FailureKind.Uncertain)]
+    [InlineData(0, FailureKind.Uncertain)]
+    [InlineData(409, FailureKind.Answer)]
+    [InlineData(404, FailureKind.Answer)]
+    public void Failures_are_classified_as_the_api_server_means_them(int status, FailureKind expected) =>
+        Assert.Equal(expected, RetryPolicy.Classify(new ClusterException(status, "x", "x"), CancellationToken.None));
+
+    [Fact]
+    public void A_policy_needs_at_least_one_attempt() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => new RetryPolicy { MaxAttempts = 0 });
 
     [Fact]
     public async Task A_client_timeout_is_retried()

@@ -17,13 +17,16 @@ public sealed class Pipeline(SimulatedCluster sim) : IDisposable
     public WorkspaceLayout Layout { get; } = new(Directory.CreateTempSubdirectory("odh-chain-").FullName);
     public MemoryStageLog Log { get; } = new();
 
+    /// <summary>The retry policy every stage uses when set (fault tests: fast back-off); otherwise each stage's default.</summary>
+    public RetryPolicy? Retry { get; init; }
+
     public static ApplyOptions FastApply => new() { PollInterval = TimeSpan.FromMilliseconds(50), DeleteTimeout = TimeSpan.FromSeconds(20), Retry = new RetryPolicy(8, TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(500)) };
 
     public async Task<StageOutcome> PrepareAsync(string ns, string mode, string? strategy, string? targetNamespace = null, CancellationToken ct = default)
     {
-        var (discover, _) = await new DiscoverEngine(sim.Cluster, Log).RunAsync(new DiscoverOptions { Namespaces = [ns], Mode = mode }, Layout, ct);
+        var (discover, _) = await new DiscoverEngine(sim.Cluster, Log).RunAsync(new DiscoverOptions { Namespaces = [ns], Mode = mode, Retry = Retry ?? RetryPolicy.Default }, Layout, ct);
         Assert.Equal(ExitCodes.Success, discover.ExitCode);
-        var export = await new ExportEngine(sim.Cluster, Log).RunAsync(new ExportOptions(), Layout, ct);
+        var export = await new ExportEngine(sim.Cluster, Log).RunAsync(new ExportOptions { Retry = Retry ?? RetryPolicy.Default }, Layout, ct);
         Assert.Equal(ExitCodes.Success, export.ExitCode);
         return await new TransformEngine(Log, TransformerCatalog.All).RunAsync(new TransformOptions { Strategy = strategy, TargetNamespace = targetNamespace }, Layout, ct);
     }
@@ -32,10 +35,10 @@ public sealed class Pipeline(SimulatedCluster sim) : IDisposable
         new ApplyEngine(sim.Cluster, Log).RunAsync(options ?? FastApply, Layout, ct);
 
     public Task<StageOutcome> ValidateAsync(CancellationToken ct = default) =>
-        new ValidateEngine(sim.Cluster, Log).RunAsync(new ValidateOptions { Timeout = TimeSpan.FromSeconds(20), PollInterval = TimeSpan.FromMilliseconds(100) }, Layout, ct);
+        new ValidateEngine(sim.Cluster, Log).RunAsync(new ValidateOptions { Timeout = TimeSpan.FromSeconds(20), PollInterval = TimeSpan.FromMilliseconds(100), Retry = Retry ?? RetryPolicy.Default }, Layout, ct);
 
     public Task<StageOutcome> CleanupAsync(string? expectValidation = null, CancellationToken ct = default) =>
-        new CleanupEngine(sim.Cluster, Log).RunAsync(new CleanupOptions { ExpectValidationSha256 = expectValidation, PollInterval = TimeSpan.FromMilliseconds(50), Timeout = TimeSpan.FromSeconds(20) }, Layout, ct);
+        new CleanupEngine(sim.Cluster, Log).RunAsync(new CleanupOptions { ExpectValidationSha256 = expectValidation, PollInterval = TimeSpan.FromMilliseconds(50), Timeout = TimeSpan.FromSeconds(20), Retry = Retry ?? RetryPolicy.Default }, Layout, ct);
 
     public async Task<Plan> PlanAsync() => (await WorkspaceDocuments.ReadPlanAsync(Layout)).Document;
 

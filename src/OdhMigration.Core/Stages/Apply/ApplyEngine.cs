@@ -29,7 +29,7 @@ public sealed class ApplyEngine(ICluster cluster, IStageLog log)
         var (inventory, inventoryConsumed) = await WorkspaceDocuments.ReadInventoryAsync(layout, cancellationToken).ConfigureAwait(false);
         var (export, _) = await WorkspaceDocuments.ReadExportAsync(layout, cancellationToken).ConfigureAwait(false);
 
-        var retrying = new RetryingCluster(cluster, options.Retry);
+        var retrying = new RetryingCluster(cluster, options.Retry, log);
         var results = new ConcurrentBag<ApplyItemResult>();
         foreach (var notPlanned in plan.Items.Where(i => i.Status != "ok"))
         {
@@ -51,7 +51,7 @@ public sealed class ApplyEngine(ICluster cluster, IStageLog log)
                 refusals[item] = reason;
             }
 
-            var applier = new ItemApplier(retrying, ledger, options, layout, log, new RetryingCluster(cluster, options.CriticalRetry)) { Backups = BackupHashes.From(export) };
+            var applier = new ItemApplier(retrying, ledger, options, layout, log, new RetryingCluster(cluster, options.CriticalRetry, log)) { Backups = BackupHashes.From(export) };
             var byKey = inventory.Items.ToDictionary(i => (i.Namespace, i.Name));
             await Parallel.ForEachAsync(work, new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = cancellationToken }, async (w, ct) =>
             {

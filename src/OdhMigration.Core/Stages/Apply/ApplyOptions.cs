@@ -25,12 +25,13 @@ public sealed record ApplyOptions
     /// <summary>The server-side apply field manager; stable, so re-runs own the same fields.</summary>
     public string FieldManager { get; init; } = DefaultFieldManager;
 
-    /// <summary>Retries for each API call (429 with Retry-After, 5xx, dropped connections, timeouts).</summary>
+    /// <summary>Retries for each API call (docs/retries.md: per verb, bounded by attempts and a deadline).</summary>
     public RetryPolicy Retry { get; init; } = RetryPolicy.Default;
 
     /// <summary>
     /// Retries inside the in-place critical section (after the original is deleted: creating the replacement or
-    /// recreating the original). Far more patient: giving up there leaves the name unserved until the next run.
+    /// recreating the original), instead of <see cref="Retry"/>, not on top of it. Far more patient: giving up there
+    /// leaves the name unserved until the next run.
     /// </summary>
-    public RetryPolicy CriticalRetry { get; init; } = new(maxAttempts: 30, baseDelay: TimeSpan.FromMilliseconds(200), maxDelay: TimeSpan.FromSeconds(5));
+    public RetryPolicy CriticalRetry { get; init; } = RetryPolicy.Patient;
 }

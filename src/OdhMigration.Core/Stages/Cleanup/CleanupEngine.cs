@@ -39,7 +39,7 @@ public sealed class CleanupEngine(ICluster cluster, IStageLog log, TimeProvider?
         await ConsumedDocumentsGate.VerifyAsync(layout, plan, "nothing was deleted", cancellationToken).ConfigureAwait(false);
         var (inventory, inventoryConsumed) = await WorkspaceDocuments.ReadInventoryAsync(layout, cancellationToken).ConfigureAwait(false);
         var (export, _) = await WorkspaceDocuments.ReadExportAsync(layout, cancellationToken).ConfigureAwait(false);
-        var live = new RetryingCluster(cluster, options.Retry);
+        var live = new RetryingCluster(cluster, options.Retry, log);
         var run = new CleanupRun(live, log, options, layout, plan, inventory, BackupHashes.From(export));
         var candidates = plan.Items.Where(i => i.Status == "ok").ToList();
         var validatedByName = validation.Items.GroupBy(v => (v.Namespace, v.Name)).ToDictionary(g => g.Key, g => g.First());

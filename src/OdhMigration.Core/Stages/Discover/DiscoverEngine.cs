@@ -22,9 +22,10 @@ public sealed class DiscoverEngine(IClusterReader cluster, IStageLog log, TimePr
     {
         Validate(options);
         var selector = LabelSelector.Parse(options.Selector);
-        var (defaults, _, warnings) = await ClusterDefaultsReader.ReadAsync(cluster, cancellationToken).ConfigureAwait(false);
+        var source = RetryingCluster.Over(cluster, options.Retry, log);
+        var (defaults, _, warnings) = await ClusterDefaultsReader.ReadAsync(source, cancellationToken).ConfigureAwait(false);
         warnings.ForEach(log.Warn);
-        var scan = await NamespaceScan.ReadAsync(cluster, options, cancellationToken).ConfigureAwait(false);
+        var scan = await NamespaceScan.ReadAsync(source, options, cancellationToken).ConfigureAwait(false);
 
         var items = new List<InventoryItem>();
         foreach (var ns in scan.Namespaces)
@@ -62,11 +63,11 @@ public sealed class DiscoverEngine(IClusterReader cluster, IStageLog log, TimePr
             items = await PickAsync(picker, items, cancellationToken).ConfigureAwait(false);
         }
 
-        var preflight = await PreflightAsync(options, items, warnings, cancellationToken).ConfigureAwait(false);
+        var preflight = await PreflightAsync(source, options, items, warnings, cancellationToken).ConfigureAwait(false);
         var inventory = new Inventory
         {
             GeneratedAt = _clock.GetUtcNow(),
-            Source = new SourceInfo(cluster.BackingType, cluster.Description),
+            Source = new SourceInfo(source.BackingType, source.Description),
             Scope = new DiscoverScope
             {
                 Namespaces = scan.Namespaces.ToList(),
@@ -212,16 +213,16 @@ public sealed class DiscoverEngine(IClusterReader cluster, IStageLog log, TimePr
         }).ToList();
     }
 
-    private async Task<List<PreflightCheck>> PreflightAsync(DiscoverOptions options, List<InventoryItem> items, List<string> warnings, CancellationToken cancellationToken)
+    private async Task<List<PreflightCheck>> PreflightAsync(IClusterReader source, DiscoverOptions options, List<InventoryItem> items, List<string> warnings, CancellationToken cancellationToken)
     {
         if (options.SkipPreflight)
         {
             return [];
         }
 
-        if (cluster is not ICluster live)
+        if (source is not ICluster live)
         {
-            warnings.Add($"pre-flight permission checks skipped: {cluster.Description} is not a live cluster; they run when discover reads a cluster");
+            warnings.Add($"pre-flight permission checks skipped: {source.Description} is not a live cluster; they run when discover reads a cluster");
             log.Info(warnings[^1]);
             return [];
         }
@@ -232,16 +233,15 @@ public sealed class DiscoverEngine(IClusterReader cluster, IStageLog log, TimePr
             return [];
         }
 
-        List<PreflightCheck> checks;
-        try
+        var (checks, unanswered) = await PreflightChecker.RunAsync(live, namespaces, cancellationToken).ConfigureAwait(false);
+        if (unanswered.Count > 0)
         {
-            checks = await PreflightChecker.RunAsync(live, namespaces, cancellationToken).ConfigureAwait(false);
-        }
-        catch (ClusterException ex) when (ex.IsForbidden || ex.IsNotFound)
-        {
-            warnings.Add($"pre-flight permission checks unavailable (SelfSubjectAccessReview: {ex.Message}); later stages will find out as they go");
+            // Advice, not a gate: discover goes on, and says exactly what it could not check.
+            var reasons = string.Join("; ", unanswered.Select(u => u.Error).Distinct(StringComparer.Ordinal).Take(3));
+            warnings.Add(checks.Count == 0
+                ? $"pre-flight permission checks could not be completed (SelfSubjectAccessReview: {reasons}); nothing was checked, later stages will find out as they go"
+                : $"pre-flight could not check {unanswered.Count} of {unanswered.Count + checks.Select(c => (c.Verb, c.Resource, c.Namespace)).Distinct().Count()} permission(s): {string.Join(", ", unanswered.Select(u => u.Question))} (SelfSubjectAccessReview: {reasons}); later stages will find out as they go");
             log.Warn(warnings[^1]);
-            return [];
         }
 
         foreach (var refusal in PreflightChecker.Refusals(checks))

@@ -1,3 +1,4 @@
+using OdhMigration.Core.Cluster;
 using OdhMigration.Core.Workspace.Documents;
 
 namespace OdhMigration.Core.Stages.Discover;
@@ -28,4 +29,7 @@ public sealed record DiscoverOptions
 
     /// <summary>Skip the SelfSubjectAccessReview pre-flight on a live cluster.</summary>
     public bool SkipPreflight { get; init; }
+
+    /// <summary>Retries for each API call (docs/retries.md); a snapshot is read without.</summary>
+    public RetryPolicy Retry { get; init; } = RetryPolicy.Default;
 }

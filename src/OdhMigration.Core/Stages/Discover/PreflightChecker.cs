@@ -25,7 +25,10 @@ public static class PreflightChecker
         ("cleanup", ["delete"], ["delete"]),
     ];
 
-    public static async Task<List<PreflightCheck>> RunAsync(ICluster cluster, IReadOnlyCollection<string> namespaces, CancellationToken cancellationToken)
+    /// <summary>The answers, and the questions that could not be answered (each with why): the pre-flight is advice, never a gate.</summary>
+    public sealed record Result(List<PreflightCheck> Checks, List<(string Question, string Error)> Unanswered);
+
+    public static async Task<Result> RunAsync(ICluster cluster, IReadOnlyCollection<string> namespaces, CancellationToken cancellationToken)
     {
         var wanted = new List<(string Stage, string Verb, ResourceKind Kind, string Namespace)>();
         foreach (var (stage, nsVerbs, routeVerbs) in Requirements)
@@ -41,30 +44,37 @@ public static class PreflightChecker
             }
         }
 
-        // Each distinct question is asked once, a few at a time, however many stages share it.
+        // Each distinct question is asked once, a few at a time, however many stages share it. One that cannot be
+        // answered (the API server kept failing, or refuses access reviews) stays unanswered; the others still count.
         var questions = wanted.Select(w => (w.Verb, w.Kind, w.Namespace)).Distinct().ToList();
-        var answers = new Dictionary<(string, ResourceKind, string), bool>();
         using var gate = new SemaphoreSlim(8);
         var tasks = questions.Select(async q =>
         {
             await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                return (q, Allowed: await cluster.CanIAsync(q.Verb, q.Kind, q.Namespace, cancellationToken).ConfigureAwait(false));
+                return (q, Allowed: (bool?)await cluster.CanIAsync(q.Verb, q.Kind, q.Namespace, cancellationToken).ConfigureAwait(false), Error: (string?)null);
+            }
+            catch (Exception ex) when (ex is ClusterException or HttpRequestException or IOException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+            {
+                return (q, Allowed: (bool?)null, Error: (string?)ex.Message);
             }
             finally
             {
                 gate.Release();
             }
         }).ToList();
-        foreach (var (q, allowed) in await Task.WhenAll(tasks).ConfigureAwait(false))
-        {
-            answers[q] = allowed;
-        }
+        var answers = (await Task.WhenAll(tasks).ConfigureAwait(false)).ToDictionary(a => a.q);
 
-        return wanted
-            .Select(w => new PreflightCheck(w.Stage, w.Verb, w.Kind.GroupResource, w.Namespace, answers[(w.Verb, w.Kind, w.Namespace)]))
+        var checks = wanted
+            .Where(w => answers[(w.Verb, w.Kind, w.Namespace)].Allowed is not null)
+            .Select(w => new PreflightCheck(w.Stage, w.Verb, w.Kind.GroupResource, w.Namespace, answers[(w.Verb, w.Kind, w.Namespace)].Allowed!.Value))
             .ToList();
+        var unanswered = answers.Values
+            .Where(a => a.Allowed is null)
+            .Select(a => ($"{a.q.Verb} {a.q.Kind.GroupResource} in {a.q.Namespace}", a.Error!))
+            .ToList();
+        return new Result(checks, unanswered);
     }
 
     /// <summary>One line per stage that would be refused something, naming what.</summary>

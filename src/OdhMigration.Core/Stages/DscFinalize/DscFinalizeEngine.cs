@@ -23,6 +23,9 @@ public sealed class DscFinalizeEngine(ICluster cluster, IStageLog log, TimeProvi
     {
         var ct = cancellationToken;
         var expectedPlan = ApprovedSha256.Resolve(FinalizePlan.ExpectOption, options.ExpectFinalizePlanSha256, options.RequireGate, options.DryRun, FinalizePlan.FileName, log);
+
+        // Every call below goes through the one retry layer; wrapping again on a second run replaces the policy, never nests it.
+        cluster = new RetryingCluster(cluster, options.Retry, log);
         var (defaults, configMap, warnings) = await ClusterDefaultsReader.ReadAsync(cluster, ct).ConfigureAwait(false);
         var isvcs = await cluster.ListAsync(Kinds.InferenceService, null, null, ct).ConfigureAwait(false);
         var leftovers = Leftovers(isvcs, defaults.DefaultDeploymentMode);

@@ -1,3 +1,5 @@
+using OdhMigration.Core.Cluster;
+
 namespace OdhMigration.Core.Stages.DscFinalize;
 
 public sealed record DscFinalizeOptions
@@ -14,4 +16,7 @@ public sealed record DscFinalizeOptions
 
     /// <summary>--require-gate: without an approved finalize plan sha256, refuse (exit 3) instead of warning.</summary>
     public bool RequireGate { get; init; }
+
+    /// <summary>Retries for each API call (docs/retries.md).</summary>
+    public RetryPolicy Retry { get; init; } = RetryPolicy.Default;
 }

@@ -22,6 +22,7 @@ public sealed class ExportEngine(IClusterReader cluster, IStageLog log, TimeProv
     public async Task<StageOutcome> RunAsync(ExportOptions options, WorkspaceLayout layout, CancellationToken cancellationToken = default)
     {
         var (inventory, consumed) = await WorkspaceDocuments.ReadInventoryAsync(layout, cancellationToken).ConfigureAwait(false);
+        var source = RetryingCluster.Over(cluster, options.Retry, log);
         var warnings = new List<string>();
         if (options.IncludeSecretData)
         {
@@ -29,11 +30,11 @@ public sealed class ExportEngine(IClusterReader cluster, IStageLog log, TimeProv
             log.Warn(warnings[^1]);
         }
 
-        var clusterFiles = await ClusterBackupWriter.WriteAsync(cluster, layout, inventory, options, warnings, cancellationToken).ConfigureAwait(false);
+        var clusterFiles = await ClusterBackupWriter.WriteAsync(source, layout, inventory, options, warnings, cancellationToken).ConfigureAwait(false);
         var selected = inventory.Items.Where(i => i.Selected).ToList();
         var routes = selected.Count == 0
             ? new Dictionary<string, JsonObject>(StringComparer.Ordinal)
-            : (await cluster.ListAsync(Kinds.Route, IstioSystem, null, cancellationToken).ConfigureAwait(false))
+            : (await source.ListAsync(Kinds.Route, IstioSystem, null, cancellationToken).ConfigureAwait(false))
                 .GroupBy(r => r.Name(), StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
 
         var exported = new List<ExportedItem>();
@@ -43,7 +44,7 @@ public sealed class ExportEngine(IClusterReader cluster, IStageLog log, TimeProv
             NamespaceObjects objects;
             try
             {
-                objects = await NamespaceObjects.ListAsync(cluster, group.Key, withPods: true, cancellationToken).ConfigureAwait(false);
+                objects = await NamespaceObjects.ListAsync(source, group.Key, withPods: true, cancellationToken).ConfigureAwait(false);
                 namespaceFiles.AddRange(await NamespaceFactsWriter.WriteAsync(layout, objects, cancellationToken).ConfigureAwait(false));
             }
             catch (Exception ex) when (ex is ClusterException { IsForbidden: false } or IOException)
@@ -72,7 +73,7 @@ public sealed class ExportEngine(IClusterReader cluster, IStageLog log, TimeProv
         var report = new ExportReport
         {
             GeneratedAt = _clock.GetUtcNow(),
-            Source = new SourceInfo(cluster.BackingType, cluster.Description),
+            Source = new SourceInfo(source.BackingType, source.Description),
             Consumed = [consumed],
             Items = exported,
             ClusterFiles = clusterFiles,

@@ -1,3 +1,5 @@
+using OdhMigration.Core.Cluster;
+
 namespace OdhMigration.Core.Stages.Export;
 
 public sealed record ExportOptions
@@ -13,4 +15,7 @@ public sealed record ExportOptions
     /// is copied one at a time, only the serialising and file writing overlap.
     /// </summary>
     public int Parallelism { get; init; } = Math.Clamp(Environment.ProcessorCount, 1, 4);
+
+    /// <summary>Retries for each API call (docs/retries.md); a snapshot is read without.</summary>
+    public RetryPolicy Retry { get; init; } = RetryPolicy.Default;
 }

@@ -32,7 +32,7 @@ public sealed class ValidateEngine(ICluster cluster, IStageLog log, HttpClient? 
             throw new UsageException("--compare-original needs --request <file>");
         }
 
-        var retrying = new RetryingCluster(cluster, options.Retry);
+        var retrying = new RetryingCluster(cluster, options.Retry, log);
         using var ownedHttp = http is null ? CreateHttpClient(options) : null;
         var probe = new InferenceProbe(http ?? ownedHttp!);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
