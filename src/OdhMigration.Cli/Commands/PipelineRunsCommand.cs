@@ -35,10 +35,13 @@ public static class PipelineRunsCommand
         var storageClass = new Option<string?>("--storage-class") { Description = "StorageClass of the workspace PVC (default: the cluster's default)" };
         var strategy = new Option<string?>("--strategy") { Description = "Passed to transform: side-by-side, in-place or new-namespace (default: transform's choice per source mode)" };
         strategy.AcceptOnlyFromAmong(Core.Stages.Transform.Strategies.All);
-        var imageTag = new Option<string?>("--image-tag") { Description = "Tag of the tool images (default: the pipeline's)" };
+        var images = new Option<string[]>("--image")
+        {
+            Description = $"Image of one tool as <tool>=<reference>, pinned by digest (e.g. discover=<repository>/odh-discover@sha256:<digest>); repeatable; tools: {string.Join(", ", PipelineRunBuilder.ImageTools)} (migrate runs the summary); default: the pipeline's",
+        };
 
         var command = new Command("pipelineruns", Description);
-        foreach (var option in new Option[] { workspace, outDir, approvers, approvalsRequired, pipeline, accountPrefix, storageSize, storageClass, strategy, imageTag })
+        foreach (var option in new Option[] { workspace, outDir, approvers, approvalsRequired, pipeline, accountPrefix, storageSize, storageClass, strategy, images })
         {
             command.Options.Add(option);
         }
@@ -61,7 +64,7 @@ public static class PipelineRunsCommand
                     StorageSize: parse.GetValue(storageSize) ?? "1Gi",
                     StorageClass: parse.GetValue(storageClass),
                     Strategy: parse.GetValue(strategy),
-                    ImageTag: parse.GetValue(imageTag));
+                    Images: PipelineRunBuilder.ParseImages(parse.GetValue(images)));
                 var (inventory, _) = await WorkspaceDocuments.ReadInventoryAsync(new WorkspaceLayout(path), ct).ConfigureAwait(false);
                 var runs = PipelineRunBuilder.Build(inventory, settings);
                 if (runs.Count == 0)
@@ -102,7 +105,7 @@ public static class PipelineRunsCommand
     }
 }
 
-public sealed record PipelineRunSettings(string Pipeline, IReadOnlyList<string> Approvers, int ApprovalsRequired, string AccountPrefix, string StorageSize, string? StorageClass, string? Strategy, string? ImageTag);
+public sealed record PipelineRunSettings(string Pipeline, IReadOnlyList<string> Approvers, int ApprovalsRequired, string AccountPrefix, string StorageSize, string? StorageClass, string? Strategy, IReadOnlyDictionary<string, string> Images);
 
 public sealed record PipelineRunManifest(string Namespace, string Name, JsonObject Manifest);
 
@@ -118,6 +121,35 @@ public static class PipelineRunBuilder
         ("discover", "discover"), ("export", "export"), ("transform", "transform"),
         ("apply", "apply"), ("validate", "validate"), ("cleanup", "cleanup"),
     ];
+
+    /// <summary>The tools whose image a migrate-namespace run can set (pipeline params image-&lt;tool&gt;).</summary>
+    public static readonly IReadOnlyList<string> ImageTools = [.. StageTasks.Select(t => t.Stage), "migrate"];
+
+    /// <summary>--image values: one &lt;tool&gt;=&lt;reference&gt; per tool of <see cref="ImageTools"/>; anything else is a usage error.</summary>
+    public static IReadOnlyDictionary<string, string> ParseImages(IEnumerable<string>? values)
+    {
+        var result = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var value in values ?? [])
+        {
+            var (tool, reference) = OptionParsing.Pairs("--image", [value]).Single();
+            if (!ImageTools.Contains(tool, StringComparer.Ordinal))
+            {
+                throw new UsageException($"--image '{value}': unknown tool '{tool}' (one of {string.Join(", ", ImageTools)})");
+            }
+
+            if (reference.Any(char.IsWhiteSpace))
+            {
+                throw new UsageException($"--image '{value}': an image reference has no spaces");
+            }
+
+            if (!result.TryAdd(tool, reference))
+            {
+                throw new UsageException($"--image: {tool} is given twice");
+            }
+        }
+
+        return result;
+    }
 
     public static IReadOnlyList<PipelineRunManifest> Build(Inventory inventory, PipelineRunSettings settings)
     {
@@ -171,9 +203,9 @@ public static class PipelineRunBuilder
             parameters.Add(Param("strategy", strategy));
         }
 
-        if (settings.ImageTag is { Length: > 0 } tag)
+        foreach (var tool in ImageTools.Where(settings.Images.ContainsKey))
         {
-            parameters.Add(Param("image-tag", tag));
+            parameters.Add(Param("image-" + tool, settings.Images[tool]));
         }
 
         var claimSpec = new JsonObject
