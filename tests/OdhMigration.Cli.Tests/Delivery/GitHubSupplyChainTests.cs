@@ -126,7 +126,7 @@ public sealed partial class GitHubSupplyChainTests
 
             var script = Path.Combine(dir, "guard.sh");
             File.WriteAllText(script, Guard);
-            using var process = Process.Start(new ProcessStartInfo("bash", ["-e", script]) { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true })!;
+            using var process = System.Diagnostics.Process.Start(new ProcessStartInfo("bash", ["-e", script]) { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true })!;
             process.StandardOutput.ReadToEnd();
             process.StandardError.ReadToEnd();
             process.WaitForExit();

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json.Nodes;
 using OdhMigration.Core.Manifests;
 
@@ -84,5 +85,94 @@ public sealed class ImagePinningTests
         {
             Assert.Equal(stage.DefaultImage, workflow.Str("on", "workflow_call", "inputs", $"image-{stage.Stage}", "default"));
         }
+    }
+
+    private static readonly string[] Tools = ["odh-apply", "odh-cleanup", "odh-discover", "odh-dsc-finalize", "odh-export", "odh-migrate", "odh-transform", "odh-validate"];
+
+    private static string FakeDigest(string tool) => "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(tool)));
+
+    [Fact]
+    public void The_release_bundle_pins_every_tools_image_by_digest_in_every_task_stepaction_and_pipeline()
+    {
+        var dir = Directory.CreateTempSubdirectory("odh-bundle-").FullName;
+        try
+        {
+            var digests = Path.Combine(dir, "digests.txt");
+            File.WriteAllLines(digests, Tools.Select(t => $"{t} {FakeDigest(t)}"));
+            var bundle = Path.Combine(dir, "bundle.yaml");
+            var (code, output) = Bash(".ci/release-bundle.sh", digests, "registry.example/mirror", StageDelivery.Version, bundle);
+            Assert.True(code == 0, output);
+
+            var docs = Yaml.ParseDocuments(File.ReadAllText(bundle), bundle).Select(d => d.Root).OfType<JsonObject>().ToList();
+            var expected = new[] { "task", "stepaction", "pipeline" }.Sum(f => Directory.GetFiles(RepoPaths.Combine("tekton", f), "*.yaml", SearchOption.AllDirectories).Length);
+            Assert.Equal(expected, docs.Count);
+            var images = docs.SelectMany(d => d.Items("spec", "params")).Where(p => p.Str("name")!.StartsWith("image", StringComparison.Ordinal)).Select(p => p.Str("default")!).ToList();
+            Assert.Equal(docs.Count(d => d.Str("kind") is "Task" or "StepAction") + docs.Where(d => d.Str("kind") == "Pipeline").Sum(d => d.Items("spec", "params").Count(p => p.Str("name")!.StartsWith("image-", StringComparison.Ordinal))), images.Count);
+            Assert.All(images, image =>
+            {
+                var tool = image["registry.example/mirror/".Length..image.IndexOf('@', StringComparison.Ordinal)];
+                Assert.Equal($"registry.example/mirror/{tool}@{FakeDigest(tool)}", image);
+            });
+
+            // A tool without a digest, or files whose version is not the release's, stop the bundle.
+            File.WriteAllLines(digests, Tools.Where(t => t != "odh-migrate").Select(t => $"{t} {FakeDigest(t)}"));
+            (code, output) = Bash(".ci/release-bundle.sh", digests, "registry.example/mirror", StageDelivery.Version, bundle);
+            Assert.NotEqual(0, code);
+            Assert.Contains("no digest for odh-migrate", output, StringComparison.Ordinal);
+            File.WriteAllLines(digests, Tools.Select(t => $"{t} {FakeDigest(t)}"));
+            (code, output) = Bash(".ci/release-bundle.sh", digests, "registry.example/mirror", "9.9.9", bundle);
+            Assert.NotEqual(0, code);
+            Assert.Contains("is not ghcr.io/odh-migration-tasks/", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_release_build_refuses_a_tag_only_base_image()
+    {
+        var dir = Directory.CreateTempSubdirectory("odh-base-").FullName;
+        try
+        {
+            var env = Path.Combine(dir, "base-image.env");
+            File.WriteAllText(env, $"BASE_IMAGE_TAG={ImageFile.BaseImage}\nBASE_IMAGE_DIGEST=\n");
+            Assert.NotEqual(0, Bash(".ci/check-base-image.sh", "--release", env).Code);
+            var (code, output) = Bash(".ci/check-base-image.sh", env);
+            Assert.Equal(0, code);
+            Assert.Equal(ImageFile.BaseImage, output.Split('\n')[0]);
+
+            var digest = "sha256:" + new string('0', 64);
+            File.WriteAllText(env, $"BASE_IMAGE_TAG={ImageFile.BaseImage}\nBASE_IMAGE_DIGEST={digest}\n");
+            (code, output) = Bash(".ci/check-base-image.sh", "--release", env);
+            Assert.True(code == 0, output);
+            Assert.Equal($"{ImageFile.BaseImage}@{digest}", output.Trim());
+
+            File.WriteAllText(env, $"BASE_IMAGE_TAG={ImageFile.BaseImage}\nBASE_IMAGE_DIGEST=sha256:abc\n");
+            Assert.NotEqual(0, Bash(".ci/check-base-image.sh", "--release", env).Code);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+
+        // The committed file names the same base the Dockerfiles default to.
+        Assert.Contains($"BASE_IMAGE_TAG={ImageFile.BaseImage}\n", File.ReadAllText(RepoPaths.Combine("images", "base-image.env")), StringComparison.Ordinal);
+    }
+
+    /// <summary>Runs a repository script with bash; stdout, then stderr, as one text.</summary>
+    private static (int Code, string Output) Bash(string script, params string[] args)
+    {
+        using var process = System.Diagnostics.Process.Start(new ProcessStartInfo("bash", [RepoPaths.Combine(script.Split('/')), .. args])
+        {
+            WorkingDirectory = RepoPaths.Root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, stdout.Result + stderr);
     }
 }
