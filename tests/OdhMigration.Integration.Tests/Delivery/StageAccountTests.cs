@@ -56,5 +56,42 @@ public sealed class StageAccountTests
         Assert.DoesNotContain(rbac.For("discover").Rules, r => r.Resource == "secrets");
     }
 
+    [Fact]
+    public async Task Dsc_finalize_succeeds_with_only_its_service_account()
+    {
+        var requests = await FinalizeChain.RunAsync();
+        Assert.DoesNotContain(requests, q => q.Status == 403);
+        Assert.Contains(requests, q => q.Verb == "patch" && q.Resource == "configmaps");
+        Assert.Contains(requests, q => q.Verb == "delete" && q.Resource == "clusterserviceversions");
+    }
+
+    [Fact]
+    public async Task Without_the_optional_grant_dsc_finalize_cannot_uninstall_operators()
+    {
+        var rbac = TektonRbac.LoadWithApplications(TektonRbac.ExampleNamespace, FinalizeChain.ApplicationsNamespace);
+        await using var cluster = await DscFinalize.FinalizeCluster.StartAsync(
+            Enforcing(rbac.For("dsc-finalize")),
+            DscFinalize.FinalizeCluster.UpstreamDsc, DscFinalize.FinalizeCluster.UpstreamDsci, DscFinalize.FinalizeCluster.ApplicationsNamespace,
+            DscFinalize.FinalizeCluster.MigratedIsvc, DscFinalize.FinalizeCluster.LegacyOperators);
+        var (exit, _, _) = await cluster.RunAsync("--uninstall-operators", "true");
+        Assert.NotEqual(ExitCodes.Success, exit);
+        cluster.Sim.Host.Access.Rules = AccessRules.AllowAll;
+        Assert.NotNull(await cluster.FindAsync(Kinds.Subscription, "serverless-operator", "openshift-serverless"));
+        Assert.NotNull(await cluster.FindAsync(Kinds.ClusterServiceVersion, "servicemeshoperator.v2.6.5", "openshift-operators"));
+    }
+
+    [Fact]
+    public void Writes_that_kubernetes_can_limit_by_name_are_limited_by_name()
+    {
+        var optional = Directory.GetFiles(Path.Combine(TektonRbac.Folder, "optional"), "*.yaml").Select(f => Path.GetFileNameWithoutExtension(f)!).ToArray();
+        var rbac = TektonRbac.Load("ml-team", optional);
+        var finalize = rbac.For("dsc-finalize").Rules;
+        Assert.All(finalize.Where(r => r.Resource == "configmaps"), r => Assert.Equal(["inferenceservice-config"], r.Names!));
+        Assert.All(finalize.Where(r => r.Resource is "subscriptions" or "clusterserviceversions" && r.Verb == "delete"), r => Assert.NotEmpty(r.Names ?? []));
+        Assert.All(finalize.Where(r => r.Verb is "patch" or "delete" or "create" && r.Namespace is null), r => Assert.Contains(r.Resource, new[] { "datascienceclusters", "dscinitializations" }));
+        Assert.All(rbac.For("apply").Rules.Where(r => r.Resource == "namespaces" && r.Verb != "create"), r => Assert.NotEmpty(r.Names ?? []));
+        Assert.DoesNotContain(rbac.For("apply").Rules, r => r.Resource == "secrets" && r.Verb is "list" or "watch");
+    }
+
     private static SimulatorOptions Enforcing(AccessRules rules) => StageChain.Enforcing(rules);
 }
