@@ -75,12 +75,15 @@ public sealed partial class GitHubSupplyChainTests
     }
 
     [Fact]
-    public void Jobs_run_on_the_runner_labels_the_caller_gives()
+    public void Jobs_run_on_the_runner_labels_the_caller_gives_with_a_read_only_unprivileged_container()
     {
         Assert.Equal("ubuntu-latest", Workflow.Str("on", "workflow_call", "inputs", "runs-on", "default"));
         foreach (var (name, job) in Workflow["jobs"]!.AsObject())
         {
             Assert.Equal("${{ startsWith(inputs.runs-on, '[') && fromJSON(inputs.runs-on) || inputs.runs-on }}", job.Str("runs-on"));
+            var run = job!.Items("steps").Single(s => s.Str("id") == "run").Str("run")!;
+            Assert.Contains("--read-only --tmpfs /tmp --cap-drop ALL --security-opt no-new-privileges", run, StringComparison.Ordinal);
+            Assert.Contains("-e DOTNET_EnableDiagnostics=0", run, StringComparison.Ordinal);
         }
     }
 
@@ -110,6 +113,31 @@ public sealed partial class GitHubSupplyChainTests
         Assert.NotEqual(0, RunGuard(("references/10-secret-aws.yaml", "apiVersion: v1\nkind: Secret\nmetadata:\n  name: aws\ndata:\n  key: c2VjcmV0\n")));
         Assert.NotEqual(0, RunGuard(("references/10-secret-aws.yaml", "apiVersion: v1\nkind: Secret\nstringData:\n  key: secret\n")));
         Assert.NotEqual(0, RunGuard(("export.json", "{\n  \"secretDataIncluded\": true\n}\n")));
+        Assert.NotEqual(0, RunGuard(("original/41-token-secret-fraud.yaml", "apiVersion: v1\nkind: \"Secret\"\n\"data\":\n  token: dG9rZW4=\n")));
+    }
+
+    [Theory]
+    [InlineData(false, 0)]
+    [InlineData(true, 1)]
+    public async Task The_guard_stops_a_real_export_with_secret_data_and_passes_one_without(bool includeSecretData, int expectedExit)
+    {
+        var dir = Directory.CreateTempSubdirectory("odh-guard-export-").FullName;
+        try
+        {
+            var workspace = Path.Combine(dir, "odh-workspace");
+            var sample = RepoPaths.Combine("samples", "serverless-basic.yaml");
+            var io = new OdhMigration.Cli.Hosting.CliIo(TextWriter.Null, TextWriter.Null);
+            string[] discover = ["discover", "--workspace", workspace, "--snapshot", sample, "-n", "fraud-detection"];
+            Assert.Equal(0, await OdhMigration.Cli.Hosting.CliApp.RunAsync(OdhMigration.Cli.Commands.UmbrellaCommand.Create(io), discover, io, TestContext.Current.CancellationToken));
+            string[] export = ["export", "--workspace", workspace, "--snapshot", sample, "--include-secret-data", includeSecretData ? "true" : "false"];
+            Assert.Equal(0, await OdhMigration.Cli.Hosting.CliApp.RunAsync(OdhMigration.Cli.Commands.UmbrellaCommand.Create(io), export, io, TestContext.Current.CancellationToken));
+            Assert.Contains(Directory.GetFiles(workspace, "*secret*.yaml", SearchOption.AllDirectories), f => File.ReadAllText(f).Contains("kind: Secret", StringComparison.Ordinal));
+            Assert.Equal(expectedExit, RunGuardIn(dir));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 
     private static int RunGuard(params (string Path, string Text)[] files)
@@ -124,17 +152,23 @@ public sealed partial class GitHubSupplyChainTests
                 File.WriteAllText(full, text);
             }
 
-            var script = Path.Combine(dir, "guard.sh");
-            File.WriteAllText(script, Guard);
-            using var process = System.Diagnostics.Process.Start(new ProcessStartInfo("bash", ["-e", script]) { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true })!;
-            process.StandardOutput.ReadToEnd();
-            process.StandardError.ReadToEnd();
-            process.WaitForExit();
-            return process.ExitCode;
+            return RunGuardIn(dir);
         }
         finally
         {
             Directory.Delete(dir, recursive: true);
         }
+    }
+
+    /// <summary>Runs the workflow's guard step, as GitHub does (bash -e), in a folder holding odh-workspace/.</summary>
+    private static int RunGuardIn(string dir)
+    {
+        var script = Path.Combine(dir, "guard.sh");
+        File.WriteAllText(script, Guard);
+        using var process = System.Diagnostics.Process.Start(new ProcessStartInfo("bash", ["-e", script]) { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true })!;
+        process.StandardOutput.ReadToEnd();
+        process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return process.ExitCode;
     }
 }

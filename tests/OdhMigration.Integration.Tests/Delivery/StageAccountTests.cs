@@ -1,8 +1,5 @@
 using OdhMigration.Core.Common;
 using OdhMigration.Core.Manifests;
-using OdhMigration.Core.Stages.Discover;
-using OdhMigration.Core.Stages.Export;
-using OdhMigration.Core.Stages.Transform;
 using OdhMigration.Integration.Tests.Support;
 using OdhMigration.Simulator;
 
