@@ -67,7 +67,8 @@ public sealed class AccessReviewer(AccessRules rules)
                 rule.Str("group") ?? "*",
                 rule.Str("resource") ?? "*",
                 rule.Str("namespace"),
-                rule["allowed"]?.GetValue<bool>() ?? true));
+                rule["allowed"]?.GetValue<bool>() ?? true,
+                rule["names"] is JsonArray names ? [.. names.Select(n => n?.GetValue<string>() ?? string.Empty)] : null));
         }
 
         return new AccessRules(rules, o["default"]?.GetValue<bool>() ?? true);
