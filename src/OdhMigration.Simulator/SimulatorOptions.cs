@@ -66,19 +66,23 @@ public sealed record KServeControllerOptions
     public string AppsDomain { get; init; } = "apps.sim.local";
 }
 
-/// <summary>One SelfSubjectAccessReview rule; "*" matches anything, a null namespace matches every namespace.</summary>
-public sealed record AccessRule(string Verb = "*", string Group = "*", string Resource = "*", string? Namespace = null, bool Allowed = true);
+/// <summary>
+/// One SelfSubjectAccessReview rule; "*" matches anything, a null namespace matches every namespace. Names, like RBAC's
+/// resourceNames, limits the rule to requests for those objects: a request without a name (list, watch, create) never matches it.
+/// </summary>
+public sealed record AccessRule(string Verb = "*", string Group = "*", string Resource = "*", string? Namespace = null, bool Allowed = true, IReadOnlyList<string>? Names = null);
 
 /// <summary>Ordered rules (first match wins) and the answer when none matches.</summary>
 public sealed record AccessRules(IReadOnlyList<AccessRule> Rules, bool Default)
 {
     public static AccessRules AllowAll { get; } = new([], true);
 
-    public bool Allows(string verb, string group, string resource, string? ns)
+    public bool Allows(string verb, string group, string resource, string? ns, string? name = null)
     {
         foreach (var rule in Rules)
         {
-            if (Match(rule.Verb, verb) && Match(rule.Group, group) && Match(rule.Resource, resource) && (rule.Namespace is null or "*" || rule.Namespace == ns))
+            if (Match(rule.Verb, verb) && Match(rule.Group, group) && Match(rule.Resource, resource) && (rule.Namespace is null or "*" || rule.Namespace == ns)
+                && (rule.Names is null || (name is not null && rule.Names.Contains(name, StringComparer.Ordinal))))
             {
                 return rule.Allowed;
             }

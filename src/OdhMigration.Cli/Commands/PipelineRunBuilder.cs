@@ -36,6 +36,35 @@ public static class PipelineRunBuilder
         ("apply", "apply"), ("validate", "validate"), ("cleanup", "cleanup"),
     ];
 
+    /// <summary>The tools whose image a run can set (pipeline params image-&lt;tool&gt;); migrate runs the summary and reports.</summary>
+    public static readonly IReadOnlyList<string> ImageTools = [.. StageTasks.Select(t => t.Stage), "migrate"];
+
+    /// <summary>--image values: one &lt;tool&gt;=&lt;reference&gt; per tool of <see cref="ImageTools"/>; anything else is a usage error.</summary>
+    public static IReadOnlyDictionary<string, string> ParseImages(IEnumerable<string>? values)
+    {
+        var result = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var value in values ?? [])
+        {
+            var (tool, reference) = OptionParsing.Pairs("--image", [value]).Single();
+            if (!ImageTools.Contains(tool, StringComparer.Ordinal))
+            {
+                throw new UsageException($"--image '{value}': unknown tool '{tool}' (one of {string.Join(", ", ImageTools)})");
+            }
+
+            if (reference.Any(char.IsWhiteSpace))
+            {
+                throw new UsageException($"--image '{value}': an image reference has no spaces");
+            }
+
+            if (!result.TryAdd(tool, reference))
+            {
+                throw new UsageException($"--image: {tool} is given twice");
+            }
+        }
+
+        return result;
+    }
+
     public static IReadOnlyList<NamespaceMigration> Build(Inventory inventory, PipelineRunSettings settings)
     {
         var resume = settings.ResumeFrom;
@@ -152,10 +181,7 @@ public static class PipelineRunBuilder
             parameters.Add(Param("strategy", strategy));
         }
 
-        if (settings.ImageTag is { Length: > 0 } tag)
-        {
-            parameters.Add(Param("image-tag", tag));
-        }
+        AddImages(parameters, ImageTools, settings);
 
         // Long enough for two human approvals (each gate waits up to 72h); pipeline >= tasks + finally.
         var timeouts = new JsonObject { ["pipeline"] = "168h0m0s", ["tasks"] = "167h0m0s", ["finally"] = "1h0m0s" };
@@ -177,12 +203,8 @@ public static class PipelineRunBuilder
         }
 
         var parameters = new List<JsonNode?> { Param("namespace", ns), Param(shaParam, sha.ToLowerInvariant()) };
-        if (settings.ImageTag is { Length: > 0 } tag)
-        {
-            parameters.Add(Param("image-tag", tag));
-        }
-
         var stageTasks = StageTasks.Where(t => tasks.Contains(t.PipelineTask)).ToList();
+        AddImages(parameters, [.. stageTasks.Select(t => t.Stage), "migrate"], settings);
         var timeouts = new JsonObject { ["pipeline"] = "24h0m0s", ["tasks"] = "23h0m0s", ["finally"] = "1h0m0s" };
         return Run(ns, RunPrefix(ns, resume), pipeline, parameters, stageTasks, settings, labels, timeouts, pending: true);
     }
@@ -223,6 +245,15 @@ public static class PipelineRunBuilder
         };
     }
 
+    /// <summary>An image-&lt;tool&gt; param for each tool the run's pipeline runs and --image names.</summary>
+    private static void AddImages(List<JsonNode?> parameters, IReadOnlyList<string> tools, PipelineRunSettings settings)
+    {
+        foreach (var tool in tools.Where(settings.Images.ContainsKey))
+        {
+            parameters.Add(Param("image-" + tool, settings.Images[tool]));
+        }
+    }
+
     private static JsonObject Labels(Dictionary<string, string> labels)
     {
         var result = new JsonObject();
@@ -237,7 +268,7 @@ public static class PipelineRunBuilder
     private static JsonObject Param(string name, string value) => new() { ["name"] = name, ["value"] = value };
 }
 
-public sealed record PipelineRunSettings(string Pipeline, IReadOnlyList<string> Approvers, int ApprovalsRequired, string AccountPrefix, string StorageSize, string? StorageClass, string? Strategy, string? ImageTag)
+public sealed record PipelineRunSettings(string Pipeline, IReadOnlyList<string> Approvers, int ApprovalsRequired, string AccountPrefix, string StorageSize, string? StorageClass, string? Strategy, IReadOnlyDictionary<string, string> Images)
 {
     public string PipelinesNamespace { get; init; } = PipelineRunBuilder.DefaultPipelinesNamespace;
 

@@ -34,14 +34,17 @@ public static class PipelineRunsCommand
         var storageClass = new Option<string?>("--storage-class") { Description = "StorageClass of the workspace PVC (default: the cluster's default; prefer one with reclaimPolicy Retain)" };
         var strategy = new Option<string?>("--strategy") { Description = "Passed to transform: side-by-side, in-place or new-namespace (default: transform's choice per source mode)" };
         strategy.AcceptOnlyFromAmong(Core.Stages.Transform.Strategies.All);
-        var imageTag = new Option<string?>("--image-tag") { Description = "Tag of the tool images (default: the pipeline's)" };
+        var images = new Option<string[]>("--image")
+        {
+            Description = $"Image of one tool as <tool>=<reference>, pinned by digest (e.g. discover=<repository>/odh-discover@sha256:<digest>); repeatable; tools: {string.Join(", ", PipelineRunBuilder.ImageTools)} (migrate runs the summary and reports); default: the pipeline's",
+        };
         var only = new Option<string?>("--namespace") { Description = "Only this namespace of inventory.json (required with --resume-from when it selects several)" };
         var resumeFrom = new Option<string?>("--resume-from") { Description = "Resume a failed run on the same PVC: apply (apply and validate again; apply resumes from its ledger) or cleanup. Writes a Pending run of the split pipeline's part" };
         resumeFrom.AcceptOnlyFromAmong([.. PipelineRunBuilder.ResumePoints.Keys]);
         var approvedSha = new Option<string?>("--approved-sha256") { Description = "With --resume-from: the plan-sha256 (apply) or validation-sha256 (cleanup) the failed run's gate approved" };
 
         var command = new Command("pipelineruns", Description);
-        foreach (var option in new Option[] { workspace, outDir, approvers, approvalsRequired, pipeline, accountPrefix, pipelinesNamespace, storageSize, storageClass, strategy, imageTag, only, resumeFrom, approvedSha })
+        foreach (var option in new Option[] { workspace, outDir, approvers, approvalsRequired, pipeline, accountPrefix, pipelinesNamespace, storageSize, storageClass, strategy, images, only, resumeFrom, approvedSha })
         {
             command.Options.Add(option);
         }
@@ -64,7 +67,7 @@ public static class PipelineRunsCommand
                     StorageSize: parse.GetValue(storageSize) ?? "1Gi",
                     StorageClass: parse.GetValue(storageClass),
                     Strategy: parse.GetValue(strategy),
-                    ImageTag: parse.GetValue(imageTag))
+                    Images: PipelineRunBuilder.ParseImages(parse.GetValue(images)))
                 {
                     PipelinesNamespace = parse.GetValue(pipelinesNamespace) ?? PipelineRunBuilder.DefaultPipelinesNamespace,
                     Namespace = parse.GetValue(only),

@@ -28,7 +28,8 @@ public sealed class AccessReviewer(AccessRules rules)
             var group = attributes.Str("group") ?? string.Empty;
             var resource = attributes.Str("resource") ?? string.Empty;
             var ns = attributes.Str("namespace") is { Length: > 0 } n ? n : null;
-            allowed = Rules.Allows(verb, group, resource, ns);
+            var name = attributes.Str("name") is { Length: > 0 } named ? named : null;
+            allowed = Rules.Allows(verb, group, resource, ns, name);
             // RBAC gives no reason when it denies (kubectl then prints a bare "no"); keep that shape.
             reason = allowed ? "allowed by simulator rules" : string.Empty;
         }
@@ -66,7 +67,8 @@ public sealed class AccessReviewer(AccessRules rules)
                 rule.Str("group") ?? "*",
                 rule.Str("resource") ?? "*",
                 rule.Str("namespace"),
-                rule["allowed"]?.GetValue<bool>() ?? true));
+                rule["allowed"]?.GetValue<bool>() ?? true,
+                rule["names"] is JsonArray names ? [.. names.Select(n => n?.GetValue<string>() ?? string.Empty)] : null));
         }
 
         return new AccessRules(rules, o["default"]?.GetValue<bool>() ?? true);

@@ -76,7 +76,7 @@ internal sealed class ApiServer(ObjectStore store, FaultInjector faults, Request
             if (options.EnforceAccess && info.Kind is { } kind)
             {
                 var resource = info.Subresource is null ? kind.Plural : $"{kind.Plural}/{info.Subresource}";
-                if (!access.Rules.Allows(info.Verb, kind.Group, resource, info.Namespace))
+                if (!access.Rules.Allows(info.Verb, kind.Group, resource, info.Namespace, info.Name))
                 {
                     throw ApiException.Forbidden(info.Verb, kind, info.Namespace);
                 }

@@ -84,7 +84,7 @@ internal static class GitHubActionFile
         }
 
         yield return "status=0";
-        yield return $"docker run --rm --user \"$(id -u):$(id -g)\" -e HOME=/tmp --entrypoint /app/{delivery.Tool} \"${{mounts[@]}}\" \"$IN_IMAGE\" \"${{args[@]}}\" || status=$?";
+        yield return $"docker run --rm --user \"$(id -u):$(id -g)\" -e HOME=/tmp -e DOTNET_EnableDiagnostics=0 --read-only --tmpfs /tmp --cap-drop ALL --security-opt no-new-privileges --entrypoint /app/{delivery.Tool} \"${{mounts[@]}}\" \"$IN_IMAGE\" \"${{args[@]}}\" || status=$?";
         yield return "# Multi-line results (plan-summary, validation-summary) need a delimiter no value can hold.";
         yield return "for file in \"$results\"/*; do";
         yield return "  [[ -f \"$file\" ]] || continue";

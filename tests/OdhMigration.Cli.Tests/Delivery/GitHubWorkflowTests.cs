@@ -84,6 +84,7 @@ public sealed class GitHubWorkflowTests
         var script = Assert.Single(action.Items("runs", "steps")).Str("run")!;
         Assert.DoesNotContain("${{", script, StringComparison.Ordinal);
         Assert.Contains("--user \"$(id -u):$(id -g)\"", script, StringComparison.Ordinal);
+        Assert.Contains("--read-only --tmpfs /tmp --cap-drop ALL --security-opt no-new-privileges", script, StringComparison.Ordinal);
         foreach (var option in options.Where(o => !GitHubActionFile.MountedPaths.Contains(o.Name) && o.Name != ToolOptions.RequireGate))
         {
             var env = GitHubActionFile.EnvName(option.ParamName);

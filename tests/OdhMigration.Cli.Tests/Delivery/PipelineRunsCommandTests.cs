@@ -164,6 +164,32 @@ public sealed class PipelineRunsCommandTests : IDisposable
     };
 
     [Fact]
+    public async Task Image_per_tool_becomes_the_pipelines_image_param_and_an_unknown_tool_is_refused()
+    {
+        await DiscoverSampleAsync();
+        var digest = "sha256:" + new string('a', 64);
+        var (code, stdout, stderr) = await RunAsync("pipelineruns", "--workspace", _workspace, "--approvers", "alice",
+            "--image", $"discover=mirror.example/odh/odh-discover@{digest}", "--image", $"migrate=mirror.example/odh/odh-migrate@{digest}");
+        Assert.True(code == 0, stderr);
+        var run = Yaml.ParseDocuments(stdout, "stdout").Select(d => Assert.IsType<JsonObject>(d.Root)).Single(d => d.Str("kind") == "PipelineRun");
+        Assert.Equal($"mirror.example/odh/odh-discover@{digest}", run.Items("spec", "params").Single(p => p.Str("name") == "image-discover").Str("value"));
+        Assert.Equal($"mirror.example/odh/odh-migrate@{digest}", run.Items("spec", "params").Single(p => p.Str("name") == "image-migrate").Str("value"));
+        Assert.DoesNotContain(run.Items("spec", "params"), p => p.Str("name") == "image-export");
+
+        // Every tool the option accepts is a param of the pipeline, passed to the task that runs that tool.
+        var pipeline = DeliveryFiles.Pipeline("migrate-namespace", "migrate-namespace");
+        foreach (var tool in PipelineRunBuilder.ImageTools)
+        {
+            Assert.Contains(pipeline.Items("spec", "params"), p => p.Str("name") == "image-" + tool);
+        }
+
+        (code, stdout, stderr) = await RunAsync("pipelineruns", "--workspace", _workspace, "--approvers", "alice", "--image", "odh-discover=x@" + digest);
+        Assert.Equal(2, code);
+        Assert.Equal("", stdout);
+        Assert.Contains("unknown tool 'odh-discover'", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Out_dir_gets_one_file_per_run()
     {
         await DiscoverSampleAsync();

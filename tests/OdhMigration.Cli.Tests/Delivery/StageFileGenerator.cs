@@ -111,7 +111,11 @@ internal static class StageFileGenerator
                     },
                 },
                 ["results"] = results,
-                ["steps"] = new JsonArray { Step(delivery, args) },
+                ["steps"] = new JsonArray { TaskStep(delivery, args) },
+
+                // The root filesystem is read-only; the tools write only to the workspace and the results, and this
+                // keeps /tmp writable for anything the runtime might still want there.
+                ["volumes"] = new JsonArray { new JsonObject { ["name"] = "tmp", ["emptyDir"] = new JsonObject { ["sizeLimit"] = "64Mi" } } },
             },
         };
     }
@@ -170,7 +174,7 @@ internal static class StageFileGenerator
 
     private static string Description(StageDefinition stage, StageDelivery delivery) =>
         $"{delivery.Tool}: {stage.Description}\n" +
-        "Runs the tool's image without a shell (command and args only), as non-root with no privilege escalation and no capabilities. " +
+        "Runs the tool's image without a shell (command and args only), as non-root on a read-only root filesystem, with no privilege escalation and no capabilities. " +
         "Every param is one of the tool's options (an empty value means the option is not given); the real output is written to the workspace, " +
         "and only small results (verdict, counts, sha256, a plan or validation summary) are returned.\n" +
         (ToolOptions.IsGated(ToolOptions.For(stage))
@@ -210,6 +214,13 @@ internal static class StageFileGenerator
         };
     }
 
+    private static JsonObject TaskStep(StageDelivery delivery, JsonArray args)
+    {
+        var step = Step(delivery, args);
+        step["volumeMounts"] = new JsonArray { new JsonObject { ["name"] = "tmp", ["mountPath"] = "/tmp" } };
+        return step;
+    }
+
     private static JsonObject Step(StageDelivery delivery, JsonArray args) => new()
     {
         ["name"] = delivery.Stage,
@@ -220,6 +231,9 @@ internal static class StageFileGenerator
         {
             // Chiseled images have no passwd entry for arbitrary OpenShift UIDs; nothing may depend on $HOME.
             new JsonObject { ["name"] = "HOME", ["value"] = "/tmp" },
+
+            // No diagnostics IPC socket: nothing is written outside the workspace and results on a read-only root.
+            new JsonObject { ["name"] = "DOTNET_EnableDiagnostics", ["value"] = "0" },
         },
         ["computeResources"] = new JsonObject
         {
@@ -229,6 +243,7 @@ internal static class StageFileGenerator
         ["securityContext"] = new JsonObject
         {
             ["runAsNonRoot"] = true,
+            ["readOnlyRootFilesystem"] = true,
             ["allowPrivilegeEscalation"] = false,
             ["capabilities"] = new JsonObject { ["drop"] = new JsonArray { "ALL" } },
             ["seccompProfile"] = new JsonObject { ["type"] = "RuntimeDefault" },

@@ -1,8 +1,5 @@
 using OdhMigration.Core.Common;
 using OdhMigration.Core.Manifests;
-using OdhMigration.Core.Stages.Discover;
-using OdhMigration.Core.Stages.Export;
-using OdhMigration.Core.Stages.Transform;
 using OdhMigration.Integration.Tests.Support;
 using OdhMigration.Simulator;
 
@@ -14,55 +11,15 @@ namespace OdhMigration.Integration.Tests.Delivery;
 /// </summary>
 public sealed class StageAccountTests
 {
+    public static TheoryData<int> Scenarios => [.. Enumerable.Range(0, ChainScenario.All.Count)];
+
     [Theory]
-    [InlineData("serverless-team.yaml", "ml-team", "serverless", "side-by-side", null, new string[0])]
-    [InlineData("serverless-team.yaml", "ml-team", "serverless", "in-place", null, new[] { "in-place" })]
-    [InlineData("modelmesh-team.yaml", "mm-models", "modelmesh", "new-namespace", "mm-raw", new[] { "new-namespace" })]
-    [InlineData("modelmesh-team.yaml", "mm-models", "modelmesh", "in-place", null, new[] { "in-place" })]
-    public async Task Every_stage_succeeds_with_only_its_pipeline_service_account(string sample, string ns, string mode, string strategy, string? target, string[] optionalGrants)
+    [MemberData(nameof(Scenarios))]
+    public async Task Every_stage_succeeds_with_only_its_pipeline_service_account(int scenario)
     {
-        var rbac = TektonRbac.Load(ns, optionalGrants);
-        if (target is not null)
-        {
-            rbac = TektonRbac.Load(ns, optionalGrants).With(TektonRbac.Load(target, optionalGrants));
-        }
-
-        await using var sim = await SimulatedCluster.StartSampleAsync(sample, Enforcing(rbac.For("discover")));
-        using var pipeline = new Pipeline(sim);
-
-        var (discover, _) = await new DiscoverEngine(sim.Cluster, pipeline.Log).RunAsync(new DiscoverOptions { Namespaces = [ns], Mode = mode }, pipeline.Layout);
-        AssertSucceeded("discover", discover, pipeline);
-        Assert.DoesNotContain(pipeline.Log.Lines, l => l.Message.Contains("forbidden", StringComparison.OrdinalIgnoreCase) && !l.Message.Contains("would be refused", StringComparison.Ordinal));
-
-        sim.Host.Access.Rules = rbac.For("export");
-        AssertSucceeded("export", await new ExportEngine(sim.Cluster, pipeline.Log).RunAsync(new ExportOptions(), pipeline.Layout), pipeline);
-        Assert.DoesNotContain(pipeline.Log.Lines, l => l.Message.Contains("forbidden", StringComparison.OrdinalIgnoreCase) && !l.Message.Contains("would be refused", StringComparison.Ordinal));
-
-        sim.Host.Access.Rules = rbac.For("transform");
-        AssertSucceeded("transform", await new TransformEngine(pipeline.Log, TransformerCatalog.All).RunAsync(new TransformOptions { Strategy = strategy, TargetNamespace = target }, pipeline.Layout), pipeline);
-
-        sim.Host.Access.Rules = rbac.For("apply");
-        AssertSucceeded("apply", await pipeline.ApplyAsync(), pipeline);
-
-        sim.Host.Access.Rules = rbac.For("validate");
-        var validate = await pipeline.ValidateAsync();
-        AssertSucceeded("validate", validate, pipeline);
-
-        sim.Host.Access.Rules = rbac.For("cleanup");
-        var cleanup = await pipeline.CleanupAsync(validate.Results["validation-sha256"]);
-        AssertSucceeded("cleanup", cleanup, pipeline);
-
-        sim.Host.Access.Rules = AccessRules.AllowAll;
-        var plan = await pipeline.PlanAsync();
-        Assert.Contains(plan.Items, i => i.Status == "ok");
-        foreach (var item in plan.Items.Where(i => i.Status == "ok"))
-        {
-            Assert.NotNull(await sim.Cluster.GetAsync(Kinds.InferenceService, item.TargetNamespace, item.TargetName));
-            foreach (var deletion in item.DeleteOnCleanup.Where(d => d.Kind == "InferenceService" && (d.Namespace, d.Name) != (item.TargetNamespace, item.TargetName)))
-            {
-                Assert.Null(await sim.Cluster.GetAsync(Kinds.InferenceService, deletion.Namespace, deletion.Name));
-            }
-        }
+        // Serverless side-by-side and in-place, ModelMesh new-namespace and in-place: see ChainScenario.All.
+        var requests = await StageChain.RunAsync(ChainScenario.All[scenario]);
+        Assert.All(requests, r => Assert.DoesNotContain(r.Value, q => q.Status == 403));
     }
 
     [Fact]
@@ -96,13 +53,42 @@ public sealed class StageAccountTests
         Assert.DoesNotContain(rbac.For("discover").Rules, r => r.Resource == "secrets");
     }
 
-    private static SimulatorOptions Enforcing(AccessRules rules) => new()
+    [Fact]
+    public async Task Dsc_finalize_succeeds_with_only_its_service_account()
     {
-        KServe = new KServeControllerOptions { ReadyDelay = TimeSpan.FromMilliseconds(100) },
-        Access = rules,
-        EnforceAccess = true,
-    };
+        var requests = await FinalizeChain.RunAsync();
+        Assert.DoesNotContain(requests, q => q.Status == 403);
+        Assert.Contains(requests, q => q.Verb == "patch" && q.Resource == "configmaps");
+        Assert.Contains(requests, q => q.Verb == "delete" && q.Resource == "clusterserviceversions");
+    }
 
-    private static void AssertSucceeded(string stage, StageOutcome outcome, Pipeline pipeline) =>
-        Assert.True(outcome.ExitCode == ExitCodes.Success, $"{stage} with odh-migration-{stage}'s grants: exit {outcome.ExitCode}: {outcome.Summary}\n{pipeline.Logs}");
+    [Fact]
+    public async Task Without_the_optional_grant_dsc_finalize_cannot_uninstall_operators()
+    {
+        var rbac = TektonRbac.LoadWithApplications(TektonRbac.ExampleNamespace, FinalizeChain.ApplicationsNamespace);
+        await using var cluster = await DscFinalize.FinalizeCluster.StartAsync(
+            Enforcing(rbac.For("dsc-finalize")),
+            DscFinalize.FinalizeCluster.UpstreamDsc, DscFinalize.FinalizeCluster.UpstreamDsci, DscFinalize.FinalizeCluster.ApplicationsNamespace,
+            DscFinalize.FinalizeCluster.MigratedIsvc, DscFinalize.FinalizeCluster.LegacyOperators);
+        var (exit, _, _) = await cluster.RunAsync("--uninstall-operators", "true");
+        Assert.NotEqual(ExitCodes.Success, exit);
+        cluster.Sim.Host.Access.Rules = AccessRules.AllowAll;
+        Assert.NotNull(await cluster.FindAsync(Kinds.Subscription, "serverless-operator", "openshift-serverless"));
+        Assert.NotNull(await cluster.FindAsync(Kinds.ClusterServiceVersion, "servicemeshoperator.v2.6.5", "openshift-operators"));
+    }
+
+    [Fact]
+    public void Writes_that_kubernetes_can_limit_by_name_are_limited_by_name()
+    {
+        var optional = Directory.GetFiles(Path.Combine(TektonRbac.Folder, "optional"), "*.yaml").Select(f => Path.GetFileNameWithoutExtension(f)!).ToArray();
+        var rbac = TektonRbac.Load("ml-team", optional);
+        var finalize = rbac.For("dsc-finalize").Rules;
+        Assert.All(finalize.Where(r => r.Resource == "configmaps"), r => Assert.Equal(["inferenceservice-config"], r.Names!));
+        Assert.All(finalize.Where(r => r.Resource is "subscriptions" or "clusterserviceversions" && r.Verb == "delete"), r => Assert.NotEmpty(r.Names ?? []));
+        Assert.All(finalize.Where(r => r.Verb is "patch" or "delete" or "create" && r.Namespace is null), r => Assert.Contains(r.Resource, new[] { "datascienceclusters", "dscinitializations" }));
+        Assert.All(rbac.For("apply").Rules.Where(r => r.Resource == "namespaces" && r.Verb != "create"), r => Assert.NotEmpty(r.Names ?? []));
+        Assert.DoesNotContain(rbac.For("apply").Rules, r => r.Resource == "secrets" && r.Verb is "list" or "watch");
+    }
+
+    private static SimulatorOptions Enforcing(AccessRules rules) => StageChain.Enforcing(rules);
 }

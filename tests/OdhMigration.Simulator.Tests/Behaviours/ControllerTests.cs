@@ -88,6 +88,28 @@ public sealed class ControllerTests : SimulatorTest
         Assert.False(await Can("delete", "inferenceservices", "proj"));
     }
 
+    [Fact]
+    public async Task A_rule_with_names_allows_only_those_objects_like_rbac_resource_names()
+    {
+        async Task<bool> Can(string verb, string? name) =>
+            (await Endpoint.Client.AuthorizationV1.CreateSelfSubjectAccessReviewAsync(new V1SelfSubjectAccessReview
+            {
+                Spec = new V1SelfSubjectAccessReviewSpec { ResourceAttributes = new V1ResourceAttributes { Verb = verb, Group = "", Resource = "configmaps", NamespaceProperty = "proj", Name = name } },
+            }, cancellationToken: Ct)).Status.Allowed;
+
+        await AdminAsync("simulator/access", new System.Text.Json.Nodes.JsonObject
+        {
+            ["default"] = false,
+            ["rules"] = new System.Text.Json.Nodes.JsonArray(
+                new System.Text.Json.Nodes.JsonObject { ["verb"] = "patch", ["group"] = "", ["resource"] = "configmaps", ["names"] = new System.Text.Json.Nodes.JsonArray("inferenceservice-config") },
+                new System.Text.Json.Nodes.JsonObject { ["verb"] = "list", ["group"] = "", ["resource"] = "configmaps", ["names"] = new System.Text.Json.Nodes.JsonArray("inferenceservice-config") }),
+        });
+        Assert.True(await Can("patch", "inferenceservice-config"));
+        Assert.False(await Can("patch", "other"));
+        Assert.False(await Can("patch", null));
+        Assert.False(await Can("list", null));
+    }
+
     private async Task<(V1ConfigMap Owner, V1ConfigMap Dependent)> OwnerWithDependentAsync()
     {
         var owner = await Endpoint.Client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "owner" } }, "proj", cancellationToken: Ct);
