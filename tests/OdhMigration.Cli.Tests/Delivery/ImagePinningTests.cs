@@ -22,7 +22,7 @@ public sealed class ImagePinningTests
     /// <summary>The tool a task of a pipeline runs: odh-&lt;tool&gt; Tasks, and odh-migrate for the summary.</summary>
     private static string? ToolOf(JsonObject pipelineTask) => pipelineTask.Str("taskRef", "name") switch
     {
-        "odh-migration-summary" => "migrate",
+        "odh-migration-summary" or "odh-migration-report" => "migrate",
         { } name when name.StartsWith("odh-", StringComparison.Ordinal) => name[4..],
         _ => null,
     };
