@@ -176,6 +176,10 @@ public sealed class TransformEngine(IStageLog log, IEnumerable<IModeTransformer>
         {
             return refused(ex.Message);
         }
+        catch (WorkspacePathException ex)
+        {
+            return refused(ex.Message);
+        }
     }
 
     private static int Order(JsonObject obj) => ManifestFileNames.IsTokenSecret(obj) ? ManifestFileNames.TokenSecretOrder : ManifestFileNames.Order(obj.Kind()!);
@@ -237,7 +241,7 @@ public sealed class TransformEngine(IStageLog log, IEnumerable<IModeTransformer>
         var files = new List<PlannedFile>();
         foreach (var obj in objects.OrderBy(Order).ThenBy(o => o.Name(), StringComparer.Ordinal))
         {
-            var path = Path.Combine(dir, ManifestFileNames.For(obj.Kind()!, obj.Name(), ManifestFileNames.IsTokenSecret(obj)));
+            var path = layout.ObjectFile(dir, obj.Kind()!, obj.Name(), obj.Namespace(), ManifestFileNames.For(obj.Kind()!, obj.Name(), ManifestFileNames.IsTokenSecret(obj)));
             var text = Yaml.Serialize(obj);
             await WorkspaceDocuments.WriteTextAtomicAsync(path, text, cancellationToken: ct).ConfigureAwait(false);
             files.Add(new PlannedFile(layout.Relative(path), Hashing.Sha256Hex(text), obj.Kind()!, obj.Name(), obj.Namespace()));
