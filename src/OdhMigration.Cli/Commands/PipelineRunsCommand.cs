@@ -28,7 +28,7 @@ public static class PipelineRunsCommand
         };
         var outDir = new Option<string?>("--out-dir") { Description = "Write <run-name>.yaml files here instead of printing to stdout" };
         var approvers = new Option<string[]>("--approvers") { Description = "Who may approve the gates: user names or group:<name> (comma-separated, repeatable; required)" };
-        var approvalsRequired = new Option<int>("--approvals-required") { Description = "Approvals each gate needs", DefaultValueFactory = _ => 1 };
+        var approvalsRequired = new Option<int>("--approvals-required") { Description = "Approvals each gate needs", DefaultValueFactory = _ => 1 }.AtLeast(1);
         var pipeline = new Option<string>("--pipeline") { Description = "Name of the Pipeline to run", DefaultValueFactory = _ => PipelineRunBuilder.DefaultPipeline };
         var accountPrefix = new Option<string>("--service-account-prefix") { Description = "Each stage runs as <prefix><stage> (tekton/rbac/)", DefaultValueFactory = _ => PipelineRunBuilder.DefaultAccountPrefix };
         var storageSize = new Option<string>("--storage-size") { Description = "Size of each run's workspace PVC", DefaultValueFactory = _ => "1Gi" };

@@ -130,6 +130,7 @@ public sealed class TransformEngine(IStageLog log, IEnumerable<IModeTransformer>
         try
         {
             var originals = await LoadOriginalsAsync(layout, exported, ct).ConfigureAwait(false);
+            IsvcFieldCheck.Check(originals.First(o => o.Role == "isvc").Object);
             var result = transformer.Transform(new TransformContext(item, originals, inventory, export, options, layout));
             CheckNames(result);
             var rawDir = layout.Raw(item.Namespace, item.Name);
