@@ -27,6 +27,9 @@ public static partial class PlainErrors
         ["net_http_client_execution_error"] = "the request to the server failed (connection refused, reset or closed)",
         ["net_http_ssl_connection_failed"] = "the TLS connection to the server failed",
         ["net_http_request_timedout"] = "the request to the server timed out",
+        ["net_io_connectionreset"] = "the server closed the connection",
+        ["net_http_invalid_response_premature_eof"] = "the server closed the connection before answering",
+        ["net_http_message_not_success_statuscode"] = "the server answered with an error status",
     };
 
     /// <summary>A sentence for <paramref name="exception"/>: what went wrong and, when known, on which path.</summary>
