@@ -31,7 +31,7 @@ public static class CliApp
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             var (code, message) = LastResort.Map(ex, cancellationToken);
-            await io.Stderr.WriteLineAsync($"error: {Redactor.Redact(message)}").ConfigureAwait(false);
+            await io.Stderr.WriteLineAsync($"error: {Redactor.Redact(ConsoleStageLog.Escape(message))}").ConfigureAwait(false);
             return code;
         }
     }

@@ -151,7 +151,7 @@ public static class StageRunner
         }
         else
         {
-            invocation.Stdout.WriteLine($"{invocation.Stage}: {Redactor.Redact(outcome.Summary)}");
+            invocation.Stdout.WriteLine($"{invocation.Stage}: {Redactor.Redact(ConsoleStageLog.Escape(outcome.Summary))}");
         }
     }
 }

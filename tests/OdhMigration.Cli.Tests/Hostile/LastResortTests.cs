@@ -99,7 +99,7 @@ public sealed class LastResortTests
     public async Task An_unexpected_exception_is_one_line_without_a_stack_trace()
     {
         var root = new System.CommandLine.RootCommand();
-        root.SetAction(_ => throw new InvalidOperationException("boom"));
+        root.SetAction((Func<System.CommandLine.ParseResult, int>)(_ => throw new InvalidOperationException("boom")));
         var result = await CliHarness.RunAsync(_ => root);
         Assert.Equal(ExitCodes.PartialFailure, result.ExitCode);
         Assert.Contains("error: unexpected InvalidOperationException: boom", result.Stderr, StringComparison.Ordinal);
