@@ -18,7 +18,8 @@ public static class StreamingYamlReader
 
     public static IEnumerable<YamlDocument> ReadDocuments(TextReader reader, string source)
     {
-        var parser = new BudgetedParser(new Parser(reader), new YamlBudget(source));
+        using var bounded = new TokenBoundedReader(reader, source);
+        var parser = new BudgetedParser(new Parser(bounded), new YamlBudget(source), bounded);
         Consume<StreamStart>(parser, source);
         while (!Accept<StreamEnd>(parser, source))
         {
@@ -131,7 +132,7 @@ public static class StreamingYamlReader
     }
 
     /// <summary>A parser that shows each event to the budget as it becomes current, before any reader acts on it.</summary>
-    private sealed class BudgetedParser(IParser inner, YamlBudget budget) : IParser
+    private sealed class BudgetedParser(IParser inner, YamlBudget budget, TokenBoundedReader reader) : IParser
     {
         public ParsingEvent? Current => inner.Current;
 
@@ -142,6 +143,7 @@ public static class StreamingYamlReader
                 return false;
             }
 
+            reader.EventSeen();
             budget.Observe(inner.Current!);
             return true;
         }

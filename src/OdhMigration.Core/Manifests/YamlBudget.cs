@@ -20,9 +20,12 @@ public sealed class YamlBudget(string source)
     public static void Check(string text, string source)
     {
         var budget = new YamlBudget(source);
-        var parser = new Parser(new StringReader(text));
+        using var textReader = new StringReader(text);
+        using var reader = new TokenBoundedReader(textReader, source);
+        var parser = new Parser(reader);
         while (parser.MoveNext())
         {
+            reader.EventSeen();
             budget.Observe(parser.Current!);
         }
     }

@@ -17,6 +17,14 @@ public static class YamlLimits
     /// <summary>Characters in one scalar (a string, a key, a number); the API server stores no object over 1.5 MiB.</summary>
     public const int MaxScalarLength = 4 * 1024 * 1024;
 
+    /// <summary>
+    /// Characters the scanner may read between two parser events: the longest scalar as source text (a
+    /// double-quoted one may spell each character as a six-character escape) plus slack for the lines around it.
+    /// Stops a giant scalar while it is read, before it is built in memory (give or take the 1 KB the scanner reads
+    /// ahead).
+    /// </summary>
+    public const long MaxCharactersPerToken = (6L * MaxScalarLength) + (1024 * 1024);
+
     /// <summary>Documents in one file; a 10,000-ISVC snapshot with everything around it holds well under 100,000.</summary>
     public const int MaxDocumentsPerFile = 1_000_000;
 

@@ -104,6 +104,18 @@ public sealed class HostileYamlTests
     }
 
     [Fact]
+    public void A_giant_scalar_is_refused_while_it_is_read_not_after_it_is_built()
+    {
+        using var ws = new TempWorkspace();
+        var file = Path.Combine(ws.Path, "giant.yaml");
+        File.WriteAllText(file, HugeScalar((int)YamlLimits.MaxCharactersPerToken + 10_000));
+        var streamed = Assert.Throws<ManifestFormatException>(() => SnapshotLoader.Load(file));
+        Assert.Matches(@"giant\.yaml: line \d+: more than 26,214,400 characters without a complete YAML token", streamed.Message);
+        var tree = Assert.Throws<ManifestFormatException>(() => Yaml.ParseDocuments(File.ReadAllText(file), "giant.yaml"));
+        Assert.Contains("without a complete YAML token", tree.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_json_string_over_the_limit_is_refused_with_a_line()
     {
         using var ws = new TempWorkspace();
