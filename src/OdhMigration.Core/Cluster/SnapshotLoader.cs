@@ -110,9 +110,11 @@ public static class SnapshotLoader
                         break;
                     }
                 }
-                catch (ManifestFormatException)
+                catch (ManifestFormatException ex) when (!ex.Message.StartsWith($"{file}: line ", StringComparison.Ordinal))
                 {
-                    // The tree parser's message always names the line; it throws for the same input, with that message.
+                    // A message without a line (an event sequence the streaming reader did not expect) is replaced
+                    // by the tree parser's, which names the line; one that names it already (a limit) stands, so a
+                    // giant file is not read a second time just to say the same.
                     Yaml.ParseDocuments(File.ReadAllText(file), file);
                     throw;
                 }
