@@ -46,7 +46,7 @@ public static class SnapshotLoader
                     continue;
                 }
 
-                var identity = (Group(obj.ApiVersion()), obj.Kind()!, obj.Namespace(), obj.Name());
+                var identity = (SnapshotChecks.Group(obj.ApiVersion()), obj.Kind()!, obj.Namespace(), obj.Name());
                 if (identity.Item4.Length > 0 && !seen.TryAdd(identity, (source, line)))
                 {
                     var first = seen[identity];
@@ -136,7 +136,7 @@ public static class SnapshotLoader
             try
             {
                 var root = JsonNode.Parse(text, documentOptions: new System.Text.Json.JsonDocumentOptions { MaxDepth = YamlLimits.MaxDepth });
-                if (!HasOversizedString(root))
+                if (!SnapshotChecks.HasOversizedString(root))
                 {
                     return [new YamlDocument(root, file, 1)];
                 }
@@ -203,88 +203,13 @@ public static class SnapshotLoader
             throw new ManifestFormatException($"{source}: line {line}: object without apiVersion/kind");
         }
 
-        if (TypeProblem(obj) is { } problem)
+        if (SnapshotChecks.TypeProblem(obj) is { } problem)
         {
             var named = obj.Name() is { Length: > 0 } objectName ? $"{obj.Kind()} '{objectName}'" : obj.Kind();
             throw new ManifestFormatException($"{source}: line {line}: {named}: {problem}");
         }
 
         into.Add((obj, source, line));
-    }
-
-    /// <summary>
-    /// Fields every reader relies on having their Kubernetes type: a wrongly typed one (<c>metadata: hello</c>, a
-    /// scalar spec) is refused here with the field's name, never met later as an exception.
-    /// </summary>
-    private static string? TypeProblem(JsonObject obj)
-    {
-        if (obj["metadata"] is { } metadata and not JsonObject)
-        {
-            return $"metadata is a {metadata.GetValueKind()}, not a mapping";
-        }
-
-        foreach (var field in new[] { "name", "namespace", "uid" })
-        {
-            if (obj["metadata"]?[field] is { } value && value.GetValueKind() != System.Text.Json.JsonValueKind.String)
-            {
-                return $"metadata.{field} is a {value.GetValueKind()}, not a string";
-            }
-        }
-
-        foreach (var field in new[] { "labels", "annotations" })
-        {
-            if (obj["metadata"]?[field] is { } value and not JsonObject)
-            {
-                return $"metadata.{field} is a {value.GetValueKind()}, not a mapping";
-            }
-        }
-
-        if (obj["spec"] is { } spec and not JsonObject)
-        {
-            return $"spec is a {spec.GetValueKind()}, not a mapping";
-        }
-
-        return null;
-    }
-
-    /// <summary>The group of an apiVersion ("" for the core group): v1beta1 and v1 of one group name the same object.</summary>
-    private static string Group(string? apiVersion) =>
-        apiVersion is null ? "" : apiVersion.Contains('/', StringComparison.Ordinal) ? apiVersion[..apiVersion.IndexOf('/', StringComparison.Ordinal)] : "";
-
-    /// <summary>Whether a parsed JSON file holds a string or key over <see cref="YamlLimits.MaxScalarLength"/> (walked without recursion).</summary>
-    private static bool HasOversizedString(JsonNode? root)
-    {
-        var pending = new Stack<JsonNode?>();
-        pending.Push(root);
-        while (pending.TryPop(out var node))
-        {
-            switch (node)
-            {
-                case JsonObject o:
-                    foreach (var (key, value) in o)
-                    {
-                        if (key.Length > YamlLimits.MaxScalarLength)
-                        {
-                            return true;
-                        }
-
-                        pending.Push(value);
-                    }
-
-                    break;
-                case JsonArray a:
-                    foreach (var item in a)
-                    {
-                        pending.Push(item);
-                    }
-
-                    break;
-                case JsonValue v when v.GetValueKind() == System.Text.Json.JsonValueKind.String && v.GetValue<string>().Length > YamlLimits.MaxScalarLength:
-                    return true;
-            }
-        }
-
-        return false;
     }
 
     private static ResourceKind? CrdKind(JsonObject crd)

@@ -33,6 +33,8 @@ public sealed class NonsenseOptionTests
         { "apply", "--timeout -1", "--timeout -1: must be at least 1 second" },
         { "cleanup", "--concurrency -2", "--concurrency -2: must be at least 1" },
         { "cleanup", "--timeout 0", "--timeout 0: must be at least 1 second" },
+        { "cleanup", "--expect-validation-sha256 \"  \"", "--expect-validation-sha256: the value is empty or blank" },
+        { "apply", "--expect-plan-sha256 \"\t\"", "--expect-plan-sha256: the value is empty or blank" },
         { "discover", "-n p --snapshot s.yaml --kubeconfig k", "--snapshot cannot be combined with --kubeconfig" },
         { "export", "--snapshot s.yaml --context prod", "--snapshot cannot be combined with --context" },
         { "discover", "-n p --workspace \" \"", "--workspace: the value is empty or blank" },
