@@ -15,11 +15,11 @@ public static class ApplyCommand
         var dryRun = new Option<bool>("--dry-run") { Description = "Send every write with dryRun=All: admission and webhooks run, nothing changes" };
         var expectPlan = new Option<string?>("--expect-plan-sha256") { Description = "Refuse (exit 3) unless plan.json has this sha256 (what the approval gate saw)" };
         var requireGate = new Option<bool>(ApprovedSha256.RequireGateOption) { Description = "Refuse (exit 3) unless an approved sha256 is given (--expect-plan-sha256); without it a missing one is only a warning. The Tekton Tasks always pass it" };
-        var concurrency = new Option<int>("--concurrency") { Description = "InferenceServices applied in parallel", DefaultValueFactory = _ => 4 };
+        var concurrency = new Option<int>("--concurrency") { Description = "InferenceServices applied in parallel", DefaultValueFactory = _ => 4 }.AtLeast(1);
         var allowGitOps = new Option<bool>("--allow-gitops") { Description = "Apply to InferenceServices a GitOps tool manages" };
         var stopOriginal = new Option<bool>("--stop-original") { Description = "Set serving.kserve.io/stop=true on Serverless originals to free resources" };
-        var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for a deleted original to disappear (in-place)", DefaultValueFactory = _ => 120 };
-        var fieldManager = new Option<string>("--field-manager") { Description = "Server-side apply field manager (keep it stable across runs)", DefaultValueFactory = _ => ApplyOptions.DefaultFieldManager };
+        var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for a deleted original to disappear (in-place)", DefaultValueFactory = _ => 120 }.AtLeast(1, " second");
+        var fieldManager = new Option<string>("--field-manager") { Description = "Server-side apply field manager (keep it stable across runs)", DefaultValueFactory = _ => ApplyOptions.DefaultFieldManager }.NotBlank();
 
         var command = new Command("apply", Description);
         common.AddTo(command);

@@ -15,8 +15,8 @@ public static class CleanupCommand
         var dryRun = new Option<bool>("--dry-run") { Description = "Send deletions with dryRun=All: nothing is removed" };
         var expectValidation = new Option<string?>("--expect-validation-sha256") { Description = "Refuse (exit 3) unless validation.json has this sha256 (what the approval gate saw)" };
         var requireGate = new Option<bool>(ApprovedSha256.RequireGateOption) { Description = "Refuse (exit 3) unless an approved sha256 is given (--expect-validation-sha256); without it a missing one is only a warning. The Tekton Tasks always pass it" };
-        var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for each deletion to finish", DefaultValueFactory = _ => 120 };
-        var concurrency = new Option<int>("--concurrency") { Description = "InferenceServices cleaned in parallel (those sharing a runtime or another object are always handled in turn)", DefaultValueFactory = _ => 4 };
+        var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for each deletion to finish", DefaultValueFactory = _ => 120 }.AtLeast(1, " second");
+        var concurrency = new Option<int>("--concurrency") { Description = "InferenceServices cleaned in parallel (those sharing a runtime or another object are always handled in turn)", DefaultValueFactory = _ => 4 }.AtLeast(1);
 
         var command = new Command("cleanup", Description);
         common.AddTo(command);

@@ -45,6 +45,9 @@ public sealed class CommonOptions
         {
             command.Options.Add(option);
         }
+
+        Workspace.NotBlank();
+        OptionRules.SnapshotExcludesLiveCluster(command, this);
     }
 
     private static Option<string> CreateOutput()

@@ -17,10 +17,10 @@ public static class DiscoverCommand
         var mode = new Option<string>("--mode") { Description = "Which source mode to select: serverless, modelmesh or all", DefaultValueFactory = _ => "all" };
         mode.AcceptOnlyFromAmong("serverless", "modelmesh", "all");
         var select = new Option<string[]>("--select") { Description = "Only these InferenceService names (comma-separated, repeatable); default: every eligible one" };
-        var selector = new Option<string?>("--selector", "-l") { Description = "Only InferenceServices whose labels match this label selector" };
+        var selector = new Option<string?>("--selector", "-l") { Description = "Only InferenceServices whose labels match this label selector" }.NotBlank();
         var exclude = new Option<string[]>("--exclude") { Description = "Never these InferenceService names (comma-separated, repeatable)" };
         var interactive = new Option<bool>("--interactive", "-i") { Description = "Pick from the selected InferenceServices in a paged list (only when a terminal is attached)" };
-        var pageSize = new Option<int>("--page-size") { Description = "Rows per page of the --interactive picker", DefaultValueFactory = _ => 10 };
+        var pageSize = new Option<int>("--page-size") { Description = "Rows per page of the --interactive picker", DefaultValueFactory = _ => 10 }.AtLeast(1);
         var skipPreflight = new Option<bool>("--skip-preflight") { Description = "Do not ask the API server (SelfSubjectAccessReview) what the later stages may do" };
 
         var command = new Command("discover", Description);

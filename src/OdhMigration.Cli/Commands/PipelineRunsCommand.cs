@@ -26,7 +26,7 @@ public static class PipelineRunsCommand
         };
         var outDir = new Option<string?>("--out-dir") { Description = "Write setup/<namespace>.yaml (PVC and RoleBindings) and runs/<namespace>.yaml (PipelineRun) here instead of printing everything to stdout" };
         var approvers = new Option<string[]>("--approvers") { Description = "Who may approve the gates: user names or group:<name> (comma-separated, repeatable; required). Prefer one fixed group that does not include whoever creates the runs" };
-        var approvalsRequired = new Option<int>("--approvals-required") { Description = "Approvals each gate needs", DefaultValueFactory = _ => 1 };
+        var approvalsRequired = new Option<int>("--approvals-required") { Description = "Approvals each gate needs", DefaultValueFactory = _ => 1 }.AtLeast(1);
         var pipeline = new Option<string>("--pipeline") { Description = "Name of the Pipeline to run", DefaultValueFactory = _ => PipelineRunBuilder.DefaultPipeline };
         var accountPrefix = new Option<string>("--service-account-prefix") { Description = "Each stage runs as <prefix><stage> (tekton/rbac/)", DefaultValueFactory = _ => PipelineRunBuilder.DefaultAccountPrefix };
         var pipelinesNamespace = new Option<string>("--pipelines-namespace") { Description = "Namespace of the Pipelines, ServiceAccounts, PVCs and runs", DefaultValueFactory = _ => PipelineRunBuilder.DefaultPipelinesNamespace };

@@ -18,10 +18,10 @@ public static class SimulatorCommand
         var snapshot = new Option<string>("--snapshot") { Description = "Snapshot to load: multi-document YAML, 'kind: List', or a folder", Required = true };
         var kubeconfigOut = new Option<string>("--kubeconfig-out") { Description = "Where to write the kubeconfig that points at the simulator", Required = true };
         var listen = new Option<string>("--listen") { Description = "Loopback address and port (port 0 picks a free one)", DefaultValueFactory = _ => "127.0.0.1:0" };
-        var faultRate = new Option<double>("--fault-rate") { Description = "Share of API requests answered with an injected fault (429/500/503/dropped connection)", DefaultValueFactory = _ => 0 };
+        var faultRate = new Option<double>("--fault-rate") { Description = "Share of API requests answered with an injected fault (429/500/503/dropped connection)", DefaultValueFactory = _ => 0 }.Between(0, 1);
         var faultKinds = new Option<string[]>("--fault-kinds") { Description = "Which faults to inject (comma-separated, repeatable): 429, 500, 503, drop, processed-then-dropped (the request is carried out, then the answer is lost); default: 429, 500, 503, drop" };
         var faultSeed = new Option<int>("--fault-seed") { Description = "Seed of the fault sequence (the same seed and request order give the same faults)", DefaultValueFactory = _ => 0 };
-        var latency = new Option<int>("--latency-ms") { Description = "Latency added to every API request", DefaultValueFactory = _ => 0 };
+        var latency = new Option<int>("--latency-ms") { Description = "Latency added to every API request", DefaultValueFactory = _ => 0 }.AtLeast(0);
 
         var command = new Command("simulator", Description);
         foreach (var option in new Option[] { snapshot, kubeconfigOut, listen, faultRate, faultKinds, faultSeed, latency })

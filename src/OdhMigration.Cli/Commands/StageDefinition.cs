@@ -23,6 +23,11 @@ public sealed record StageDefinition(string Name, string Description, Func<CliIo
             root.Arguments.Add(argument);
         }
 
+        foreach (var validator in command.Validators)
+        {
+            root.Validators.Add(validator);
+        }
+
         root.Action = command.Action;
         return root;
     }

@@ -12,12 +12,12 @@ public static class ValidateCommand
     public static Command Create(CliIo io)
     {
         var common = new CommonOptions();
-        var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for readiness", DefaultValueFactory = _ => 600 };
+        var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for readiness", DefaultValueFactory = _ => 600 }.AtLeast(1, " second");
         var request = new Option<string?>("--request") { Description = "Inference request body (v1 or v2 JSON) to send to each new endpoint" };
         var compareOriginal = new Option<bool>("--compare-original") { Description = "Send the request to the original too and compare the outputs" };
-        var tolerance = new Option<double>("--tolerance") { Description = "Absolute tolerance for numeric output comparison", DefaultValueFactory = _ => 1e-6 };
+        var tolerance = new Option<double>("--tolerance") { Description = "Absolute tolerance for numeric output comparison", DefaultValueFactory = _ => 1e-6 }.Between(0, double.PositiveInfinity);
         var insecure = new Option<bool>("--insecure-skip-tls-verify") { Description = "Do not verify the endpoints' TLS certificates for the inference request (self-signed lab clusters, like curl -k)" };
-        var concurrency = new Option<int>("--concurrency") { Description = "InferenceServices checked in parallel", DefaultValueFactory = _ => 8 };
+        var concurrency = new Option<int>("--concurrency") { Description = "InferenceServices checked in parallel", DefaultValueFactory = _ => 8 }.AtLeast(1);
 
         var command = new Command("validate", Description);
         common.AddTo(command);

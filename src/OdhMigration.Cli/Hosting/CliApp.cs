@@ -22,8 +22,18 @@ public static class CliApp
             return ExitCodes.UsageError;
         }
 
-        var configuration = new InvocationConfiguration { Output = io.Stdout, Error = io.Stderr };
-        return await parse.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+        // The library's own handler prints a stack trace and exits 1; LastResort says what happened instead.
+        var configuration = new InvocationConfiguration { Output = io.Stdout, Error = io.Stderr, EnableDefaultExceptionHandler = false };
+        try
+        {
+            return await parse.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            var (code, message) = LastResort.Map(ex, cancellationToken);
+            await io.Stderr.WriteLineAsync($"error: {Redactor.Redact(ConsoleStageLog.Escape(message))}").ConfigureAwait(false);
+            return code;
+        }
     }
 
     /// <summary>

@@ -28,7 +28,16 @@ public sealed class ConsoleStageLog(LogLevel minimum, TextWriter writer, bool ti
         var stamp = timestamps ? DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture) + " " : "";
         lock (_lock)
         {
-            writer.WriteLine(stamp + prefix + Redactor.Redact(message));
+            writer.WriteLine(stamp + prefix + Redactor.Redact(Escape(message)));
         }
     }
+
+    /// <summary>
+    /// Control characters from names in a snapshot (NUL, escape sequences) are shown as \uXXXX: they would cut or
+    /// repaint a terminal line. Newlines and tabs stay.
+    /// </summary>
+    public static string Escape(string message) =>
+        message.AsSpan().IndexOfAnyInRange('\0', '\u001f') < 0 && !message.Contains('\u007f', StringComparison.Ordinal)
+            ? message
+            : string.Concat(message.Select(c => char.IsControl(c) && c is not '\n' and not '\t' ? $"\\u{(int)c:x4}" : c.ToString()));
 }

@@ -51,6 +51,16 @@ public sealed class StageInvocation
             throw new UsageException($"--workspace is required (or set {CommonOptions.WorkspaceEnvironmentVariable})");
         }
 
+        if (File.Exists(path))
+        {
+            throw new UsageException($"--workspace {path}: is a file, not a folder");
+        }
+
+        if (path.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new UsageException("--workspace: the path holds a NUL character");
+        }
+
         return new WorkspaceLayout(path);
     }
 

@@ -17,6 +17,7 @@ public static class StageRunner
         StageOutcome outcome;
         try
         {
+            CheckResultDir(invocation.ResultDir);
             outcome = await body(invocation, cancellationToken).ConfigureAwait(false);
         }
         catch (UsageException ex)
@@ -38,7 +39,13 @@ public static class StageRunner
         }
         catch (HttpRequestException ex)
         {
-            outcome = Failed(ExitCodes.PartialFailure, $"cannot reach the cluster: {ex.Message}");
+            outcome = Failed(ExitCodes.PartialFailure, $"cannot reach the cluster: {PlainErrors.Describe(ex)}");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A workspace or result folder the tool cannot use (a file where a folder belongs, no permission, a
+            // path refused because it would leave the workspace): input the user must fix.
+            outcome = Failed(ExitCodes.UsageError, ex is Core.Workspace.WorkspacePathException ? ex.Message : PlainErrors.FileSystem(ex));
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -50,7 +57,19 @@ public static class StageRunner
             invocation.Log.Error(outcome.Summary);
         }
 
-        await WriteResultsAsync(invocation, outcome).ConfigureAwait(false);
+        try
+        {
+            await WriteResultsAsync(invocation, outcome).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The stage ran; only its result files are missing. Never report success for a run whose requested
+            // results were not written.
+            var message = $"--result-dir {invocation.ResultDir}: result files not written: {PlainErrors.FileSystem(ex)}";
+            invocation.Log.Error(message);
+            outcome = outcome with { ExitCode = Math.Max(outcome.ExitCode, ExitCodes.PartialFailure), Summary = $"{outcome.Summary}; {message}" };
+        }
+
         WriteSummary(invocation, outcome);
         return outcome.ExitCode;
     }
@@ -63,6 +82,35 @@ public static class StageRunner
         ExitCodes.PreconditionFailed => "refused",
         _ => "failed",
     };
+
+    /// <summary>
+    /// A --result-dir that cannot be written is found before the stage runs, so nothing is done for results that
+    /// could not be reported.
+    /// </summary>
+    private static void CheckResultDir(string? dir)
+    {
+        if (dir is null)
+        {
+            return;
+        }
+
+        if (File.Exists(dir))
+        {
+            throw new UsageException($"--result-dir {dir}: is a file, not a folder");
+        }
+
+        var probe = Path.Combine(dir, ".write-check-" + Environment.ProcessId);
+        try
+        {
+            Directory.CreateDirectory(dir);
+            File.WriteAllText(probe, "");
+            File.Delete(probe);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"--result-dir {dir}: cannot write there ({PlainErrors.Describe(ex)})", ex);
+        }
+    }
 
     private static StageOutcome Failed(int code, string message) => new(code, message, new Dictionary<string, string>());
 
@@ -103,7 +151,7 @@ public static class StageRunner
         }
         else
         {
-            invocation.Stdout.WriteLine($"{invocation.Stage}: {Redactor.Redact(outcome.Summary)}");
+            invocation.Stdout.WriteLine($"{invocation.Stage}: {Redactor.Redact(ConsoleStageLog.Escape(outcome.Summary))}");
         }
     }
 }

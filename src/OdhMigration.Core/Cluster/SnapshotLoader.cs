@@ -28,6 +28,7 @@ public static class SnapshotLoader
     public static IReadOnlyList<(ResourceKind Kind, T Value, string Source, int Line)> Resolve<T>(IEnumerable<YamlDocument> documents, IList<ResourceKind>? extraKinds, Func<JsonObject, T> keep)
     {
         var kept = new List<(string? ApiVersion, string Kind, string Name, string? Namespace, T Value, string Source, int Line)>();
+        var seen = new Dictionary<(string Group, string Kind, string? Namespace, string Name), (string Source, int Line)>();
         var kinds = new List<ResourceKind>(extraKinds ?? []);
         foreach (var doc in documents)
         {
@@ -43,6 +44,13 @@ public static class SnapshotLoader
                     }
 
                     continue;
+                }
+
+                var identity = (SnapshotChecks.Group(obj.ApiVersion()), obj.Kind()!, obj.Namespace(), obj.Name());
+                if (identity.Item4.Length > 0 && !seen.TryAdd(identity, (source, line)))
+                {
+                    var first = seen[identity];
+                    throw new ManifestFormatException($"{source}: line {line}: {obj.Kind()} {(identity.Item3 is { } dupNs ? dupNs + "/" : "")}{identity.Item4} appears twice in the snapshot (also {first.Source}: line {first.Line}); an API server holds one object per kind, namespace and name, remove one of them");
                 }
 
                 kept.Add((obj.ApiVersion(), obj.Kind()!, obj.Name(), obj.Namespace(), keep(obj), source, line));
@@ -76,6 +84,11 @@ public static class SnapshotLoader
     {
         foreach (var file in ListFiles(path))
         {
+            if (!File.Exists(file))
+            {
+                throw new ManifestFormatException($"{file}: snapshot file not found");
+            }
+
             if (Path.GetExtension(file).Equals(".json", StringComparison.OrdinalIgnoreCase))
             {
                 foreach (var doc in ParseFile(File.ReadAllText(file), file))
@@ -97,9 +110,11 @@ public static class SnapshotLoader
                         break;
                     }
                 }
-                catch (ManifestFormatException)
+                catch (ManifestFormatException ex) when (!ex.Message.StartsWith($"{file}: line ", StringComparison.Ordinal))
                 {
-                    // The tree parser's message always names the line; it throws for the same input, with that message.
+                    // A message without a line (an event sequence the streaming reader did not expect) is replaced
+                    // by the tree parser's, which names the line; one that names it already (a limit) stands, so a
+                    // giant file is not read a second time just to say the same.
                     Yaml.ParseDocuments(File.ReadAllText(file), file);
                     throw;
                 }
@@ -120,11 +135,16 @@ public static class SnapshotLoader
         {
             try
             {
-                return [new YamlDocument(JsonNode.Parse(text), file, 1)];
+                var root = JsonNode.Parse(text, documentOptions: new System.Text.Json.JsonDocumentOptions { MaxDepth = YamlLimits.MaxDepth });
+                if (!SnapshotChecks.HasOversizedString(root))
+                {
+                    return [new YamlDocument(root, file, 1)];
+                }
             }
             catch (System.Text.Json.JsonException)
             {
-                // not JSON after all: let the YAML parser read it (JSON is a subset of YAML) and report errors
+                // not JSON after all, or nested too deep: let the YAML parser read it (JSON is a subset of YAML),
+                // which reports errors and limits with a line number
             }
         }
 
@@ -183,14 +203,20 @@ public static class SnapshotLoader
             throw new ManifestFormatException($"{source}: line {line}: object without apiVersion/kind");
         }
 
+        if (SnapshotChecks.TypeProblem(obj) is { } problem)
+        {
+            var named = obj.Name() is { Length: > 0 } objectName ? $"{obj.Kind()} '{objectName}'" : obj.Kind();
+            throw new ManifestFormatException($"{source}: line {line}: {named}: {problem}");
+        }
+
         into.Add((obj, source, line));
     }
 
     private static ResourceKind? CrdKind(JsonObject crd)
     {
-        var spec = crd["spec"];
+        var spec = crd["spec"] as JsonObject;
         var group = spec.Str("group");
-        var names = spec?["names"];
+        var names = spec?["names"] as JsonObject;
         var version = spec?["versions"] is JsonArray versions
             ? versions.OfType<JsonObject>().FirstOrDefault(v => v["storage"]?.GetValueKind() == System.Text.Json.JsonValueKind.True)?.Str("name")
               ?? versions.OfType<JsonObject>().FirstOrDefault()?.Str("name")
@@ -200,7 +226,7 @@ public static class SnapshotLoader
             return null;
         }
 
-        var shortNames = names?["shortNames"] is JsonArray sn ? sn.Select(s => s?.GetValue<string>() ?? "").Where(s => s.Length > 0).ToList() : [];
+        var shortNames = names?["shortNames"] is JsonArray sn ? sn.Select(s => s is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.String ? v.GetValue<string>() : "").Where(s => s.Length > 0).ToList() : [];
         return new ResourceKind(group, version, kind, plural, spec.Str("scope") != "Cluster", shortNames);
     }
 }

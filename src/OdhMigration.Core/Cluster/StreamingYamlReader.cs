@@ -8,7 +8,9 @@ namespace OdhMigration.Core.Cluster;
 /// <summary>
 /// Reads a multi-document YAML stream straight from parser events into JsonNode, one document at a time, without
 /// building YamlDotNet's representation tree of the whole file first. Snapshots of large namespaces (tens of
-/// megabytes) load in a fraction of the memory. Scalars resolve exactly as <see cref="Yaml"/> resolves them.
+/// megabytes) load in a fraction of the memory. Scalars resolve exactly as <see cref="Yaml"/> resolves them. Every
+/// event passes through a <see cref="YamlBudget"/> before it is read, so depth, scalar size, documents and alias
+/// expansion are bounded (and the recursion below never goes deeper than <see cref="YamlLimits.MaxDepth"/>).
 /// </summary>
 public static class StreamingYamlReader
 {
@@ -16,7 +18,8 @@ public static class StreamingYamlReader
 
     public static IEnumerable<YamlDocument> ReadDocuments(TextReader reader, string source)
     {
-        var parser = new Parser(reader);
+        using var bounded = new TokenBoundedReader(reader, source);
+        var parser = new BudgetedParser(new Parser(bounded), new YamlBudget(source), bounded);
         Consume<StreamStart>(parser, source);
         while (!Accept<StreamEnd>(parser, source))
         {
@@ -125,6 +128,24 @@ public static class StreamingYamlReader
             var message = ex.Message;
             var newline = message.IndexOf('\n', StringComparison.Ordinal);
             throw new ManifestFormatException($"{source}: line {ex.Start.Line}, column {ex.Start.Column}: invalid YAML: {(newline < 0 ? message : message[..newline])}", ex);
+        }
+    }
+
+    /// <summary>A parser that shows each event to the budget as it becomes current, before any reader acts on it.</summary>
+    private sealed class BudgetedParser(IParser inner, YamlBudget budget, TokenBoundedReader reader) : IParser
+    {
+        public ParsingEvent? Current => inner.Current;
+
+        public bool MoveNext()
+        {
+            if (!inner.MoveNext())
+            {
+                return false;
+            }
+
+            reader.EventSeen();
+            budget.Observe(inner.Current!);
+            return true;
         }
     }
 }

@@ -9,7 +9,7 @@ public static class Manifest
     public static string? ApiVersion(this JsonObject obj) => obj.Str("apiVersion");
     public static string? Kind(this JsonObject obj) => obj.Str("kind");
     public static JsonObject Metadata(this JsonObject obj) => obj.Obj("metadata");
-    public static string Name(this JsonObject obj) => obj["metadata"]?["name"]?.GetValueKind() == JsonValueKind.String ? obj["metadata"]!["name"]!.GetValue<string>() : string.Empty;
+    public static string Name(this JsonObject obj) => obj["metadata"].Str("name") ?? string.Empty;
     public static string? Namespace(this JsonObject obj) => obj["metadata"] is JsonObject m ? m.Str("namespace") : null;
     public static string? Uid(this JsonObject obj) => obj["metadata"] is JsonObject m ? m.Str("uid") : null;
 

@@ -19,6 +19,8 @@ public static partial class Yaml
         var stream = new YamlStream();
         try
         {
+            // The representation model is built recursively and expands nothing lazily: bound the input first.
+            YamlBudget.Check(text, source);
             stream.Load(new StringReader(text));
         }
         catch (YamlException ex)

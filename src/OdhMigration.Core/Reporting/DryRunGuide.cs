@@ -29,7 +29,7 @@ public static class DryRunGuide
             var step = 1;
             if (item.DeleteBeforeCreate && item.DeleteBeforeApply.Count > 0)
             {
-                text.Append("    ").Append(step++).Append(". Same names: delete the originals first (backups are in ").Append(Path.Combine(layout.Root, item.Namespace, item.Name, WorkspaceLayout.OriginalDir)).Append("):\n");
+                text.Append("    ").Append(step++).Append(". Same names: delete the originals first (backups are in ").Append(layout.Original(item.Namespace, item.Name)).Append("):\n");
                 foreach (var deletion in item.DeleteBeforeApply)
                 {
                     text.Append("       oc delete ").Append(deletion.Kind.ToLowerInvariant()).Append(' ').Append(deletion.Name)
@@ -94,7 +94,7 @@ public static class DryRunGuide
     public static string ModelMeshSummary(WorkspaceLayout layout, Plan plan)
     {
         var planned = plan.Items.Where(i => i.Status == "ok").ToList();
-        var originals = planned.Sum(i => CountFiles(Path.Combine(layout.Root, i.Namespace, i.Name, WorkspaceLayout.OriginalDir)));
+        var originals = planned.Sum(i => CountFiles(layout.Original(i.Namespace, i.Name)));
         var generated = planned.Sum(i => CountFiles(layout.Absolute(i.ApplyDir)));
         var text = new StringBuilder();
         text.Append("DRY-RUN SUMMARY\n===============\n\n");
@@ -128,7 +128,7 @@ public static class DryRunGuide
                 var nsIndent = lastNs ? "    " : "│   ";
                 Line(text, nsIndent, lastIsvc, isvcs[i].Name);
                 dirs++;
-                var folders = new[] { Path.Combine(layout.Root, isvcs[i].Namespace, isvcs[i].Name, WorkspaceLayout.OriginalDir), layout.Absolute(isvcs[i].ApplyDir) };
+                var folders = new[] { layout.Original(isvcs[i].Namespace, isvcs[i].Name), layout.Absolute(isvcs[i].ApplyDir) };
                 for (var f = 0; f < folders.Length; f++)
                 {
                     var lastFolder = f == folders.Length - 1;

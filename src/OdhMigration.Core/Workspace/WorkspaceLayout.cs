@@ -1,3 +1,5 @@
+using OdhMigration.Core.Manifests;
+
 namespace OdhMigration.Core.Workspace;
 
 /// <summary>
@@ -43,14 +45,92 @@ public sealed class WorkspaceLayout
     public string Approvals => Path.Combine(Root, ApprovalsFile);
     public string ClusterFacts => Path.Combine(Root, ClusterDir);
 
-    public string IsvcDir(string ns, string isvc) => Path.Combine(Root, ns, isvc);
-    public string Original(string ns, string isvc) => Path.Combine(IsvcDir(ns, isvc), OriginalDir);
-    public string Raw(string ns, string isvc) => Path.Combine(IsvcDir(ns, isvc), RawDir);
-    public string RawOriginalNames(string ns, string isvc) => Path.Combine(IsvcDir(ns, isvc), RawOriginalNamesDir);
-    public string NamespaceFacts(string ns) => Path.Combine(Root, ns, NamespaceFactsDir);
+    /// <summary>The folder of one ISVC: both names must be DNS-1123 labels, so the folder is always directly under the root.</summary>
+    public string IsvcDir(string ns, string isvc)
+    {
+        CheckName("Namespace", ns, ns);
+        CheckName("InferenceService", isvc, $"{ns}/{isvc}");
+        return Contained(Path.Combine(Root, ns, isvc));
+    }
+
+    public string Original(string ns, string isvc) => Contained(Path.Combine(IsvcDir(ns, isvc), OriginalDir));
+    public string Raw(string ns, string isvc) => Contained(Path.Combine(IsvcDir(ns, isvc), RawDir));
+    public string RawOriginalNames(string ns, string isvc) => Contained(Path.Combine(IsvcDir(ns, isvc), RawOriginalNamesDir));
+
+    public string NamespaceFacts(string ns)
+    {
+        CheckName("Namespace", ns, ns);
+        return Contained(Path.Combine(Root, ns, NamespaceFactsDir));
+    }
+
+    /// <summary>
+    /// The path of a file named after an object (<c>60-inferenceservice-&lt;name&gt;.yaml</c>) inside
+    /// <paramref name="folder"/>: the name must be one the API server accepts for its kind, and the result must stay
+    /// inside the workspace.
+    /// </summary>
+    public string ObjectFile(string folder, string kind, string name, string? ns, string fileName)
+    {
+        CheckName(kind, name, ns is { Length: > 0 } ? $"{ns}/{name}" : name);
+        return Contained(Path.Combine(folder, fileName));
+    }
 
     /// <summary>Workspace-relative path with forward slashes, as recorded in the JSON documents.</summary>
     public string Relative(string path) => Path.GetRelativePath(Root, path).Replace('\\', '/');
 
-    public string Absolute(string relative) => Path.GetFullPath(Path.Combine(Root, relative));
+    /// <summary>
+    /// A path read from a workspace document (plan.json, export.json, the ledger), made absolute. It must be
+    /// relative, free of NUL, resolve inside the workspace and pass through no symbolic link: a tampered document
+    /// can never make a stage read, write or delete anything elsewhere.
+    /// </summary>
+    public string Absolute(string relative)
+    {
+        if (string.IsNullOrEmpty(relative) || relative.Contains('\0', StringComparison.Ordinal) || Path.IsPathRooted(relative))
+        {
+            throw new WorkspacePathException($"path '{Printable(relative)}' recorded in the workspace is not a relative path inside {Root}; refusing to use it");
+        }
+
+        return Contained(Path.Combine(Root, relative), relative);
+    }
+
+    /// <summary>
+    /// Proves <paramref name="path"/> lies strictly under the root and that no folder or file on the way from the
+    /// root to it is a symbolic link (links are refused, never followed). Returns the full path.
+    /// </summary>
+    public string Contained(string path, string? recordedAs = null)
+    {
+        var full = Path.GetFullPath(path);
+        var rootWithSeparator = Root.EndsWith(Path.DirectorySeparatorChar) ? Root : Root + Path.DirectorySeparatorChar;
+        if (!full.StartsWith(rootWithSeparator, StringComparison.Ordinal))
+        {
+            throw new WorkspacePathException($"path '{Printable(recordedAs ?? path)}' leads outside the workspace {Root}; refusing to use it");
+        }
+
+        var current = Root;
+        foreach (var part in full[rootWithSeparator.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
+        {
+            current = Path.Combine(current, part);
+            var info = new FileInfo(current);
+            if (info.LinkTarget is not null || (info.Exists && (info.Attributes & FileAttributes.ReparsePoint) != 0))
+            {
+                throw new WorkspacePathException($"{Relative(current)} in workspace {Root} is a symbolic link; links inside the workspace are refused, not followed");
+            }
+
+            if (!info.Exists && !Directory.Exists(current))
+            {
+                break; // nothing further exists yet, so nothing further can be a link
+            }
+        }
+
+        return full;
+    }
+
+    private static void CheckName(string kind, string name, string shown)
+    {
+        if (KubernetesNames.Problem(kind, name) is { } problem)
+        {
+            throw new WorkspacePathException($"{kind} '{Printable(shown)}': metadata.name '{Printable(name)}' {problem}; the API server refuses such a name, so it is never used as a workspace path");
+        }
+    }
+
+    private static string Printable(string text) => KubernetesNames.Printable(text);
 }

@@ -108,7 +108,11 @@ public sealed class TektonStageTests
             .ToArray();
 
         var parse = root.Parse(args);
-        Assert.True(parse.Errors.Count == 0, string.Join("; ", parse.Errors.Select(e => e.Message)));
+
+        // Every param filled at once puts --snapshot beside --kubeconfig/--context, which the tools refuse
+        // (docs/hostile-input.md); in a real run the unused ones are empty and dropped before parsing.
+        var errors = parse.Errors.Where(e => !e.Message.StartsWith("--snapshot cannot be combined", StringComparison.Ordinal)).ToList();
+        Assert.True(errors.Count == 0, string.Join("; ", errors.Select(e => e.Message)));
         foreach (var (param, value) in values.Where(v => v.Key != "image"))
         {
             var option = root.Options.Single(o => o.Name == "--" + param);

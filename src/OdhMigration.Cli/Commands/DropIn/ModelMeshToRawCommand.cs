@@ -29,7 +29,7 @@ public static class ModelMeshToRawCommand
         var ignoreExisting = new Option<bool>("--ignore-existing-ns") { Description = "Allow a target namespace that already exists" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Only generate the files and print the summary and next steps; nothing is applied" };
         var odh = new Option<bool>("--odh") { Description = $"Use the OpenDataHub template namespace ({OdhTemplateNamespace}) instead of RHOAI ({RhoaiTemplateNamespace})" };
-        var pageSize = new Option<int>("--page-size") { Description = "Accepted for compatibility (there is no interactive list: every eligible ISVC, or --select, is migrated); must be at least 1", DefaultValueFactory = _ => 10 };
+        var pageSize = new Option<int>("--page-size") { Description = "Accepted for compatibility (there is no interactive list: every eligible ISVC, or --select, is migrated); must be at least 1", DefaultValueFactory = _ => 10 }.AtLeast(1);
         var debug = new Option<bool>("--debug") { Description = "Debug logging (same as --log-level debug)" };
         var yes = new Option<bool>("--yes", "-y") { Description = "Approve the plan gate in advance (needed without a terminal)" };
         var select = new Option<string[]>("--select") { Description = "Only these InferenceService names (comma-separated, repeatable); default: every eligible one" };

@@ -34,9 +34,9 @@ public static class RunCommand
         var targetNamespace = new Option<string?>("--target-namespace") { Description = "Target namespace for the new-namespace strategy" };
         var approve = new Option<string[]>("--approve") { Description = "Gates approved in advance, for runs without a terminal: plan, cleanup (comma-separated)" };
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --workspace: keep its plan (not asked again if approved unchanged), finish or roll back what the ledger shows half-done, then validate and clean up" };
-        var concurrency = new Option<int>("--concurrency") { Description = "InferenceServices applied, and cleaned up, in parallel (cleanup keeps those sharing a runtime or another object in turn)", DefaultValueFactory = _ => 4 };
+        var concurrency = new Option<int>("--concurrency") { Description = "InferenceServices applied, and cleaned up, in parallel (cleanup keeps those sharing a runtime or another object in turn)", DefaultValueFactory = _ => 4 }.AtLeast(1);
         var allowGitOps = new Option<bool>("--allow-gitops") { Description = "Apply to InferenceServices a GitOps tool manages" };
-        var validateTimeout = new Option<int>("--validate-timeout") { Description = "Seconds to wait for the replacements to become ready", DefaultValueFactory = _ => 600 };
+        var validateTimeout = new Option<int>("--validate-timeout") { Description = "Seconds to wait for the replacements to become ready", DefaultValueFactory = _ => 600 }.AtLeast(1, " second");
 
         var command = new Command("run", Description);
         common.AddTo(command);

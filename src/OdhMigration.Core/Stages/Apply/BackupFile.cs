@@ -44,7 +44,16 @@ public static class BackupFile
             throw new ItemFailedException($"no backup of {kind} {ns}/{name} is named in plan.json (DeleteOnCleanup[].backupFile); refusing to delete or overwrite it");
         }
 
-        var path = layout.Absolute(relativePath);
+        string path;
+        try
+        {
+            path = layout.Absolute(relativePath);
+        }
+        catch (WorkspacePathException ex)
+        {
+            throw new ItemFailedException($"backup of {kind} {ns}/{name}: {ex.Message}", ex);
+        }
+
         if (!File.Exists(path))
         {
             throw new ItemFailedException($"backup {relativePath} of {kind} {ns}/{name} is missing; refusing to delete or overwrite it (run export again)");

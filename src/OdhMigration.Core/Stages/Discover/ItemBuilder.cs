@@ -74,6 +74,24 @@ public static class ItemBuilder
     private static List<string> Blockers(JsonObject isvc, ModeResolution mode, IsvcFacts facts)
     {
         var blockers = new List<string>();
+
+        // Names the API server would refuse (possible only in a snapshot or a rehearsal) are never migrated: they
+        // would also become workspace paths.
+        if (KubernetesNames.Problem("Namespace", isvc.Namespace() ?? "") is { } nsProblem)
+        {
+            blockers.Add($"metadata.namespace '{KubernetesNames.Printable(isvc.Namespace() ?? "")}' {nsProblem}; the API server refuses such a name");
+        }
+
+        if (KubernetesNames.Problem("InferenceService", isvc.Name()) is { } nameProblem)
+        {
+            blockers.Add($"metadata.name '{KubernetesNames.Printable(isvc.Name())}' {nameProblem}; the API server refuses such a name");
+        }
+
+        if (facts.Runtime is { } runtimeName && KubernetesNames.Problem("ServingRuntime", runtimeName) is { } runtimeProblem)
+        {
+            blockers.Add($"spec.predictor.model.runtime '{KubernetesNames.Printable(runtimeName)}' {runtimeProblem}; the API server refuses such a name");
+        }
+
         if (isvc.ApiVersion() != Kinds.InferenceService.ApiVersion)
         {
             blockers.Add($"apiVersion {isvc.ApiVersion()} is no longer served; only {Kinds.InferenceService.ApiVersion} can be migrated");

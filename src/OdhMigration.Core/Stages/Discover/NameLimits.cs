@@ -13,6 +13,8 @@ public static class NameLimits
     public const int MaxSubdomain = 253;
     public const string RawSuffix = "-raw";
 
+    private static readonly System.Buffers.SearchValues<char> LabelCharacters = System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789-");
+
     public static int MaxIsvcName(bool hasTransformer, bool hasExplainer) =>
         MaxLabel - (hasTransformer ? "-transformer".Length : hasExplainer ? "-explainer".Length : "-predictor".Length);
 
@@ -32,10 +34,11 @@ public static class NameLimits
 
     private static string? PartProblem(string part, string rule)
     {
-        var bad = part.FirstOrDefault(c => c is not ((>= 'a' and <= 'z') or (>= '0' and <= '9') or '-'));
-        if (bad != default)
+        // An index, not FirstOrDefault: NUL is the default char and would read as "nothing bad found".
+        var at = part.AsSpan().IndexOfAnyExcept(LabelCharacters);
+        if (at >= 0)
         {
-            return $"contains '{bad}', which {rule} does not allow";
+            return $"contains {Manifests.KubernetesNames.Describe(part[at])}, which {rule} does not allow";
         }
 
         return char.IsAsciiLetterOrDigit(part[0]) && char.IsAsciiLetterOrDigit(part[^1]) ? null : $"must start and end with a letter or digit to be {rule}";

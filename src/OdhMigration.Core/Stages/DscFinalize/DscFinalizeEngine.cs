@@ -214,7 +214,7 @@ public sealed class DscFinalizeEngine(ICluster cluster, IStageLog log, TimeProvi
         {
             var copy = obj.DeepCopy();
             ServerFields.StripForBackup(copy);
-            var path = Path.Combine(dir, $"{copy.Kind()!.ToLowerInvariant()}-{copy.Name()}.yaml");
+            var path = layout.ObjectFile(dir, copy.Kind()!, copy.Name(), copy.Namespace(), $"{copy.Kind()!.ToLowerInvariant()}-{copy.Name()}.yaml");
             await WorkspaceDocuments.WriteTextAtomicAsync(path, Yaml.Serialize(copy), cancellationToken: ct).ConfigureAwait(false);
             written.Add(layout.Relative(path));
         }

@@ -59,7 +59,7 @@ public static class ClusterBackupWriter
     private static async Task<ExportedFile> SaveAsync(WorkspaceLayout layout, string dir, JsonObject obj, string role, CancellationToken ct)
     {
         var (copy, _) = BackupCopy.Make(obj);
-        var path = Path.Combine(dir, $"{copy.Kind()!.ToLowerInvariant()}-{copy.Name()}.yaml");
+        var path = layout.ObjectFile(dir, copy.Kind()!, copy.Name(), copy.Namespace(), $"{copy.Kind()!.ToLowerInvariant()}-{copy.Name()}.yaml");
         var text = Yaml.Serialize(copy);
         await WorkspaceDocuments.WriteTextAtomicAsync(path, text, cancellationToken: ct).ConfigureAwait(false);
         return new ExportedFile(layout.Relative(path), Hashing.Sha256Hex(text), role, copy.Kind()!, copy.Name(), copy.Namespace());

@@ -31,10 +31,10 @@ public sealed class ItemStaging : IDisposable
         Directory.CreateDirectory(_finalDir);
         foreach (var stale in Directory.EnumerateDirectories(_finalDir, StagingPrefix + "*"))
         {
-            Directory.Delete(stale, recursive: true); // left by an interrupted run
+            Directory.Delete(layout.Contained(stale), recursive: true); // left by an interrupted run
         }
 
-        _staging = Path.Combine(_finalDir, StagingPrefix + Environment.ProcessId);
+        _staging = layout.Contained(Path.Combine(_finalDir, StagingPrefix + Environment.ProcessId));
         Directory.CreateDirectory(_staging);
     }
 
@@ -53,7 +53,7 @@ public sealed class ItemStaging : IDisposable
         var (copy, owners, folder, role, secretData) = pending;
         var fileName = ManifestFileNames.For(copy.Kind()!, copy.Name(), role == "token-secret");
         var text = Yaml.Serialize(copy);
-        var staged = Path.Combine(_staging, folder, fileName);
+        var staged = _layout.ObjectFile(Path.Combine(_staging, folder), copy.Kind()!, copy.Name(), copy.Namespace(), fileName);
         Directory.CreateDirectory(Path.GetDirectoryName(staged)!);
         await WriteAsync(staged, text, secretData && copy.Kind() == "Secret", ct).ConfigureAwait(false);
 
@@ -72,7 +72,7 @@ public sealed class ItemStaging : IDisposable
         await File.WriteAllTextAsync(Path.Combine(_staging, OwnerReferencesFile), _owners.ToJsonString(Indented), ct).ConfigureAwait(false);
         foreach (var entry in new[] { OriginalDir, ReferencesDir, OwnerReferencesFile })
         {
-            var target = Path.Combine(_finalDir, entry);
+            var target = _layout.Contained(Path.Combine(_finalDir, entry));
             var old = target + ".replaced-" + Environment.ProcessId;
             Move(target, old);
             Move(Path.Combine(_staging, entry), target);

@@ -101,7 +101,7 @@ public static class NamespaceFactsWriter
 
     private static async Task<ExportedFile> WriteAsync(WorkspaceLayout layout, string dir, string fileName, string role, string kind, string ns, JsonObject content, CancellationToken ct)
     {
-        var path = Path.Combine(dir, fileName);
+        var path = layout.Contained(Path.Combine(dir, fileName));
         var text = Yaml.Serialize(content);
         await WorkspaceDocuments.WriteTextAtomicAsync(path, text, cancellationToken: ct).ConfigureAwait(false);
         return new ExportedFile(layout.Relative(path), Hashing.Sha256Hex(text), role, kind, fileName, ns);

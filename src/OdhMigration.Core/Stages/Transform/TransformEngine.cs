@@ -133,6 +133,7 @@ public sealed class TransformEngine(IStageLog log, IEnumerable<IModeTransformer>
         try
         {
             var originals = await LoadOriginalsAsync(layout, exported, ct).ConfigureAwait(false);
+            IsvcFieldCheck.Check(originals.First(o => o.Role == "isvc").Object);
             var result = transformer.Transform(new TransformContext(item, originals, inventory, export, options, layout));
             CheckNames(result);
             var rawDir = layout.Raw(item.Namespace, item.Name);
@@ -176,6 +177,10 @@ public sealed class TransformEngine(IStageLog log, IEnumerable<IModeTransformer>
             return refused(ex.Message);
         }
         catch (ManifestFormatException ex)
+        {
+            return refused(ex.Message);
+        }
+        catch (WorkspacePathException ex)
         {
             return refused(ex.Message);
         }
@@ -240,7 +245,7 @@ public sealed class TransformEngine(IStageLog log, IEnumerable<IModeTransformer>
         var files = new List<PlannedFile>();
         foreach (var obj in objects.OrderBy(Order).ThenBy(o => o.Name(), StringComparer.Ordinal))
         {
-            var path = Path.Combine(dir, ManifestFileNames.For(obj.Kind()!, obj.Name(), ManifestFileNames.IsTokenSecret(obj)));
+            var path = layout.ObjectFile(dir, obj.Kind()!, obj.Name(), obj.Namespace(), ManifestFileNames.For(obj.Kind()!, obj.Name(), ManifestFileNames.IsTokenSecret(obj)));
             var text = Yaml.Serialize(obj);
             await WorkspaceDocuments.WriteTextAtomicAsync(path, text, cancellationToken: ct).ConfigureAwait(false);
             files.Add(new PlannedFile(layout.Relative(path), Hashing.Sha256Hex(text), obj.Kind()!, obj.Name(), obj.Namespace()));

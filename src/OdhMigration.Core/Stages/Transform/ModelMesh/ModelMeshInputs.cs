@@ -65,7 +65,7 @@ public sealed class ModelMeshInputs
     /// <summary>Objects from an optional namespace facts file, or null when export did not record it.</summary>
     public static IReadOnlyList<JsonObject>? NamespaceFacts(WorkspaceLayout layout, string ns, string fileName)
     {
-        var path = Path.Combine(layout.NamespaceFacts(ns), fileName);
+        var path = layout.Contained(Path.Combine(layout.NamespaceFacts(ns), fileName));
         if (!File.Exists(path))
         {
             return null;
@@ -89,7 +89,7 @@ public sealed class ModelMeshInputs
 
     public static JsonObject? NamespaceObject(WorkspaceLayout layout, string ns)
     {
-        var path = Path.Combine(layout.NamespaceFacts(ns), "namespace.yaml");
+        var path = layout.Contained(Path.Combine(layout.NamespaceFacts(ns), "namespace.yaml"));
         return File.Exists(path) ? Yaml.ParseSingle(File.ReadAllText(path), layout.Relative(path)) as JsonObject : null;
     }
 }
