@@ -102,12 +102,12 @@ internal sealed class ApiServer(ObjectStore store, FaultInjector faults, Request
             await WriteErrorAsync(context, new ApiException(500, "InternalError", $"simulator error: {ex.GetType().Name}: {ex.Message}"), cancellationToken);
         }
 
+        // Recorded before the abort: a client that sees the dropped connection may read the log at once.
+        Record(context, info, dropAnswer ? nameof(FaultKind.ProcessedThenDropped) : null);
         if (dropAnswer)
         {
             context.Abort();
         }
-
-        Record(context, info, dropAnswer ? nameof(FaultKind.ProcessedThenDropped) : null);
     }
 
     private async Task DispatchAsync(HttpContext context, RequestInfo info, string path, CancellationToken cancellationToken)
