@@ -11,6 +11,7 @@ using OdhMigration.Core.Manifests;
 using OdhMigration.Simulator.Behaviours;
 using OdhMigration.Simulator.Faults;
 using OdhMigration.Simulator.Http;
+using OdhMigration.Simulator.Schema;
 using OdhMigration.Simulator.Store;
 
 namespace OdhMigration.Simulator;
@@ -60,8 +61,12 @@ public sealed class SimulatorHost : IAsyncDisposable
     /// </summary>
     public CancellationToken Stopping => _app.Lifetime.ApplicationStopping;
 
-    public static Task<SimulatorHost> StartAsync(SimulatorOptions options, string snapshotPath, CancellationToken cancellationToken = default) =>
-        StartAsync(options, SnapshotLoader.Load(snapshotPath, options.ExtraKinds.ToList()), null, cancellationToken);
+    /// <summary>Starts on a snapshot file or folder; its CustomResourceDefinitions give the schemas unless <see cref="SimulatorOptions.Crds"/> is set.</summary>
+    public static Task<SimulatorHost> StartAsync(SimulatorOptions options, string snapshotPath, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return StartAsync(options with { Crds = options.Crds ?? CrdSchemas.Load(snapshotPath) }, SnapshotLoader.Load(snapshotPath, options.ExtraKinds.ToList()), null, cancellationToken);
+    }
 
     public static async Task<SimulatorHost> StartAsync(SimulatorOptions options, IEnumerable<SnapshotObject> snapshot, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
     {
@@ -72,6 +77,7 @@ public sealed class SimulatorHost : IAsyncDisposable
         var kinds = new KindRegistry(Kinds.All.Concat(options.ExtraKinds).Concat(objects.Select(o => o.Kind)));
         var store = new ObjectStore(kinds, clock, options.WatchHistory) { PropagationFinalizers = options.GarbageCollector };
         store.Load(objects);
+        store.AddAdmission(new SchemaAdmission(options.Crds ?? CrdSchemas.Empty)); // schema validation precedes the webhooks
         if (options.DeploymentModeWebhook)
         {
             store.AddAdmission(new DeploymentModeWebhook());
