@@ -65,7 +65,15 @@ public sealed class SimulatorHost : IAsyncDisposable
     public static Task<SimulatorHost> StartAsync(SimulatorOptions options, string snapshotPath, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return StartAsync(options with { Crds = options.Crds ?? CrdSchemas.Load(snapshotPath) }, SnapshotLoader.Load(snapshotPath, options.ExtraKinds.ToList()), null, cancellationToken);
+        if (options.Crds is not null)
+        {
+            return StartAsync(options, SnapshotLoader.Load(snapshotPath, options.ExtraKinds.ToList()), null, cancellationToken);
+        }
+
+        // One pass over the snapshot: the CRDs are picked up as the documents stream by.
+        var crds = new List<System.Text.Json.Nodes.JsonObject>();
+        var objects = SnapshotLoader.FromDocuments(CrdSchemas.Collecting(SnapshotLoader.ReadDocuments(snapshotPath), crds), options.ExtraKinds.ToList());
+        return StartAsync(options with { Crds = new CrdSchemas(crds) }, objects, null, cancellationToken);
     }
 
     public static async Task<SimulatorHost> StartAsync(SimulatorOptions options, IEnumerable<SnapshotObject> snapshot, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
@@ -75,9 +83,11 @@ public sealed class SimulatorHost : IAsyncDisposable
         var endpoint = ParseListen(options.Listen);
         var clock = TimeProvider.System;
         var kinds = new KindRegistry(Kinds.All.Concat(options.ExtraKinds).Concat(objects.Select(o => o.Kind)));
-        var store = new ObjectStore(kinds, clock, options.WatchHistory) { PropagationFinalizers = options.GarbageCollector };
+        var schemas = new SchemaAdmission(options.Crds ?? CrdSchemas.Empty);
+        var store = new ObjectStore(kinds, clock, options.WatchHistory) { PropagationFinalizers = options.GarbageCollector, ReadDefaults = schemas.DefaultStored };
         store.Load(objects);
-        store.AddAdmission(new SchemaAdmission(options.Crds ?? CrdSchemas.Empty)); // schema validation precedes the webhooks
+        store.AddAdmission(schemas); // schema validation precedes the webhooks
+        store.AddAdmission(new Admission.BuiltinValidation());
         if (options.DeploymentModeWebhook)
         {
             store.AddAdmission(new DeploymentModeWebhook());

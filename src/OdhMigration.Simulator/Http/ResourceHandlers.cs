@@ -178,6 +178,12 @@ internal sealed class ResourceHandlers(ObjectStore store, AccessReviewer access,
             return;
         }
 
+        if (contentType == PatchTypes.Strategic && KindRegistry.IsCustomResource(kind))
+        {
+            // Custom resources have no Go types to carry patch strategies (apiextensions-apiserver crdHandler).
+            throw new ApiException(415, "UnsupportedMediaType", "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml");
+        }
+
         Func<JsonObject, JsonObject> change = contentType switch
         {
             "application/merge-patch+json" => live => AsObject(MergePatch.Apply(live, HttpJson.ParseBody(body, false))),

@@ -53,6 +53,17 @@ public sealed class CrdSchemas
         return new CrdSchemas(crds);
     }
 
+    /// <summary>Passes documents through unchanged, adding the CustomResourceDefinitions among them to <paramref name="crds"/>.</summary>
+    public static IEnumerable<YamlDocument> Collecting(IEnumerable<YamlDocument> documents, List<JsonObject> crds)
+    {
+        ArgumentNullException.ThrowIfNull(documents);
+        foreach (var document in documents)
+        {
+            Collect(document.Root, crds);
+            yield return document;
+        }
+    }
+
     /// <summary>The compiled schema of a kind's version, or null when the kind is schemaless.</summary>
     public StructuralSchema? For(ResourceKind kind) =>
         _compiled.GetOrAdd(Key(kind.Group, kind.Version, kind.Kind), key => _sources.TryGetValue(key, out var source) ? StructuralSchema.Compile(source) : null);

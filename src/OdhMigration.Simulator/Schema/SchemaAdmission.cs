@@ -11,6 +11,15 @@ namespace OdhMigration.Simulator.Schema;
 /// </summary>
 internal sealed class SchemaAdmission(CrdSchemas schemas) : IAdmissionCheck
 {
+    /// <summary>Defaults an object read from storage (a snapshot object).</summary>
+    public void DefaultStored(ResourceKind kind, JsonObject stored)
+    {
+        if (schemas.For(kind) is { } schema)
+        {
+            SchemaDefaulter.DefaultRoot(stored, schema);
+        }
+    }
+
     public void Admit(ResourceKind kind, JsonObject? previous, JsonObject candidate, WriteContext context)
     {
         if (schemas.For(kind) is not { } schema)

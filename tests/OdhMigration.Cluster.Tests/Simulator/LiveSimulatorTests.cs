@@ -33,7 +33,7 @@ public sealed class LiveSimulatorTests
 
     private static async Task<(SimulatorHost Host, LiveCluster Cluster, TempWorkspace Dir)> StartAsync(IEnumerable<SnapshotObject> snapshot, SimulatorOptions options)
     {
-        var host = await SimulatorHost.StartAsync(options, snapshot, null, TestContext.Current.CancellationToken);
+        var host = await SimulatorHost.StartAsync(options with { Crds = options.Crds ?? OdhMigration.Simulator.Tests.Support.SharedCrdSchemas.OrNull }, snapshot, null, TestContext.Current.CancellationToken);
         var dir = new TempWorkspace();
         var kubeconfig = Path.Combine(dir.Path, "kubeconfig");
         await host.WriteKubeconfigAsync(kubeconfig, "default", TestContext.Current.CancellationToken);
