@@ -40,7 +40,10 @@ internal sealed partial class BuiltinValidation : IAdmissionCheck
         }
         else if (kind == Kinds.RoleBinding && previous is not null && !JsonNode.DeepEquals(previous["roleRef"], candidate["roleRef"]))
         {
-            errors.Add(FieldError.Invalid("roleRef", candidate["roleRef"], "cannot change roleRef"));
+            // The value prints as Go prints the internal struct (%#v).
+            var roleRef = candidate["roleRef"];
+            var shown = $"rbac.RoleRef{{APIGroup:{FieldError.Quote(roleRef?["apiGroup"]?.ToString() ?? string.Empty)}, Kind:{FieldError.Quote(roleRef?["kind"]?.ToString() ?? string.Empty)}, Name:{FieldError.Quote(roleRef?["name"]?.ToString() ?? string.Empty)}}}";
+            errors.Add(new FieldError("FieldValueInvalid", "roleRef", $"Invalid value: {shown}: cannot change roleRef"));
         }
 
         if (errors.Count > 0)
