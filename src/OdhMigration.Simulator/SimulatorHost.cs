@@ -90,7 +90,7 @@ public sealed class SimulatorHost : IAsyncDisposable
         store.AddAdmission(new Admission.BuiltinValidation());
         if (options.DeploymentModeWebhook)
         {
-            store.AddAdmission(new DeploymentModeWebhook());
+            store.AddAdmission(new InferenceServiceWebhook());
         }
 
         var faults = new FaultInjector(options.Faults);

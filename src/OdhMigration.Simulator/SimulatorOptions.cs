@@ -14,7 +14,7 @@ public sealed record SimulatorOptions
 
     public KServeControllerOptions KServe { get; init; } = new();
 
-    /// <summary>The KServe validating webhook that refuses changes of serving.kserve.io/deploymentMode.</summary>
+    /// <summary>KServe's validating webhook for InferenceServices (deployment mode changes, names, implementations, autoscaling).</summary>
     public bool DeploymentModeWebhook { get; init; } = true;
 
     /// <summary>Fills kubernetes.io/service-account-token Secrets whose ServiceAccount exists.</summary>
