@@ -11,6 +11,7 @@ using OdhMigration.Core.Manifests;
 using OdhMigration.Simulator.Behaviours;
 using OdhMigration.Simulator.Faults;
 using OdhMigration.Simulator.Http;
+using OdhMigration.Simulator.Schema;
 using OdhMigration.Simulator.Store;
 
 namespace OdhMigration.Simulator;
@@ -60,8 +61,20 @@ public sealed class SimulatorHost : IAsyncDisposable
     /// </summary>
     public CancellationToken Stopping => _app.Lifetime.ApplicationStopping;
 
-    public static Task<SimulatorHost> StartAsync(SimulatorOptions options, string snapshotPath, CancellationToken cancellationToken = default) =>
-        StartAsync(options, SnapshotLoader.Load(snapshotPath, options.ExtraKinds.ToList()), null, cancellationToken);
+    /// <summary>Starts on a snapshot file or folder; its CustomResourceDefinitions give the schemas unless <see cref="SimulatorOptions.Crds"/> is set.</summary>
+    public static Task<SimulatorHost> StartAsync(SimulatorOptions options, string snapshotPath, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Crds is not null)
+        {
+            return StartAsync(options, SnapshotLoader.Load(snapshotPath, options.ExtraKinds.ToList()), null, cancellationToken);
+        }
+
+        // One pass over the snapshot: the CRDs are picked up as the documents stream by.
+        var crds = new List<System.Text.Json.Nodes.JsonObject>();
+        var objects = SnapshotLoader.FromDocuments(CrdSchemas.Collecting(SnapshotLoader.ReadDocuments(snapshotPath), crds), options.ExtraKinds.ToList());
+        return StartAsync(options with { Crds = new CrdSchemas(crds) }, objects, null, cancellationToken);
+    }
 
     public static async Task<SimulatorHost> StartAsync(SimulatorOptions options, IEnumerable<SnapshotObject> snapshot, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
     {
@@ -70,11 +83,14 @@ public sealed class SimulatorHost : IAsyncDisposable
         var endpoint = ParseListen(options.Listen);
         var clock = TimeProvider.System;
         var kinds = new KindRegistry(Kinds.All.Concat(options.ExtraKinds).Concat(objects.Select(o => o.Kind)));
-        var store = new ObjectStore(kinds, clock, options.WatchHistory) { PropagationFinalizers = options.GarbageCollector };
+        var schemas = new SchemaAdmission(options.Crds ?? CrdSchemas.Empty);
+        var store = new ObjectStore(kinds, clock, options.WatchHistory) { PropagationFinalizers = options.GarbageCollector, ReadDefaults = schemas.DefaultStored };
         store.Load(objects);
+        store.AddAdmission(schemas); // schema validation precedes the webhooks
+        store.AddAdmission(new Admission.BuiltinValidation());
         if (options.DeploymentModeWebhook)
         {
-            store.AddAdmission(new DeploymentModeWebhook());
+            store.AddAdmission(new InferenceServiceWebhook());
         }
 
         var faults = new FaultInjector(options.Faults);

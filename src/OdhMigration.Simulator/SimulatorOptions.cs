@@ -14,7 +14,7 @@ public sealed record SimulatorOptions
 
     public KServeControllerOptions KServe { get; init; } = new();
 
-    /// <summary>The KServe validating webhook that refuses changes of serving.kserve.io/deploymentMode.</summary>
+    /// <summary>KServe's validating webhook for InferenceServices (deployment mode changes, names, implementations, autoscaling).</summary>
     public bool DeploymentModeWebhook { get; init; } = true;
 
     /// <summary>Fills kubernetes.io/service-account-token Secrets whose ServiceAccount exists.</summary>
@@ -37,6 +37,12 @@ public sealed record SimulatorOptions
 
     /// <summary>Kinds served besides <see cref="Kinds.All"/> (CRDs in a snapshot register theirs automatically).</summary>
     public IReadOnlyList<ResourceKind> ExtraKinds { get; init; } = [];
+
+    /// <summary>
+    /// The CRD schemas custom resources are pruned, defaulted and validated against (one compiled set can serve many
+    /// simulators). Null: the snapshot's CRDs when started from a path, else none (every kind schemaless).
+    /// </summary>
+    public Schema.CrdSchemas? Crds { get; init; }
 
     /// <summary>How many change events are kept for watches that resume from a resourceVersion.</summary>
     public int WatchHistory { get; init; } = 10_000;

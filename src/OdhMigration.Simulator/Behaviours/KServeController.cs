@@ -156,8 +156,17 @@ internal sealed class KServeController(ObjectStore store, KServeControllerOption
         var exposed = live.Label("networking.kserve.io/visibility") == "exposed";
         status["deploymentMode"] = DeploymentModes.Raw;
         status["observedGeneration"] = live.At("metadata", "generation")?.DeepClone() ?? 1;
-        status["url"] = exposed ? $"https://{name}-{ns}.{options.AppsDomain}" : internalUrl;
-        status["address"] = new JsonObject { ["url"] = internalUrl };
+        if (verdict.Ok)
+        {
+            status["url"] = exposed ? $"https://{name}-{ns}.{options.AppsDomain}" : internalUrl;
+            status["address"] = new JsonObject { ["url"] = internalUrl };
+        }
+        else
+        {
+            // KServe stops before it creates the predictor's service and route: no URL to report.
+            status.Remove("url");
+            status.Remove("address");
+        }
         var (reason, message) = verdict.Ok ? (ready ? (null, null) : ("Progressing", "waiting for the predictor deployment to become available")) : (verdict.Reason, verdict.Message);
         var previous = status["conditions"] as JsonArray;
         var predictorStatus = ready ? "True" : "False";

@@ -60,7 +60,9 @@ internal static class RuntimeCheck
             var sr = store.TryGet(Kinds.ServingRuntime, ns, runtime);
             if (sr is null)
             {
-                return new RuntimeVerdict(false, "RuntimeNotFound", $"specified runtime {runtime} does not exist in namespace {ns}", runtime);
+                // kserve pkg/controller/v1beta1/inferenceservice/components/predictor.go: a named runtime that does not exist
+                // is RuntimeNotRecognized, "Waiting for runtime to become available" (the CRD's reason enum has no other).
+                return new RuntimeVerdict(false, "RuntimeNotRecognized", "Waiting for runtime to become available", runtime);
             }
 
             if (sr.At("spec", "disabled")?.GetValueKind() == System.Text.Json.JsonValueKind.True)

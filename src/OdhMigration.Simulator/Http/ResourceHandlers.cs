@@ -44,12 +44,14 @@ internal sealed class ResourceHandlers(ObjectStore store, AccessReviewer access,
                 await ListAsync(context, kind, info, table, cancellationToken);
                 break;
             case "create":
-                var created = store.Create(kind, info.Namespace, HttpJson.ParseObject(await HttpJson.ReadBodyAsync(context, cancellationToken)), Write(context, "Update", null));
-                await HttpJson.WriteAsync(context, 201, created, cancellationToken);
+                var createWrite = Write(context, "Update", null);
+                var created = store.Create(kind, info.Namespace, HttpJson.ParseObject(await HttpJson.ReadBodyAsync(context, cancellationToken)), createWrite);
+                await WriteResultAsync(context, 201, created, createWrite, cancellationToken);
                 break;
             case "update":
-                var updated = store.Update(kind, info.Namespace, info.Name!, HttpJson.ParseObject(await HttpJson.ReadBodyAsync(context, cancellationToken)), Write(context, "Update", info.Subresource));
-                await HttpJson.WriteAsync(context, 200, updated, cancellationToken);
+                var updateWrite = Write(context, "Update", info.Subresource);
+                var updated = store.Update(kind, info.Namespace, info.Name!, HttpJson.ParseObject(await HttpJson.ReadBodyAsync(context, cancellationToken)), updateWrite);
+                await WriteResultAsync(context, 200, updated, updateWrite, cancellationToken);
                 break;
             case "patch":
                 await PatchAsync(context, kind, info, cancellationToken);
@@ -159,7 +161,7 @@ internal sealed class ResourceHandlers(ObjectStore store, AccessReviewer access,
         if (contentType == "application/apply-patch+yaml")
         {
             var applied = HttpJson.ParseObject(body, allowYaml: true);
-            var write = Write(context, "Apply", info.Subresource);
+            var write = Write(context, "Apply", info.Subresource) with { PatchType = PatchTypes.Apply };
             if (string.IsNullOrEmpty(write.FieldManager) || context.Request.Query["fieldManager"].ToString().Length == 0)
             {
                 throw ApiException.BadRequest("PATCH " + context.Request.Path + ": fieldManager is required for apply requests");
@@ -172,8 +174,14 @@ internal sealed class ResourceHandlers(ObjectStore store, AccessReviewer access,
 
             applied.Metadata()["name"] = info.Name;
             var (result, created) = store.Patch(kind, info.Namespace, info.Name!, live => ServerSideApply.Apply(live, applied, write.FieldManager!), write, createIfMissing: info.Subresource is null);
-            await HttpJson.WriteAsync(context, created ? 201 : 200, result, cancellationToken);
+            await WriteResultAsync(context, created ? 201 : 200, result, write, cancellationToken);
             return;
+        }
+
+        if (contentType == PatchTypes.Strategic && KindRegistry.IsCustomResource(kind))
+        {
+            // Custom resources have no Go types to carry patch strategies (apiextensions-apiserver crdHandler).
+            throw new ApiException(415, "UnsupportedMediaType", "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml");
         }
 
         Func<JsonObject, JsonObject> change = contentType switch
@@ -183,8 +191,9 @@ internal sealed class ResourceHandlers(ObjectStore store, AccessReviewer access,
             "application/json-patch+json" => live => AsObject(JsonPatch.Apply(live, HttpJson.ParseBody(body, false))),
             _ => throw ApiException.UnsupportedMediaType(contentType),
         };
-        var (patched, _) = store.Patch(kind, info.Namespace, info.Name!, live => change(live!), Write(context, "Update", info.Subresource));
-        await HttpJson.WriteAsync(context, 200, patched, cancellationToken);
+        var patchWrite = Write(context, "Update", info.Subresource) with { PatchType = contentType };
+        var (patched, _) = store.Patch(kind, info.Namespace, info.Name!, live => change(live!), patchWrite);
+        await WriteResultAsync(context, 200, patched, patchWrite, cancellationToken);
     }
 
     private static JsonObject AsObject(JsonNode? node) => node as JsonObject ?? throw ApiException.BadRequest("the patch result is not an object");
@@ -206,7 +215,33 @@ internal sealed class ResourceHandlers(ObjectStore store, AccessReviewer access,
             manager = manager.Length == 0 ? "unknown" : manager[..Math.Min(manager.Length, 128)];
         }
 
-        return new WriteContext(dryRun == "All", manager, subresource, operation, query["force"].ToString() == "true");
+        return new WriteContext(dryRun == "All", manager, subresource, operation, query["force"].ToString() == "true", FieldValidationOf(query), Warnings: []);
+    }
+
+    /// <summary>
+    /// The fieldValidation directive; absent means Warn, as on an API server with server-side field validation
+    /// (k8s.io/apiserver pkg/endpoints/handlers/rest.go fieldValidation).
+    /// </summary>
+    private static string FieldValidationOf(IQueryCollection query)
+    {
+        var value = query["fieldValidation"].ToString();
+        return value switch
+        {
+            "" => FieldValidationDirective.Warn,
+            FieldValidationDirective.Strict or FieldValidationDirective.Warn or FieldValidationDirective.Ignore => value,
+            _ => throw ApiException.BadRequest($"fieldValidation must be one of \"Ignore\", \"Warn\", or \"Strict\", got \"{value}\""),
+        };
+    }
+
+    /// <summary>Writes a write's result with its warnings as <c>Warning: 299 - "..."</c> headers, as the API server does.</summary>
+    private static Task WriteResultAsync(HttpContext context, int status, JsonObject body, WriteContext write, CancellationToken cancellationToken)
+    {
+        foreach (var warning in write.Warnings ?? [])
+        {
+            context.Response.Headers.Append("Warning", "299 - " + Schema.FieldError.Quote(warning));
+        }
+
+        return HttpJson.WriteAsync(context, status, body, cancellationToken);
     }
 
     private static async Task<DeleteRequest> DeleteRequestAsync(HttpContext context, CancellationToken cancellationToken)

@@ -18,6 +18,11 @@ public static class StatusResponses
             ["reason"] = error.Reason,
             ["code"] = error.Code,
         };
+        if (error.Reason.Length == 0)
+        {
+            status.Remove("reason"); // metav1.Status omits an unknown reason (errors that are not API errors)
+        }
+
         if (error.Details is { } details)
         {
             status["details"] = details.DeepClone();

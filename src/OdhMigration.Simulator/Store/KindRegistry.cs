@@ -41,6 +41,13 @@ public sealed class KindRegistry
         _ => true,
     };
 
+    /// <summary>
+    /// Whether the kind is served from a CustomResourceDefinition (no strategic merge patch, no unconditional update).
+    /// Core, RBAC and authorization kinds are built in; Route and Template are built into OpenShift's API server.
+    /// </summary>
+    public static bool IsCustomResource(ResourceKind kind) =>
+        kind.Group is not ("" or "rbac.authorization.k8s.io" or "authorization.k8s.io" or "route.openshift.io" or "template.openshift.io");
+
     /// <summary>metadata.generation is maintained for custom resources (as the API server does for CRDs).</summary>
     public static bool HasGeneration(ResourceKind kind) => kind.Group.Length > 0 && HasStatus(kind);
 

@@ -29,6 +29,7 @@ public sealed partial class ObjectStore
                 throw ApiException.NotFound(kind, name);
             }
 
+            Admission.UpdatePreconditions.Check(kind, current, candidate);
             return CommitUpdate(kind, key, current, ObjectMeta.Materialize(candidate), context).DeepCopy();
         }
     }

@@ -45,6 +45,12 @@ public sealed partial class ObjectStore
         }
     }
 
+    /// <summary>
+    /// Fills defaults into a loaded object, as the API server defaults custom resources it reads from etcd: snapshot
+    /// objects are what a read returned, so they are defaulted but never pruned or validated.
+    /// </summary>
+    public Action<ResourceKind, JsonObject>? ReadDefaults { get; init; }
+
     public void AddAdmission(IAdmissionCheck check)
     {
         lock (_gate)
@@ -77,6 +83,7 @@ public sealed partial class ObjectStore
                     namespaces.Add(ns);
                 }
 
+                ReadDefaults?.Invoke(kind, obj);
                 StoreLoaded(kind, obj, now);
             }
 

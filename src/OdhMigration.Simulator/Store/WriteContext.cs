@@ -6,11 +6,34 @@ public sealed record WriteContext(
     string? FieldManager = null,
     string? Subresource = null,
     string Operation = "Update",
-    bool Force = false)
+    bool Force = false,
+    string FieldValidation = FieldValidationDirective.Ignore,
+    string? PatchType = null,
+    List<string>? Warnings = null)
 {
     public static WriteContext Internal(string manager, string? subresource = null) => new(FieldManager: manager, Subresource: subresource);
 
     public bool IsStatus => Subresource == "status";
+
+    /// <summary>Records a warning for the response's <c>Warning</c> headers (HTTP writes collect them; in-process writes drop them).</summary>
+    public void Warn(string message) => Warnings?.Add(message);
+}
+
+/// <summary>The values of the <c>fieldValidation</c> query parameter (metav1.FieldValidation*).</summary>
+public static class FieldValidationDirective
+{
+    public const string Strict = "Strict";
+    public const string Warn = "Warn";
+    public const string Ignore = "Ignore";
+}
+
+/// <summary>The patch types the API server accepts (k8s.io/apimachinery/pkg/types PatchType), as WriteContext.PatchType.</summary>
+public static class PatchTypes
+{
+    public const string Merge = "application/merge-patch+json";
+    public const string Json = "application/json-patch+json";
+    public const string Strategic = "application/strategic-merge-patch+json";
+    public const string Apply = "application/apply-patch+yaml";
 }
 
 /// <summary>What a DELETE asks for (query parameters or a DeleteOptions body).</summary>

@@ -33,7 +33,7 @@ public sealed class LiveSimulatorTests
 
     private static async Task<(SimulatorHost Host, LiveCluster Cluster, TempWorkspace Dir)> StartAsync(IEnumerable<SnapshotObject> snapshot, SimulatorOptions options)
     {
-        var host = await SimulatorHost.StartAsync(options, snapshot, null, TestContext.Current.CancellationToken);
+        var host = await SimulatorHost.StartAsync(options with { Crds = options.Crds ?? OdhMigration.Simulator.Tests.Support.SharedCrdSchemas.OrNull }, snapshot, null, TestContext.Current.CancellationToken);
         var dir = new TempWorkspace();
         var kubeconfig = Path.Combine(dir.Path, "kubeconfig");
         await host.WriteKubeconfigAsync(kubeconfig, "default", TestContext.Current.CancellationToken);
@@ -66,7 +66,9 @@ public sealed class LiveSimulatorTests
         await using var _ = host;
         using var __ = live;
         using var ___ = dir;
-        var snapshot = new SnapshotCluster(snapshotObjects, "snapshot");
+        // An offline snapshot is what `oc get -o yaml` printed, and a cluster prints custom resources with their schema
+        // defaults filled in (the sample file is hand-written without them): default it as the export would be.
+        var snapshot = new SnapshotCluster(snapshotObjects.Select(AsExported).ToList(), "snapshot");
 
         var options = new DiscoverOptions { Namespaces = ["fraud-detection"] };
         using var offlineWs = new TempWorkspace();
@@ -84,6 +86,18 @@ public sealed class LiveSimulatorTests
         var offlineFiles = YamlFiles(offlineWs.Layout);
         Assert.Contains("fraud-detection/fraud-model/original/60-inferenceservice-fraud-model.yaml", offlineFiles.Keys);
         Assert.Equal(offlineFiles, YamlFiles(liveWs.Layout));
+    }
+
+    private static SnapshotObject AsExported(SnapshotObject loaded)
+    {
+        if (OdhMigration.Simulator.Tests.Support.SharedCrdSchemas.OrNull?.For(loaded.Kind) is not { } schema)
+        {
+            return loaded;
+        }
+
+        var copy = (JsonObject)loaded.Object.DeepClone();
+        OdhMigration.Simulator.Schema.SchemaDefaulter.DefaultRoot(copy, schema);
+        return loaded with { Object = copy };
     }
 
     [Fact]

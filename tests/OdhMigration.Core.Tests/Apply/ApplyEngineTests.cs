@@ -184,6 +184,50 @@ public sealed class ApplyEngineTests : IDisposable
         Assert.Contains(item.Steps, s => s.Action == LedgerActions.RecreateOriginal && s.State == LedgerStepStates.Done);
     }
 
+    /// <summary>
+    /// The replacement's create landed but its answer was an error: rolling back must apply the original over a Raw
+    /// object the KServe webhook protects. KServe denies with 403 Forbidden (controller-runtime admission.Denied, as
+    /// the stricter simulator now answers); apply used to handle only 400/422 there and left neither ISVC serving.
+    /// </summary>
+    [Theory]
+    [InlineData(403, "Forbidden")]
+    [InlineData(400, "BadRequest")]
+    public async Task In_place_rollback_removes_a_half_created_replacement_the_webhook_keeps_the_original_from(int code, string reason)
+    {
+        var original = Isvc("ns1", "m1", uid: "u-orig");
+        _cluster.Seed(original);
+        _ws.Add("ns1", "m1", "in-place", [Isvc("ns1", "m1", "RawDeployment")], original);
+        await _ws.WriteAsync();
+        var denied = false;
+        _cluster.Fault = (verb, kind, _, _) =>
+        {
+            if (verb == "create" && kind == "InferenceService")
+            {
+                var landed = Isvc("ns1", "m1", "RawDeployment", uid: "u-half");
+                landed.Metadata()["managedFields"] = new JsonArray(new JsonObject { ["manager"] = ApplyOptions.DefaultFieldManager, ["operation"] = "Update" });
+                _cluster.Seed(landed);
+                return new ClusterException(422, "Invalid", "the answer to a create that landed");
+            }
+
+            if (verb == "apply" && kind == "InferenceService" && !denied)
+            {
+                denied = true;
+                return new ClusterException(code, reason, "admission webhook \"inferenceservice.kserve-webhook-server.validator\" denied the request: update rejected: deploymentMode cannot be changed from 'RawDeployment' to 'Serverless'");
+            }
+
+            return null;
+        };
+
+        var outcome = await Run();
+
+        Assert.Equal(ExitCodes.PartialFailure, outcome.ExitCode);
+        Assert.True(denied);
+        var live = _cluster.Peek("InferenceService", "ns1", "m1")!;
+        Assert.Equal("Serverless", live.Annotation("serving.kserve.io/deploymentMode"));
+        Assert.NotEqual("u-half", live.Uid());
+        Assert.Equal(LedgerItemStates.RolledBack, (await Ledger())!.Items.Single(i => i.Name == "m1").State);
+    }
+
     [Fact]
     public async Task In_place_without_a_backup_on_disk_touches_nothing_and_the_others_go_on()
     {

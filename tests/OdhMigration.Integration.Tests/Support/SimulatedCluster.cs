@@ -28,7 +28,9 @@ public sealed class SimulatedCluster : IAsyncDisposable
     public static async Task<SimulatedCluster> StartAsync(IEnumerable<SnapshotObject> snapshot, SimulatorOptions? options = null)
     {
         var directory = System.IO.Directory.CreateTempSubdirectory("odh-int-").FullName;
-        var host = await SimulatorHost.StartAsync(options ?? new SimulatorOptions { KServe = new KServeControllerOptions { ReadyDelay = TimeSpan.FromMilliseconds(100) } }, snapshot);
+        // The real CRD schemas from ../shared/crds, so the tools meet the pruning and validation a cluster applies.
+        options ??= new SimulatorOptions { KServe = new KServeControllerOptions { ReadyDelay = TimeSpan.FromMilliseconds(100) } };
+        var host = await SimulatorHost.StartAsync(options with { Crds = options.Crds ?? OdhMigration.Simulator.Tests.Support.SharedCrdSchemas.OrNull }, snapshot);
         await host.WriteKubeconfigAsync(Path.Combine(directory, "kubeconfig"));
         var cluster = LiveCluster.Connect(new LiveClusterConnection(Path.Combine(directory, "kubeconfig"), null));
         return new SimulatedCluster(host, directory, cluster);

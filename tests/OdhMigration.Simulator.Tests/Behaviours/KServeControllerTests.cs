@@ -38,8 +38,11 @@ public sealed class KServeControllerTests : SimulatorTest
         await CreateAsync(Isvc("orphan", "RawDeployment", format: "onnx", runtime: "not-there"));
         var failing = await Eventually.WaitAsync(() => Task.FromResult(Condition(Sim.Store.TryGet(Kinds.InferenceService, "proj", "orphan"), "Ready") is { } c && c["reason"] is not null ? c : null), what: "Ready=False");
         Assert.Equal("False", failing["status"]!.GetValue<string>());
-        Assert.Equal("RuntimeNotFound", failing["reason"]!.GetValue<string>());
-        Assert.Equal("RuntimeNotFound", Sim.Store.Get(Kinds.InferenceService, "proj", "orphan").At("status", "modelStatus", "lastFailureInfo", "reason")!.GetValue<string>());
+        Assert.Equal("RuntimeNotRecognized", failing["reason"]!.GetValue<string>());
+        Assert.Equal("Waiting for runtime to become available", failing["message"]!.GetValue<string>());
+        var orphan = Sim.Store.Get(Kinds.InferenceService, "proj", "orphan");
+        Assert.Equal("RuntimeNotRecognized", orphan.At("status", "modelStatus", "lastFailureInfo", "reason")!.GetValue<string>());
+        Assert.Null(orphan.At("status", "url")); // KServe reports no URL for a predictor it could not build
 
         await CreateRuntimeAsync("not-there", new JsonObject { ["name"] = "onnx" });
         await WaitReadyAsync("orphan");
@@ -69,7 +72,7 @@ public sealed class KServeControllerTests : SimulatorTest
         await WaitReadyAsync("old-style");
         await Sim.WaitForIdleAsync(Ct);
         var elsewhere = Sim.Store.Get(Kinds.InferenceService, "proj", "elsewhere");
-        Assert.Equal("RuntimeNotFound", Condition(elsewhere, "Ready")!.Str("reason"));
+        Assert.Equal("RuntimeNotRecognized", Condition(elsewhere, "Ready")!.Str("reason"));
         Assert.Equal(elsewhereVersion, elsewhere.At("metadata", "resourceVersion")!.GetValue<string>());
     }
 
@@ -136,7 +139,7 @@ public sealed class KServeControllerTests : SimulatorTest
         var change = new V1Patch("{\"metadata\":{\"annotations\":{\"serving.kserve.io/deploymentMode\":\"Serverless\"}}}", V1Patch.PatchType.MergePatch);
         var error = await Assert.ThrowsAsync<k8s.Autorest.HttpOperationException>(() =>
             Endpoint.Client.CustomObjects.PatchNamespacedCustomObjectAsync(change, "serving.kserve.io", "v1beta1", "proj", "inferenceservices", "locked", cancellationToken: Ct));
-        Assert.Equal(System.Net.HttpStatusCode.BadRequest, error.Response.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, error.Response.StatusCode); // webhook denials are 403 (controller-runtime admission.Denied)
         Assert.Contains("deploymentMode cannot be changed", JsonNode.Parse(error.Response.Content)!["message"]!.GetValue<string>(), StringComparison.Ordinal);
 
         var label = new V1Patch("{\"metadata\":{\"labels\":{\"ok\":\"yes\"}}}", V1Patch.PatchType.MergePatch);

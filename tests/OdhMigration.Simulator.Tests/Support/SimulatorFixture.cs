@@ -16,7 +16,7 @@ public class SimulatorFixture : IAsyncLifetime
 
     protected virtual string SnapshotYaml => TestSnapshot.Basic;
 
-    protected virtual SimulatorOptions Options => new() { KServe = new KServeControllerOptions { ReadyDelay = TimeSpan.FromMilliseconds(300) } };
+    protected virtual SimulatorOptions Options => new() { KServe = new KServeControllerOptions { ReadyDelay = TimeSpan.FromMilliseconds(300) }, Crds = SharedCrdSchemas.OrNull };
 
     public static async Task<(SimulatorHost Host, string Kubeconfig, string Directory)> StartAsync(string snapshotYaml, SimulatorOptions options)
     {

@@ -14,7 +14,7 @@ public abstract class SimulatorTest : IAsyncLifetime
 
     protected virtual string SnapshotYaml => TestSnapshot.Basic;
 
-    protected virtual SimulatorOptions Options => new() { KServe = new KServeControllerOptions { ReadyDelay = TimeSpan.FromMilliseconds(100) } };
+    protected virtual SimulatorOptions Options => new() { KServe = new KServeControllerOptions { ReadyDelay = TimeSpan.FromMilliseconds(100) }, Crds = SharedCrdSchemas.OrNull };
 
     protected static CancellationToken Ct => TestContext.Current.CancellationToken;
 

@@ -347,7 +347,7 @@ internal sealed class ItemApplier(ICluster cluster, LedgerStore ledger, ApplyOpt
         {
             return await cluster.ApplyAsync(obj, Write, ct).ConfigureAwait(false);
         }
-        catch (ClusterException ex) when (ex.StatusCode is 400 or 422 && obj.Kind() == "InferenceService")
+        catch (ClusterException ex) when (obj.Kind() == "InferenceService" && (ex.StatusCode is 400 or 422 || IsWebhookDenial(ex)))
         {
             var kind = Kinds.InferenceService;
             var existing = await cluster.GetAsync(kind, obj.Namespace(), obj.Name(), ct).ConfigureAwait(false);
@@ -361,6 +361,13 @@ internal sealed class ItemApplier(ICluster cluster, LedgerStore ledger, ApplyOpt
             return await cluster.ApplyAsync(obj, Write, ct).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// A validating webhook's refusal: the API server answers it with the webhook's code, 403 Forbidden for KServe's
+    /// (controller-runtime admission.Denied), worded "admission webhook ... denied the request". Not an RBAC 403.
+    /// </summary>
+    private static bool IsWebhookDenial(ClusterException ex) =>
+        ex.IsForbidden && ex.Message.Contains("admission webhook", StringComparison.Ordinal) && ex.Message.Contains("denied the request", StringComparison.Ordinal);
 
     private async Task WaitGoneAsync(LedgerItem record, string kindName, string ns, string name, CancellationToken ct, string? uid = null)
     {
