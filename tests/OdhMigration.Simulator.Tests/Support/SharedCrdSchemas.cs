@@ -1,4 +1,5 @@
 using OdhMigration.Simulator.Schema;
+using OdhMigration.TestSupport;
 
 namespace OdhMigration.Simulator.Tests.Support;
 
@@ -24,22 +25,23 @@ public static class SharedCrdSchemas
     });
 
     /// <summary>The schemas; throws when ../shared/crds is missing (the fidelity tests need them).</summary>
-    public static CrdSchemas Required => Loaded.Value ?? throw new InvalidOperationException("../shared/crds not found");
+    public static CrdSchemas Required => Loaded.Value ?? throw new DirectoryNotFoundException($"{Path.Combine(UpstreamFiles.Root, "crds")} not found");
 
     /// <summary>The schemas, or null without ../shared/crds (the simulator then serves every kind schemaless).</summary>
     public static CrdSchemas? OrNull => Loaded.Value;
 
+    // The one rule of tests/Common/UpstreamFiles (../shared, else the clone's .shared-cache); without either, the
+    // fidelity tests fail with its one message and the product tests run schemaless.
     private static string? FindCrds()
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        try
         {
-            if (File.Exists(Path.Combine(dir.FullName, "OdhMigrationTasks.sln")))
-            {
-                var crds = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "crds"));
-                return Directory.Exists(crds) ? crds : null;
-            }
+            var crds = Path.Combine(UpstreamFiles.Root, "crds");
+            return Directory.Exists(crds) ? crds : null;
         }
-
-        return null;
+        catch (UpstreamFilesMissingException)
+        {
+            return null;
+        }
     }
 }
