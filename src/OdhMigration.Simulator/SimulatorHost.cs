@@ -132,6 +132,7 @@ public sealed class SimulatorHost : IAsyncDisposable
         if (options.GarbageCollector)
         {
             controllers.Add(new GarbageCollector(store));
+            controllers.Add(new NamespaceController(store));
         }
 
         var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("OdhMigration.Simulator");

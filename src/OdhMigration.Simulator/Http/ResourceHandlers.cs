@@ -15,7 +15,7 @@ internal sealed class ResourceHandlers(ObjectStore store, AccessReviewer access,
     public async Task HandleAsync(HttpContext context, RequestInfo info, CancellationToken cancellationToken)
     {
         var kind = info.Kind!;
-        if (info.Subresource is not null and not "status")
+        if (info.Subresource is not null and not "status" && !(info.Subresource == NamespaceLifecycle.FinalizeSubresource && NamespaceLifecycle.IsNamespace(kind) && info.Verb == "update"))
         {
             throw new ApiException(404, "NotFound", $"the server could not find the requested resource ({info.Subresource} of {kind.GroupResource})");
         }

@@ -91,7 +91,7 @@ public sealed partial class ObjectStore
             foreach (var ns in namespaces.Where(n => !nsTable.Items.ContainsKey(ObjectMeta.Key(null, n))))
             {
                 var obj = Manifest.NewObject(Core.Manifests.Kinds.Namespace, ns, null);
-                obj["status"] = new JsonObject { ["phase"] = "Active" };
+                NamespaceLifecycle.PrepareForCreate(obj);
                 StoreLoaded(Core.Manifests.Kinds.Namespace, obj, now);
             }
 
