@@ -30,7 +30,7 @@ internal sealed class ApiServer(ObjectStore store, FaultInjector faults, Request
         }
 
         var query = context.Request.Query;
-        var watch = query["watch"].ToString() is "true" or "1";
+        var watch = QueryFlags.IsSet(query, "watch");
         RequestInfo info;
         try
         {

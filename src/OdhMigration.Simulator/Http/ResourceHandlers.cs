@@ -88,6 +88,7 @@ internal sealed class ResourceHandlers(ObjectStore store, AccessReviewer access,
         LabelSelector labels;
         try
         {
+            SelectorSyntax.Validate(query["labelSelector"].ToString());
             labels = LabelSelector.Parse(query["labelSelector"].ToString());
         }
         catch (FormatException ex)
