@@ -97,6 +97,12 @@ internal sealed class ApiServer(ObjectStore store, FaultInjector faults, Request
     {
         if (info.Kind is null)
         {
+            if (HealthEndpoints.Matches(path))
+            {
+                await HealthEndpoints.WriteAsync(context, path, cancellationToken);
+                return;
+            }
+
             if (path.StartsWith("/openapi", StringComparison.Ordinal))
             {
                 var openApi = OpenApiDocuments.For(path, store.Kinds) ?? throw new ApiException(404, "NotFound", $"the simulator serves no OpenAPI document at {path}");

@@ -28,7 +28,7 @@ internal sealed class ResourceHandlers(ObjectStore store, AccessReviewer access,
             }
 
             var review = HttpJson.ParseObject(await HttpJson.ReadBodyAsync(context, cancellationToken));
-            await HttpJson.WriteAsync(context, 201, access.Review(review), cancellationToken);
+            await HttpJson.WriteAsync(context, 201, SelfReviews.Answer(kind, review, access.Rules) ?? access.Review(review), cancellationToken);
             return;
         }
 
