@@ -113,12 +113,12 @@ public sealed class LifecycleFidelityTests(FidelityFixture sim) : IClassFixture<
         Assert.NotNull(sim.Host.Store.Get(Kinds.ConfigMap, "proj", "fg-blocker").At("metadata", "deletionTimestamp"));
         Assert.NotNull(sim.Host.Store.Get(Kinds.ConfigMap, "proj", "fg-free").At("metadata", "deletionTimestamp"));
 
-        // A dependent without blockOwnerDeletion does not hold the owner.
-        await Release("fg-free");
-        Assert.Equal(200, (await sim.PythonAsync("GET", "/api/v1/namespaces/proj/configmaps/fg-owner")).Status);
-
+        // Once the blocking dependent is gone the owner goes, although a dependent without blockOwnerDeletion is still there.
         await Release("fg-blocker");
         Assert.Equal(404, (await sim.PythonAsync("GET", "/api/v1/namespaces/proj/configmaps/fg-owner")).Status);
+        Assert.Equal(200, (await sim.PythonAsync("GET", "/api/v1/namespaces/proj/configmaps/fg-free")).Status);
+        await Release("fg-free");
+        Assert.Equal(404, (await sim.PythonAsync("GET", "/api/v1/namespaces/proj/configmaps/fg-free")).Status);
     }
 
     private async Task Release(string name)
