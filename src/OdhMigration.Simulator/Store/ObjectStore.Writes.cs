@@ -323,7 +323,7 @@ public sealed partial class ObjectStore
     {
         next.Metadata()["resourceVersion"] = NextResourceVersion();
         Table(kind).Put(key, next);
-        Publish(new StoreEvent("MODIFIED", kind, next.DeepCopy(), _resourceVersion, previous.Labels()));
+        Publish(new StoreEvent("MODIFIED", kind, next.DeepCopy(), _resourceVersion, previous.Labels()) { Previous = previous });
         return next;
     }
 

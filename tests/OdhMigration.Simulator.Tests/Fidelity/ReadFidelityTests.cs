@@ -153,6 +153,32 @@ public sealed class ReadFidelityTests(FidelityFixture sim) : IClassFixture<Fidel
         }
     }
 
+    /// <summary>staging/src/k8s.io/apiserver/pkg/storage/cacher/cache_watcher.go convertToWatchEvent.</summary>
+    [Fact]
+    public async Task A_selector_watch_gets_DELETED_with_the_last_matching_state_when_an_object_leaves_and_ADDED_when_it_enters()
+    {
+        const string ns = "selwatch";
+        await CreateNamespaceAsync(ns);
+        var cm = ConfigMap("moving");
+        cm["metadata"]!["labels"] = new JsonObject { ["tier"] = "a" };
+        var created = await sim.PythonAsync("POST", $"/api/v1/namespaces/{ns}/configmaps", cm, "application/json");
+        var createdRv = created.Body!["metadata"]!["resourceVersion"]!.GetValue<string>();
+        var moved = await sim.PythonAsync("PATCH", $"/api/v1/namespaces/{ns}/configmaps/moving", JsonNode.Parse("""{"metadata":{"labels":{"tier":"b"}},"data":{"k":"after"}}"""), "application/merge-patch+json");
+        var movedRv = moved.Body!["metadata"]!["resourceVersion"]!.GetValue<string>();
+
+        var left = await sim.PythonAsync("GET", $"/api/v1/namespaces/{ns}/configmaps", query: new Dictionary<string, string> { ["watch"] = "true", ["labelSelector"] = "tier=a", ["resourceVersion"] = createdRv, ["timeoutSeconds"] = "1" });
+        Assert.Equal("DELETED", left.Body!["type"]!.GetValue<string>());
+        Assert.Equal("a", left.Body["object"]!["metadata"]!["labels"]!["tier"]!.GetValue<string>());
+        Assert.Equal("v", left.Body["object"]!["data"]!["k"]!.GetValue<string>());
+        Assert.Equal(movedRv, left.Body["object"]!["metadata"]!["resourceVersion"]!.GetValue<string>());
+
+        var raw = await sim.KubectlAsync(null, "get", "--raw", $"/api/v1/namespaces/{ns}/configmaps?watch=1&labelSelector=tier%3Db&resourceVersion={createdRv}&timeoutSeconds=1");
+        Assert.True(raw.ExitCode == 0, raw.StandardError);
+        var entered = JsonNode.Parse(raw.StandardOutput.Trim())!;
+        Assert.Equal("ADDED", entered["type"]!.GetValue<string>());
+        Assert.Equal("after", entered["object"]!["data"]!["k"]!.GetValue<string>());
+    }
+
     private async Task CreateNamespaceAsync(string name)
     {
         var created = await sim.PythonAsync("POST", "/api/v1/namespaces", new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Namespace", ["metadata"] = new JsonObject { ["name"] = name } }, "application/json");
