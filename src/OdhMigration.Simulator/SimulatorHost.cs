@@ -82,7 +82,7 @@ public sealed class SimulatorHost : IAsyncDisposable
         var objects = snapshot.ToList();
         var endpoint = ParseListen(options.Listen);
         var clock = TimeProvider.System;
-        var kinds = new KindRegistry(Kinds.All.Concat(options.ExtraKinds).Concat(objects.Select(o => o.Kind)));
+        var kinds = new KindRegistry(Kinds.All.Concat(SelfReviews.Kinds).Concat(options.ExtraKinds).Concat(objects.Select(o => o.Kind)));
         var schemas = new SchemaAdmission(options.Crds ?? CrdSchemas.Empty);
         var store = new ObjectStore(kinds, clock, options.WatchHistory) { PropagationFinalizers = options.GarbageCollector, ReadDefaults = schemas.DefaultStored };
         store.Load(objects);
@@ -132,6 +132,7 @@ public sealed class SimulatorHost : IAsyncDisposable
         if (options.GarbageCollector)
         {
             controllers.Add(new GarbageCollector(store));
+            controllers.Add(new NamespaceController(store));
         }
 
         var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("OdhMigration.Simulator");

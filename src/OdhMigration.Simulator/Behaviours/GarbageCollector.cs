@@ -5,11 +5,14 @@ using OdhMigration.Simulator.Store;
 namespace OdhMigration.Simulator.Behaviours;
 
 /// <summary>
-/// Owner-reference garbage collection and namespace deletion:
+/// Owner-reference garbage collection:
 /// when an owner is gone, dependents with no remaining owner are deleted (Background) and dangling references on
-/// dependents that still have another owner are removed; Foreground deletes (finalizer foregroundDeletion) delete
-/// dependents first; Orphan deletes (finalizer orphan) strip the owner references. Deleting a Namespace deletes
-/// everything in it (the simulator removes the Namespace at once rather than keeping it Terminating).
+/// dependents that still have another owner are removed. An owner is gone when no object of the referenced kind and
+/// name has the referenced uid (missing, or recreated with another uid), whether it went away before or after the
+/// dependent was written (k8s.io/kubernetes pkg/controller/garbagecollector/garbagecollector.go attemptToDeleteItem).
+/// Foreground deletes (finalizer foregroundDeletion) delete all dependents and keep the owner until the dependents
+/// that set <c>blockOwnerDeletion</c> are gone; Orphan deletes (finalizer orphan) strip the owner references.
+/// Namespace content is the <see cref="NamespaceController"/>'s job.
 /// </summary>
 internal sealed class GarbageCollector(ObjectStore store) : IController
 {
@@ -17,6 +20,13 @@ internal sealed class GarbageCollector(ObjectStore store) : IController
 
     public void Start(CancellationToken stopping)
     {
+        foreach (var kind in store.Kinds.All.Where(k => !KindRegistry.IsVirtual(k)))
+        {
+            foreach (var obj in store.List(kind, ListRequest.All()).Items.Where(o => o.OwnerReferences().Count > 0))
+            {
+                CollectIfOrphaned(kind, obj);
+            }
+        }
     }
 
     public void Handle(StoreEvent e, CancellationToken stopping)
@@ -29,11 +39,6 @@ internal sealed class GarbageCollector(ObjectStore store) : IController
                 CollectDependents(uid);
             }
 
-            if (e.Kind.GroupResource == Kinds.Namespace.GroupResource)
-            {
-                DeleteNamespaceContents(e.Name);
-            }
-
             foreach (var ownerRef in e.Object.OwnerReferences())
             {
                 if (ownerRef.Str("uid") is { } ownerUid && store.TryGetByUid(ownerUid) is { } owner)
@@ -42,7 +47,12 @@ internal sealed class GarbageCollector(ObjectStore store) : IController
                 }
             }
         }
-        else if (e.Type == "MODIFIED" && ObjectMeta.IsDeleting(e.Object) && uid is not null)
+        else if (!ObjectMeta.IsDeleting(e.Object) && e.Object.OwnerReferences().Count > 0 && uid is not null && store.TryGetByUid(uid) is { } current)
+        {
+            CollectIfOrphaned(current.Kind, current.Object);
+        }
+
+        if (e.Type == "MODIFIED" && ObjectMeta.IsDeleting(e.Object) && uid is not null)
         {
             var finalizers = ObjectMeta.Finalizers(e.Object);
             if (finalizers.Contains("orphan"))
@@ -90,7 +100,10 @@ internal sealed class GarbageCollector(ObjectStore store) : IController
             return;
         }
 
-        if (store.Dependents(uid).Count > 0)
+        var waitingFor = finalizers.Contains("orphan")
+            ? store.Dependents(uid)
+            : [.. store.Dependents(uid).Where(d => d.Object.OwnerReferences().Any(r => r.Str("uid") == uid && r["blockOwnerDeletion"]?.GetValueKind() == System.Text.Json.JsonValueKind.True))];
+        if (waitingFor.Count > 0)
         {
             return;
         }
@@ -103,15 +116,67 @@ internal sealed class GarbageCollector(ObjectStore store) : IController
         }, WriteContext.Internal(Manager));
     }
 
-    private void DeleteNamespaceContents(string ns)
+    /// <summary>
+    /// Deletes a dependent none of whose owners exist, or drops the references to missing owners when another owner
+    /// exists. References to kinds the simulator does not serve cannot be resolved and are left alone, as the real
+    /// collector leaves them.
+    /// </summary>
+    private void CollectIfOrphaned(ResourceKind kind, JsonObject dependent)
     {
-        foreach (var kind in store.Kinds.All.Where(k => k.Namespaced && !KindRegistry.IsVirtual(k)))
+        var references = dependent.OwnerReferences();
+        var missing = references.Where(r => OwnerState(r, dependent) == Owner.Missing).Select(r => r.Str("uid")).ToList();
+        if (missing.Count == 0)
         {
-            foreach (var obj in store.List(kind, ListRequest.All(ns)).Items)
-            {
-                TryDelete(kind, obj, "Background");
-            }
+            return;
         }
+
+        if (missing.Count == references.Count)
+        {
+            TryDelete(kind, dependent, "Background");
+            return;
+        }
+
+        try
+        {
+            store.Patch(kind, dependent.Namespace(), dependent.Name(), live =>
+            {
+                foreach (var ownerUid in missing.OfType<string>())
+                {
+                    WithoutOwner(live!, ownerUid);
+                }
+
+                return live!;
+            }, WriteContext.Internal(Manager));
+        }
+        catch (ApiException ex) when (ex.Code is 404 or 409)
+        {
+            // deleted or changed meanwhile: its next event brings it back here
+        }
+    }
+
+    private enum Owner
+    {
+        Present,
+        Missing,
+        Unresolvable,
+    }
+
+    private Owner OwnerState(JsonObject reference, JsonObject dependent)
+    {
+        var kind = reference.Str("apiVersion") is { } apiVersion && reference.Str("kind") is { } kindName ? store.Kinds.FindByKind(apiVersion, kindName) : null;
+        if (kind is null || reference.Str("uid") is not { Length: > 0 } uid || reference.Str("name") is not { Length: > 0 } name)
+        {
+            return Owner.Unresolvable;
+        }
+
+        var ns = kind.Namespaced ? dependent.Namespace() : null;
+        if (kind.Namespaced && ns is null)
+        {
+            return Owner.Unresolvable; // a cluster-scoped dependent cannot have a namespaced owner
+        }
+
+        var owner = store.TryGet(kind, ns, name);
+        return owner?.Uid() == uid ? Owner.Present : Owner.Missing;
     }
 
     private void TryDelete(ResourceKind kind, JsonObject obj, string policy)

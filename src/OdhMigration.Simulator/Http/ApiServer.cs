@@ -30,7 +30,7 @@ internal sealed class ApiServer(ObjectStore store, FaultInjector faults, Request
         }
 
         var query = context.Request.Query;
-        var watch = query["watch"].ToString() is "true" or "1";
+        var watch = QueryFlags.IsSet(query, "watch");
         RequestInfo info;
         try
         {
@@ -114,6 +114,12 @@ internal sealed class ApiServer(ObjectStore store, FaultInjector faults, Request
     {
         if (info.Kind is null)
         {
+            if (HealthEndpoints.Matches(path))
+            {
+                await HealthEndpoints.WriteAsync(context, path, cancellationToken);
+                return;
+            }
+
             if (path.StartsWith("/openapi", StringComparison.Ordinal))
             {
                 var openApi = OpenApiDocuments.For(path, store.Kinds) ?? throw new ApiException(404, "NotFound", $"the simulator serves no OpenAPI document at {path}");

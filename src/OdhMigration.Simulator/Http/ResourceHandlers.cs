@@ -15,7 +15,7 @@ internal sealed class ResourceHandlers(ObjectStore store, AccessReviewer access,
     public async Task HandleAsync(HttpContext context, RequestInfo info, CancellationToken cancellationToken)
     {
         var kind = info.Kind!;
-        if (info.Subresource is not null and not "status")
+        if (info.Subresource is not null and not "status" && !(info.Subresource == NamespaceLifecycle.FinalizeSubresource && NamespaceLifecycle.IsNamespace(kind) && info.Verb == "update"))
         {
             throw new ApiException(404, "NotFound", $"the server could not find the requested resource ({info.Subresource} of {kind.GroupResource})");
         }
@@ -28,7 +28,7 @@ internal sealed class ResourceHandlers(ObjectStore store, AccessReviewer access,
             }
 
             var review = HttpJson.ParseObject(await HttpJson.ReadBodyAsync(context, cancellationToken));
-            await HttpJson.WriteAsync(context, 201, access.Review(review), cancellationToken);
+            await HttpJson.WriteAsync(context, 201, SelfReviews.Answer(kind, review, access.Rules) ?? access.Review(review), cancellationToken);
             return;
         }
 
@@ -88,6 +88,7 @@ internal sealed class ResourceHandlers(ObjectStore store, AccessReviewer access,
         LabelSelector labels;
         try
         {
+            SelectorSyntax.Validate(query["labelSelector"].ToString());
             labels = LabelSelector.Parse(query["labelSelector"].ToString());
         }
         catch (FormatException ex)

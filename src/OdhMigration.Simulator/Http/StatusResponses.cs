@@ -23,6 +23,11 @@ public static class StatusResponses
             status.Remove("reason"); // metav1.Status omits an unknown reason (errors that are not API errors)
         }
 
+        if (error.Continue is { } next)
+        {
+            status["metadata"] = new JsonObject { ["continue"] = next };
+        }
+
         if (error.Details is { } details)
         {
             status["details"] = details.DeepClone();

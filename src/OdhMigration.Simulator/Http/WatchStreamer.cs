@@ -23,7 +23,7 @@ internal sealed class WatchStreamer(ObjectStore store, TimeSpan bookmarkInterval
             filter = filter with { Fields = FieldFilter.Parse($"metadata.name={info.Name}") };
         }
 
-        var bookmarks = query["allowWatchBookmarks"].ToString() == "true";
+        var bookmarks = QueryFlags.IsSet(query, "allowWatchBookmarks");
         var timeout = query["timeoutSeconds"].ToString() is { Length: > 0 } t && int.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds > 0
             ? TimeSpan.FromSeconds(seconds)
             : TimeSpan.FromMinutes(30);

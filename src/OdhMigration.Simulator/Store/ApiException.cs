@@ -32,6 +32,9 @@ public sealed class ApiException : Exception
 
     public JsonObject? Details { get; }
 
+    /// <summary>A continue token the Status carries in <c>metadata.continue</c> (410 for an expired list continuation).</summary>
+    public string? Continue { get; init; }
+
     public static ApiException NotFound(ResourceKind kind, string name) =>
         new(404, "NotFound", $"{kind.GroupResource} \"{name}\" not found", Describe(kind, name));
 

@@ -28,7 +28,7 @@ public sealed class KindRegistry
         _all.FirstOrDefault(k => k.ApiVersion == apiVersion && k.Kind == kind);
 
     /// <summary>Kinds that are virtual (create-only reviews) and therefore never stored.</summary>
-    public static bool IsVirtual(ResourceKind kind) => kind.Group == "authorization.k8s.io";
+    public static bool IsVirtual(ResourceKind kind) => kind.Group is "authorization.k8s.io" or "authentication.k8s.io";
 
     /// <summary>
     /// Whether the kind has a status subresource. Custom resources (KServe, OpenShift, ODH, Istio, OLM) and the core

@@ -42,7 +42,7 @@ public static class ContinueToken
         }
         catch (Exception ex) when (ex is FormatException or System.Text.Json.JsonException or NullReferenceException or InvalidOperationException)
         {
-            throw ApiException.BadRequest("continue key is not valid: " + ex.Message);
+            throw ApiException.BadRequest("invalid continue token: continue key is not valid: " + ex.Message);
         }
     }
 }

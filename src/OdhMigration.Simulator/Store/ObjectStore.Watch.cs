@@ -111,7 +111,9 @@ public sealed class WatchSubscription : IDisposable
 
     /// <summary>
     /// Filters an event for this watch. A MODIFIED that moves an object into (out of) the label selector is
-    /// delivered as ADDED (DELETED), which is what the API server's watch cache does.
+    /// delivered as ADDED (DELETED), which is what the API server's watch cache does; the DELETED carries the last
+    /// state that matched with the event's resourceVersion (k8s.io/apiserver pkg/storage/cacher/cache_watcher.go
+    /// convertToWatchEvent).
     /// </summary>
     internal void Offer(StoreEvent e)
     {
@@ -126,7 +128,14 @@ public sealed class WatchSubscription : IDisposable
             var matchedBefore = _filter.Matches(e.Namespace, e.Name, before);
             if (matchedBefore != matchesNow)
             {
-                _channel.Writer.TryWrite(new StoreEvent(matchesNow ? "ADDED" : "DELETED", e.Kind, e.Object, e.ResourceVersion, null));
+                var shown = e.Object;
+                if (!matchesNow && e.Previous is { } last)
+                {
+                    shown = last.DeepCopy();
+                    shown.Metadata()["resourceVersion"] = e.ResourceVersion.ToString(CultureInfo.InvariantCulture);
+                }
+
+                _channel.Writer.TryWrite(new StoreEvent(matchesNow ? "ADDED" : "DELETED", e.Kind, shown, e.ResourceVersion, null));
                 return;
             }
         }

@@ -79,6 +79,17 @@ public sealed partial class ObjectStore
                 throw ApiException.Conflict(kind, name, $"Precondition failed: ResourceVersion in precondition: {rv}, ResourceVersion in object meta: {ObjectMeta.ResourceVersion(current)}");
             }
 
+            if (NamespaceLifecycle.IsNamespace(kind) && !ObjectMeta.IsDeleting(current))
+            {
+                var terminating = NamespaceLifecycle.BeginTermination(current, ObjectMeta.Timestamp(_clock.GetUtcNow()));
+                return new DeleteResult(request.DryRun ? terminating : WriteLocked(kind, key, terminating, current).DeepCopy(), false);
+            }
+
+            if (NamespaceLifecycle.HoldsDeletion(kind, current))
+            {
+                throw NamespaceLifecycle.StillFinalizing(name);
+            }
+
             var next = current.DeepCopy();
             var finalizers = ObjectMeta.Finalizers(next).ToList();
             var propagationFinalizer = request.PropagationPolicy switch
@@ -149,9 +160,9 @@ public sealed partial class ObjectStore
             meta["namespace"] = ns;
             var nsObj = Table(Core.Manifests.Kinds.Namespace).Items.GetValueOrDefault(ObjectMeta.Key(null, ns!))
                 ?? throw new ApiException(404, "NotFound", $"namespaces \"{ns}\" not found", new JsonObject { ["name"] = ns, ["kind"] = "namespaces" });
-            if (ObjectMeta.IsDeleting(nsObj))
+            if (NamespaceLifecycle.IsTerminating(nsObj))
             {
-                throw new ApiException(403, "Forbidden", $"{kind.Plural} \"{name}\" is forbidden: unable to create new content in namespace {ns} because it is being terminated");
+                throw NamespaceLifecycle.CreateRefused(kind, name, ns!);
             }
         }
         else
@@ -180,9 +191,9 @@ public sealed partial class ObjectStore
         {
             obj.Remove("status"); // the status subresource owns status; a create cannot set it
         }
-        else if (kind == Core.Manifests.Kinds.Namespace)
+        else if (NamespaceLifecycle.IsNamespace(kind))
         {
-            obj["status"] = new JsonObject { ["phase"] = "Active" };
+            NamespaceLifecycle.PrepareForCreate(obj);
         }
 
         meta.Remove("managedFields");
@@ -263,6 +274,11 @@ public sealed partial class ObjectStore
                 }
             }
 
+            if (NamespaceLifecycle.IsNamespace(kind))
+            {
+                NamespaceLifecycle.PrepareForUpdate(current, next, context.Subresource);
+            }
+
             if (KindRegistry.HasGeneration(kind) && !ObjectMeta.SameSpec(next, current))
             {
                 meta["generation"] = ObjectMeta.Generation(current) + 1;
@@ -295,7 +311,7 @@ public sealed partial class ObjectStore
             return next;
         }
 
-        if (ObjectMeta.IsDeleting(next) && ObjectMeta.Finalizers(next).Count == 0)
+        if (ObjectMeta.IsDeleting(next) && ObjectMeta.Finalizers(next).Count == 0 && !NamespaceLifecycle.HoldsDeletion(kind, next))
         {
             return RemoveLocked(kind, key, current);
         }
@@ -307,7 +323,7 @@ public sealed partial class ObjectStore
     {
         next.Metadata()["resourceVersion"] = NextResourceVersion();
         Table(kind).Put(key, next);
-        Publish(new StoreEvent("MODIFIED", kind, next.DeepCopy(), _resourceVersion, previous.Labels()));
+        Publish(new StoreEvent("MODIFIED", kind, next.DeepCopy(), _resourceVersion, previous.Labels()) { Previous = previous });
         return next;
     }
 

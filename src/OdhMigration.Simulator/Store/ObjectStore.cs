@@ -17,12 +17,14 @@ public sealed partial class ObjectStore
     private readonly List<IAdmissionCheck> _admission = [];
     private readonly TimeProvider _clock;
     private long _resourceVersion;
+    private readonly ListSnapshots _listSnapshots;
 
     public ObjectStore(KindRegistry kinds, TimeProvider? clock = null, int historyCapacity = 10_000)
     {
         Kinds = kinds;
         _clock = clock ?? TimeProvider.System;
         _historyCapacity = historyCapacity;
+        _listSnapshots = new ListSnapshots(_clock);
         foreach (var kind in kinds.All)
         {
             _tables[kind.GroupResource] = new KindTable();
@@ -91,7 +93,7 @@ public sealed partial class ObjectStore
             foreach (var ns in namespaces.Where(n => !nsTable.Items.ContainsKey(ObjectMeta.Key(null, n))))
             {
                 var obj = Manifest.NewObject(Core.Manifests.Kinds.Namespace, ns, null);
-                obj["status"] = new JsonObject { ["phase"] = "Active" };
+                NamespaceLifecycle.PrepareForCreate(obj);
                 StoreLoaded(Core.Manifests.Kinds.Namespace, obj, now);
             }
 
@@ -157,7 +159,7 @@ public sealed partial class ObjectStore
     {
         lock (_gate)
         {
-            var (items, rv, next, remaining) = ListLocked(kind, request, static (table, key) => table.Items[key].DeepCopy());
+            var (items, rv, next, remaining) = ListLocked(kind, request, static (_, _, obj) => obj.DeepCopy());
             return new ListResult(items, rv, next, remaining);
         }
     }
@@ -170,21 +172,41 @@ public sealed partial class ObjectStore
     {
         lock (_gate)
         {
-            var (items, rv, next, remaining) = ListLocked(kind, request, static (table, key) => table.JsonOf(key));
+            // An item from an older snapshot is not the stored object any more, so its cached JSON does not apply.
+            var (items, rv, next, remaining) = ListLocked(kind, request, static (table, key, obj) =>
+                table.Items.TryGetValue(key, out var live) && ReferenceEquals(live, obj) ? table.JsonOf(key) : System.Text.Encoding.UTF8.GetBytes(obj.ToJsonString()));
             return new RawListResult(items, rv, next, remaining);
         }
     }
 
-    private (List<T> Items, long ResourceVersion, string? Continue, long? Remaining) ListLocked<T>(ResourceKind kind, ListRequest request, Func<KindTable, string, T> select)
+    /// <summary>Bounds for the consistent snapshots paged lists continue from (tests; defaults 64 and 5 minutes).</summary>
+    public void LimitListSnapshots(int capacity, TimeSpan lifetime)
+    {
+        lock (_gate)
+        {
+            (_listSnapshots.Capacity, _listSnapshots.Lifetime) = (capacity, lifetime);
+        }
+    }
+
+    private (List<T> Items, long ResourceVersion, string? Continue, long? Remaining) ListLocked<T>(ResourceKind kind, ListRequest request, Func<KindTable, string, JsonObject, T> select)
     {
         var table = Table(kind);
         var keys = table.SortedKeys();
+        IReadOnlyDictionary<string, JsonObject> objects = table.Items;
         var start = 0;
         long listRv = _resourceVersion;
+        var consistent = false;
         if (request.Continue is { Length: > 0 } token)
         {
             var (rv, lastKey) = ContinueToken.Decode(token);
-            listRv = rv;
+            if (rv >= 0)
+            {
+                // Later pages come from the first page's snapshot; once it is gone the client must start over
+                // or knowingly continue from the current state with the token in the 410.
+                var snapshot = _listSnapshots.Find(kind.GroupResource, rv) ?? throw ContinueExpired(lastKey);
+                (keys, objects, listRv, consistent) = (snapshot.Keys, snapshot.Items, rv, true);
+            }
+
             start = UpperBound(keys, lastKey);
         }
         else if (kind.Namespaced && request.Namespace is { } ns)
@@ -208,16 +230,21 @@ public sealed partial class ObjectStore
                 break;
             }
 
-            var obj = table.Items[keys[i]];
+            var obj = objects[keys[i]];
             if (request.Labels.IsEmpty && request.Fields.IsEmpty || request.Matches(obj.Namespace(), obj.Name(), obj.Labels()))
             {
-                items.Add(select(table, keys[i]));
+                items.Add(select(table, keys[i], obj));
                 lastReturned = keys[i];
             }
         }
 
         var more = i < keys.Length && (prefix is null || keys[i].StartsWith(prefix, StringComparison.Ordinal));
         var next = more && lastReturned is not null ? ContinueToken.Encode(listRv, lastReturned) : null;
+        if (next is not null && !consistent)
+        {
+            _listSnapshots.Keep(kind.GroupResource, listRv, keys, table.Items);
+        }
+
         long? remaining = null;
         if (next is not null && request.Labels.IsEmpty && request.Fields.IsEmpty)
         {
@@ -226,6 +253,13 @@ public sealed partial class ObjectStore
 
         return (items, listRv, next, remaining);
     }
+
+    /// <summary>What the API server answers for a continue token older than its compacted revision (etcd3/errors.go).</summary>
+    private static ApiException ContinueExpired(string lastKey) =>
+        new(410, "Expired", "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.")
+        {
+            Continue = ContinueToken.Encode(-1, lastKey),
+        };
 
     private static string? Scope(ResourceKind kind, string? ns) => kind.Namespaced ? ns : null;
 

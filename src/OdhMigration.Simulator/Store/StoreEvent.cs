@@ -42,5 +42,11 @@ public sealed class StoreEvent
     /// <summary>Labels before a MODIFIED change; lets a filtered watch turn it into ADDED/DELETED as the server does.</summary>
     public IReadOnlyDictionary<string, string>? PreviousLabels { get; }
 
+    /// <summary>
+    /// The stored object a MODIFIED replaced (never mutated): a filtered watch the object leaves gets DELETED with
+    /// this last state it matched, as the watch cache sends it.
+    /// </summary>
+    public JsonObject? Previous { get; init; }
+
     public string Json => _json.Value;
 }

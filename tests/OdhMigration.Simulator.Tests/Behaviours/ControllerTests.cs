@@ -63,6 +63,7 @@ public sealed class ControllerTests : SimulatorTest
     {
         await Endpoint.Client.CoreV1.DeleteNamespaceAsync("proj", cancellationToken: Ct);
         await Eventually.TrueAsync(() => Task.FromResult(Sim.Store.List(Kinds.InferenceService, Store.ListRequest.All("proj")).Items.Count == 0 && Sim.Store.List(Kinds.ServingRuntime, Store.ListRequest.All("proj")).Items.Count == 0), what: "namespace emptied");
+        await Eventually.TrueAsync(() => Task.FromResult(Sim.Store.TryGet(Kinds.Namespace, null, "proj") is null), what: "namespace finalized and gone");
         var error = await Assert.ThrowsAsync<k8s.Autorest.HttpOperationException>(() =>
             Endpoint.Client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "late" } }, "proj", cancellationToken: Ct));
         Assert.Equal(System.Net.HttpStatusCode.NotFound, error.Response.StatusCode);
