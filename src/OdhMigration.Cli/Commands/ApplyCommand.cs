@@ -2,6 +2,7 @@ using System.CommandLine;
 using OdhMigration.Cli.Hosting;
 using OdhMigration.Core.Common;
 using OdhMigration.Core.Stages.Apply;
+using OdhMigration.Core.Workspace;
 
 namespace OdhMigration.Cli.Commands;
 
@@ -23,6 +24,7 @@ public static class ApplyCommand
 
         var command = new Command("apply", Description);
         common.AddTo(command);
+        OptionRules.ApprovedSha256Value(command, expectPlan, requireGate, WorkspaceLayout.PlanFile);
         foreach (var option in new Option[] { dryRun, expectPlan, requireGate, concurrency, allowGitOps, stopOriginal, timeout, fieldManager })
         {
             command.Options.Add(option);

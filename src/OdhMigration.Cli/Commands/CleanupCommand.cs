@@ -2,6 +2,7 @@ using System.CommandLine;
 using OdhMigration.Cli.Hosting;
 using OdhMigration.Core.Common;
 using OdhMigration.Core.Stages.Cleanup;
+using OdhMigration.Core.Workspace;
 
 namespace OdhMigration.Cli.Commands;
 
@@ -20,6 +21,7 @@ public static class CleanupCommand
 
         var command = new Command("cleanup", Description);
         common.AddTo(command);
+        OptionRules.ApprovedSha256Value(command, expectValidation, requireGate, WorkspaceLayout.ValidationFile);
         foreach (var option in new Option[] { dryRun, expectValidation, requireGate, timeout, concurrency })
         {
             command.Options.Add(option);

@@ -22,6 +22,7 @@ public static class DscFinalizeCommand
 
         var command = new Command("dsc-finalize", Description);
         common.AddTo(command);
+        OptionRules.ApprovedSha256Value(command, expectPlan, requireGate, FinalizePlan.FileName);
         foreach (var option in new Option[] { dryRun, dsc, uninstallOperators, ignorelist, expectPlan, requireGate })
         {
             command.Options.Add(option);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using OdhMigration.Core.Common;
 
 namespace OdhMigration.Cli.Commands;
 
@@ -56,6 +57,27 @@ public static class OptionRules
             }
         });
         return option;
+    }
+
+    /// <summary>
+    /// A gate's expected sha256 that is given but empty, blank or not 64 hex characters is refused while parsing, by
+    /// the same rule the engines apply (<see cref="ApprovedSha256"/>), so no cluster is contacted for a run that
+    /// cannot start.
+    /// </summary>
+    public static void ApprovedSha256Value(Command command, Option<string?> expected, Option<bool> requireGate, string document)
+    {
+        command.Validators.Add(result =>
+        {
+            if (result.GetResult(expected) is null)
+            {
+                return;
+            }
+
+            if (ApprovedSha256.UsageProblem(expected.Name, result.GetValue(expected), result.GetValue(requireGate), document) is { } problem)
+            {
+                result.AddError(problem);
+            }
+        });
     }
 
     /// <summary>

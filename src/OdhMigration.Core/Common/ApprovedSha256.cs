@@ -35,18 +35,39 @@ public static class ApprovedSha256
             return null;
         }
 
+        if (UsageProblem(option, value, requireGate, document) is { } problem)
+        {
+            throw new UsageException(problem);
+        }
+
         var trimmed = value!.Trim();
+        return trimmed.ToLowerInvariant();
+    }
+
+    /// <summary>
+    /// What is wrong with a given value as a usage error, or null: the command line checks this while parsing, so a
+    /// bad value is refused before any cluster is contacted, and <see cref="Resolve"/> checks it again for callers
+    /// that do not parse a command line.
+    /// </summary>
+    public static string? UsageProblem(string option, string? value, bool requireGate, string document)
+    {
+        if (value is null || (requireGate && string.IsNullOrWhiteSpace(value)))
+        {
+            return null;
+        }
+
+        var trimmed = value.Trim();
         if (trimmed.Length == 0)
         {
-            throw new UsageException($"{option} is empty: give the approved sha256 of {document} (64 hex characters) or leave the option out");
+            return $"{option} is empty: give the approved sha256 of {document} (64 hex characters) or leave the option out";
         }
 
         if (trimmed.Length != 64 || !trimmed.All(Uri.IsHexDigit))
         {
-            throw new UsageException($"{option} '{Shorten(trimmed)}' is not a sha256: expected 64 hex characters, got {trimmed.Length} character(s){(trimmed.All(Uri.IsHexDigit) ? "" : " with non-hex ones")}");
+            return $"{option} '{Shorten(trimmed)}' is not a sha256: expected 64 hex characters, got {trimmed.Length} character(s){(trimmed.All(Uri.IsHexDigit) ? "" : " with non-hex ones")}";
         }
 
-        return trimmed.ToLowerInvariant();
+        return null;
     }
 
     // A mistyped value is echoed so the operator can see it, but never at length (it could be anything pasted).

@@ -51,7 +51,8 @@ public sealed class SnapshotAndLiveAgreeTests
     {
         async Task<(int Requests, Inventory Inventory)> RunAsync(int isvcs)
         {
-            var docs = new List<string> { "apiVersion: v1\nkind: Namespace\nmetadata: {name: p}", File.ReadAllText(SamplePath).Replace("fraud-detection", "p", StringComparison.Ordinal) };
+            // The sample holds the namespace itself (renamed here): a second copy is a duplicate the loader refuses.
+            var docs = new List<string> { File.ReadAllText(SamplePath).Replace("fraud-detection", "p", StringComparison.Ordinal) };
             for (var i = 0; i < isvcs; i++)
             {
                 docs.Add($$$$"""
