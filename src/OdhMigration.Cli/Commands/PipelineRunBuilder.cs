@@ -197,7 +197,7 @@ public static class PipelineRunBuilder
     {
         var (pipeline, shaParam, tasks) = ResumePoints[resume];
         var sha = settings.ApprovedSha256?.Trim() ?? "";
-        if (sha.Length != 64 || !sha.All(Uri.IsHexDigit))
+        if (!ApprovedSha256.IsSha256(sha))
         {
             throw new UsageException($"--resume-from {resume} needs --approved-sha256: the {shaParam} result the failed run's gate approved (64 hex characters){(sha.Length == 0 ? "" : $", got '{sha}'")}");
         }

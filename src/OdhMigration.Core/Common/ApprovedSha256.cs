@@ -62,13 +62,16 @@ public static class ApprovedSha256
             return $"{option} is empty: give the approved sha256 of {document} (64 hex characters) or leave the option out";
         }
 
-        if (trimmed.Length != 64 || !trimmed.All(Uri.IsHexDigit))
+        if (!IsSha256(trimmed))
         {
             return $"{option} '{Shorten(trimmed)}' is not a sha256: expected 64 hex characters, got {trimmed.Length} character(s){(trimmed.All(Uri.IsHexDigit) ? "" : " with non-hex ones")}";
         }
 
         return null;
     }
+
+    /// <summary>The shape of a sha256 as the workspace writes it: 64 hex characters.</summary>
+    public static bool IsSha256(string? value) => value is { Length: 64 } && value.All(Uri.IsHexDigit);
 
     // A mistyped value is echoed so the operator can see it, but never at length (it could be anything pasted).
     private static string Shorten(string value) => value.Length <= 80 ? value : value[..80] + "...";

@@ -77,7 +77,8 @@ public static class GateSummary
         var text = new StringBuilder(header).Append('\n');
         for (var i = 0; i < lines.Count; i++)
         {
-            var line = Shorten(lines[i]) + "\n";
+            // Warnings, errors and validation messages can quote a storageUri: masked before cutting, so no cut half-secret shows.
+            var line = Shorten(SecretRedaction.Text(lines[i])) + "\n";
             var tail = $"... {lines.Count - i - 1} more, {whereToLook}\n";
             var reserve = i == lines.Count - 1 ? "" : tail;
             if (EncodedBytes(text + line + reserve) > MaxEncodedBytes)

@@ -40,6 +40,22 @@ public sealed class GateSummaryTests
         Assert.Equal(4, lines.Length);
     }
 
+    [Fact]
+    public void Gate_summaries_mask_credentials_that_a_warning_or_a_validation_message_quotes()
+    {
+        const string secret = "s3cr3t-pass";
+        var plan = new Plan { Items = [Planned(1) with { Warnings = [$"storageUri https://user:{secret}@models.example/m kept as is"] }, new PlanItem { Namespace = "team", Name = "broken", Status = "failed", Error = $"cannot parse https://user:{secret}@models.example/x?X-Amz-Signature=abc" }] };
+        var validation = new Validation { Items = [new ValidatedItem { Namespace = "team", Name = "m", TargetNamespace = "team", TargetName = "m-raw", Passed = false, Reason = "Unreachable", Message = $"GET https://user:{secret}@m-raw.team/v2 failed" }] };
+
+        var planText = GateSummary.ForPlan(plan);
+        var validationText = GateSummary.ForValidation(validation);
+
+        Assert.DoesNotContain(secret, planText, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, validationText, StringComparison.Ordinal);
+        Assert.Contains("models.example/m kept as is", planText, StringComparison.Ordinal);
+        Assert.Contains("m-raw.team/v2 failed", validationText, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(10)]
     [InlineData(40)]

@@ -26,7 +26,7 @@ public static class RecordedApproval
 
         foreach (var approval in recorded)
         {
-            if (approval.Document != document || !IsSha256(approval.Sha256))
+            if (approval.Document != document || !ApprovedSha256.IsSha256(approval.Sha256))
             {
                 throw new PreconditionException($"approvals.json: the '{gate}' approval names document '{approval.Document}' with sha256 '{approval.Sha256}', which is not a record odh-migrate writes (expected {document} and a 64-digit sha256); it is not trusted; nothing was done (delete approvals.json to be asked again)");
             }
@@ -64,7 +64,6 @@ public static class RecordedApproval
         return string.IsNullOrWhiteSpace(user) ? "unknown" : user.Trim();
     }
 
-    private static bool IsSha256(string? value) => value is { Length: 64 } && value.All(Uri.IsHexDigit);
 
     private static string Stamp(DateTimeOffset at) => at.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
