@@ -96,9 +96,9 @@ public static class PipelineRunBuilder
             throw new UsageException($"--resume-from resumes one namespace with the sha256 approved for it; name it with --namespace (inventory.json selects {string.Join(", ", namespaces.Select(g => g.Key))})");
         }
 
-        return namespaces
-            .Where(g => settings.Namespace is null || g.Key == settings.Namespace)
-            .Select(g => Migration(g.Key, g.Select(i => i.Name).Order(StringComparer.Ordinal).ToList(), settings))
+        var chosen = namespaces.Where(g => settings.Namespace is null || g.Key == settings.Namespace).ToList();
+        return chosen
+            .Select(g => Migration(g.Key, g.Select(i => i.Name).Order(StringComparer.Ordinal).ToList(), g.Select(i => i.Mode).ToHashSet(StringComparer.Ordinal), chosen.Count, settings))
             .ToList();
     }
 
@@ -120,7 +120,7 @@ public static class PipelineRunBuilder
         return name[..(max - 9)].TrimEnd('-') + "-" + hash;
     }
 
-    private static NamespaceMigration Migration(string ns, IReadOnlyList<string> selected, PipelineRunSettings settings)
+    private static NamespaceMigration Migration(string ns, IReadOnlyList<string> selected, IReadOnlySet<string> modes, int namespaceCount, PipelineRunSettings settings)
     {
         var labels = new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -128,8 +128,12 @@ public static class PipelineRunBuilder
             [NamespaceLabel] = ns.Length <= 63 ? ns : ns[..63],
         };
         var claim = Claim(ns, settings, labels);
-        var bindings = NamespaceBindings.For(ns, settings.PipelinesNamespace, settings.AccountPrefix, labels);
-        var run = settings.ResumeFrom is { } resume ? ResumeRun(ns, resume, settings, labels) : FullRun(ns, selected, settings, labels);
+        var target = StrategyGrants.TargetFor(ns, settings.TargetNamespace, namespaceCount);
+        var strategies = StrategyGrants.StrategiesOf(modes, settings.Strategy);
+        var bindings = NamespaceBindings.For(ns, settings.PipelinesNamespace, settings.AccountPrefix, labels)
+            .Concat(StrategyGrants.For(ns, modes, strategies, target, settings, labels))
+            .ToList();
+        var run = settings.ResumeFrom is { } resume ? ResumeRun(ns, resume, settings, labels) : FullRun(ns, selected, target, settings, labels);
         return new NamespaceMigration(ns, claim, bindings, run);
     }
 
@@ -167,7 +171,7 @@ public static class PipelineRunBuilder
         };
     }
 
-    private static JsonObject FullRun(string ns, IReadOnlyList<string> selected, PipelineRunSettings settings, Dictionary<string, string> labels)
+    private static JsonObject FullRun(string ns, IReadOnlyList<string> selected, string? target, PipelineRunSettings settings, Dictionary<string, string> labels)
     {
         var parameters = new List<JsonNode?>
         {
@@ -179,6 +183,11 @@ public static class PipelineRunBuilder
         if (settings.Strategy is { Length: > 0 } strategy)
         {
             parameters.Add(Param("strategy", strategy));
+        }
+
+        if (target is not null)
+        {
+            parameters.Add(Param("target-namespace", target));
         }
 
         AddImages(parameters, ImageTools, settings);
@@ -278,11 +287,17 @@ public sealed record PipelineRunSettings(string Pipeline, IReadOnlyList<string> 
     /// <summary>"apply" or "cleanup": write a resumed run of that part of the split pipeline instead of a full run.</summary>
     public string? ResumeFrom { get; init; }
     public string? ApprovedSha256 { get; init; }
+
+    /// <summary>--target-namespace for the new-namespace strategy; "{namespace}" stands for each source namespace.</summary>
+    public string? TargetNamespace { get; init; }
 }
 
 /// <summary>What one namespace's migration needs: set up once (claim, bindings) and a run created per try.</summary>
 public sealed record NamespaceMigration(string Namespace, JsonObject Claim, IReadOnlyList<JsonObject> Bindings, JsonObject Run)
 {
-    /// <summary>The setup documents, safe to apply again: the claim (in the pipelines' namespace) and the namespace's RoleBindings.</summary>
+    /// <summary>
+    /// The setup documents, safe to apply again: the claim (in the pipelines' namespace), the namespace's
+    /// RoleBindings and the grants its strategy needs (tekton/rbac/optional/, moved to this namespace and its target).
+    /// </summary>
     public IEnumerable<JsonObject> Setup => Bindings.Prepend(Claim);
 }

@@ -38,13 +38,14 @@ public static class PipelineRunsCommand
         {
             Description = $"Image of one tool as <tool>=<reference>, pinned by digest (e.g. discover=<repository>/odh-discover@sha256:<digest>); repeatable; tools: {string.Join(", ", PipelineRunBuilder.ImageTools)} (migrate runs the summary and reports); default: the pipeline's",
         };
+        var target = new Option<string?>("--target-namespace") { Description = $"Passed to transform for the new-namespace strategy (ModelMesh's default); {StrategyGrants.TargetPlaceholder} stands for each source namespace, e.g. {StrategyGrants.TargetPlaceholder}-raw. The setup then binds the stages in the target too" };
         var only = new Option<string?>("--namespace") { Description = "Only this namespace of inventory.json (required with --resume-from when it selects several)" };
         var resumeFrom = new Option<string?>("--resume-from") { Description = "Resume a failed run on the same PVC: apply (apply and validate again; apply resumes from its ledger) or cleanup. Writes a Pending run of the split pipeline's part" };
         resumeFrom.AcceptOnlyFromAmong([.. PipelineRunBuilder.ResumePoints.Keys]);
         var approvedSha = new Option<string?>("--approved-sha256") { Description = "With --resume-from: the plan-sha256 (apply) or validation-sha256 (cleanup) the failed run's gate approved" };
 
         var command = new Command("pipelineruns", Description);
-        foreach (var option in new Option[] { workspace, outDir, approvers, approvalsRequired, pipeline, accountPrefix, pipelinesNamespace, storageSize, storageClass, strategy, images, only, resumeFrom, approvedSha })
+        foreach (var option in new Option[] { workspace, outDir, approvers, approvalsRequired, pipeline, accountPrefix, pipelinesNamespace, storageSize, storageClass, strategy, target, images, only, resumeFrom, approvedSha })
         {
             command.Options.Add(option);
         }
@@ -73,6 +74,7 @@ public static class PipelineRunsCommand
                     Namespace = parse.GetValue(only),
                     ResumeFrom = parse.GetValue(resumeFrom),
                     ApprovedSha256 = parse.GetValue(approvedSha),
+                    TargetNamespace = parse.GetValue(target),
                 };
                 var (inventory, _) = await WorkspaceDocuments.ReadInventoryAsync(new WorkspaceLayout(path), ct).ConfigureAwait(false);
                 var migrations = PipelineRunBuilder.Build(inventory, settings);
@@ -100,7 +102,7 @@ public static class PipelineRunsCommand
                 }
 
                 var kind = settings.ResumeFrom is { } resume ? $"Pending resume-from-{resume} PipelineRun(s)" : "PipelineRun(s)";
-                await io.Stderr.WriteLineAsync($"pipelineruns: {migrations.Count} {kind}, workspace PVC(s) and RoleBindings for {string.Join(", ", migrations.Select(r => r.Namespace))}").ConfigureAwait(false);
+                await io.Stderr.WriteLineAsync($"pipelineruns: {migrations.Count} {kind}, workspace PVC(s), RoleBindings and the strategy's grants for {string.Join(", ", migrations.Select(r => r.Namespace))}").ConfigureAwait(false);
                 if (outputDir is not null)
                 {
                     await io.Stderr.WriteLineAsync($"pipelineruns: kubectl apply -f {Path.Combine(outputDir, "setup")}  (idempotent), then kubectl create -f {Path.Combine(outputDir, "runs")}  (a new run per try)").ConfigureAwait(false);

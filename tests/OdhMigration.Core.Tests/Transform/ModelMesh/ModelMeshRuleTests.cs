@@ -26,6 +26,19 @@ public sealed class ModelMeshRuleTests
     }
 
     [Fact]
+    public async Task Without_a_strategy_or_target_namespace_each_item_is_refused_saying_what_to_give()
+    {
+        using var run = new ModelMeshCaseRunner("shared-runtime-new-namespace");
+        ((JsonObject)run.Case["transform"]!).Remove("targetNamespace");
+        var (outcome, plan) = await run.RunAsync(TestContext.Current.CancellationToken);
+        Assert.NotEqual(ExitCodes.Success, outcome.ExitCode);
+        Assert.NotEmpty(plan.Items);
+        Assert.All(plan.Items, i => Assert.NotEqual("ok", i.Status));
+        Assert.All(plan.Items, i => Assert.Contains("--target-namespace", i.Error, StringComparison.Ordinal));
+        Assert.All(plan.Items, i => Assert.Contains("--strategy in-place", i.Error, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task What_the_user_set_on_the_old_runtime_follows_through_the_template_and_unused_connections_are_named()
     {
         using var run = new ModelMeshCaseRunner("shared-runtime-new-namespace");

@@ -34,6 +34,12 @@ public sealed class ModelMeshTransformer : IModeTransformer
         }
 
         var inPlace = strategy == Strategies.InPlace;
+        if (!inPlace && string.IsNullOrEmpty(options.TargetNamespace))
+        {
+            // Only reached with no --strategy: an explicit new-namespace without a target is a usage error earlier.
+            throw new TransformRefusedException("ModelMesh moves to a new namespace by default, and no --target-namespace was given; give one (for example <namespace>-raw) or use --strategy in-place");
+        }
+
         var target = inPlace ? item.Namespace : options.TargetNamespace!;
         if (!inPlace && target == item.Namespace)
         {
