@@ -128,6 +128,98 @@ public sealed class PrintingFidelityTests(FidelityFixture sim) : IClassFixture<F
         Assert.Equal("Active", namespaceRows[0]["STATUS"]);
     }
 
+    [Theory]
+    [InlineData("configmap", "NAME,DATA,AGE", "NAME,DATA,AGE")]
+    [InlineData("serviceaccount", "NAME,SECRETS,AGE", "NAME,SECRETS,AGE")]
+    [InlineData("role", "NAME,CREATED AT", "NAME,CREATED AT")]
+    [InlineData("rolebinding", "NAME,ROLE,AGE", "NAME,ROLE,AGE,USERS,GROUPS,SERVICEACCOUNTS")]
+    [InlineData("pvc", "NAME,STATUS,VOLUME,CAPACITY,ACCESS MODES,STORAGECLASS,VOLUMEATTRIBUTESCLASS,AGE", "NAME,STATUS,VOLUME,CAPACITY,ACCESS MODES,STORAGECLASS,VOLUMEATTRIBUTESCLASS,AGE,VOLUMEMODE")]
+    [InlineData("pod", "NAME,READY,STATUS,RESTARTS,AGE", "NAME,READY,STATUS,RESTARTS,AGE,IP,NODE,NOMINATED NODE,READINESS GATES")]
+    [InlineData("route", "NAME,HOST/PORT,PATH,SERVICES,PORT,TERMINATION,WILDCARD", "NAME,HOST/PORT,PATH,SERVICES,PORT,TERMINATION,WILDCARD")]
+    public async Task Other_built_in_kinds_print_the_api_servers_columns(string kind, string plainHeaders, string wideHeaders)
+    {
+        var ns = $"printing-{kind}";
+        var apply = await sim.KubectlAsync($$"""
+            apiVersion: v1
+            kind: Namespace
+            metadata: {name: {{ns}}}
+            ---
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: obj, namespace: {{ns}}}
+            data: {a: "1", b: "2", c: "3"}
+            ---
+            apiVersion: v1
+            kind: ServiceAccount
+            metadata: {name: obj, namespace: {{ns}}}
+            ---
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: Role
+            metadata: {name: obj, namespace: {{ns}}}
+            rules: [{apiGroups: [""], resources: [configmaps], verbs: [get]}]
+            ---
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: RoleBinding
+            metadata: {name: obj, namespace: {{ns}}}
+            roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: obj}
+            subjects: [{kind: ServiceAccount, name: obj, namespace: {{ns}}}, {kind: User, name: alice, apiGroup: rbac.authorization.k8s.io}]
+            ---
+            apiVersion: v1
+            kind: PersistentVolumeClaim
+            metadata: {name: obj, namespace: {{ns}}}
+            spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi} }, storageClassName: fast}
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: obj, namespace: {{ns}}}
+            spec: {containers: [{name: c, image: busybox}]}
+            ---
+            apiVersion: route.openshift.io/v1
+            kind: Route
+            metadata: {name: obj, namespace: {{ns}}}
+            spec: {host: obj.apps.example.com, to: {kind: Service, name: web}, tls: {termination: edge, insecureEdgeTerminationPolicy: Redirect} }
+            """, "apply", "-f", "-");
+        Assert.True(apply.ExitCode == 0, apply.StandardError);
+
+        var plain = await sim.KubectlAsync(null, "get", kind, "obj", "-n", ns);
+        Assert.True(plain.ExitCode == 0, plain.StandardError);
+        var (headers, rows) = Parse(plain.StandardOutput);
+        Assert.Equal(plainHeaders.Split(','), headers);
+        var wide = await sim.KubectlAsync(null, "get", kind, "obj", "-n", ns, "-o", "wide");
+        var (wideNames, wideRows) = Parse(wide.StandardOutput);
+        Assert.Equal(wideHeaders.Split(','), wideNames);
+        Assert.Equal("obj", rows[0]["NAME"]);
+        switch (kind)
+        {
+            case "configmap":
+                Assert.Equal("3", rows[0]["DATA"]);
+                break;
+            case "role":
+                Assert.Matches(new Regex(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$"), rows[0]["CREATED AT"]);
+                break;
+            case "rolebinding":
+                Assert.Equal("Role/obj", rows[0]["ROLE"]);
+                Assert.Equal("alice", wideRows[0]["USERS"]);
+                Assert.Equal($"{ns}/obj", wideRows[0]["SERVICEACCOUNTS"]);
+                break;
+            case "pvc":
+                Assert.Equal("fast", rows[0]["STORAGECLASS"]);
+                Assert.Equal("<unset>", rows[0]["VOLUMEATTRIBUTESCLASS"]);
+                break;
+            case "pod":
+                Assert.Equal("0/1", rows[0]["READY"]);
+                Assert.Equal("0", rows[0]["RESTARTS"]);
+                Assert.Equal("<none>", wideRows[0]["NODE"]);
+                break;
+            case "route":
+                Assert.Equal("obj.apps.example.com", rows[0]["HOST/PORT"]);
+                Assert.Equal("web", rows[0]["SERVICES"]);
+                Assert.Equal("<all>", rows[0]["PORT"]);
+                Assert.Equal("edge/Redirect", rows[0]["TERMINATION"]);
+                break;
+        }
+    }
+
     [Fact]
     public async Task Kubectl_get_watch_prints_a_row_for_an_added_object()
     {

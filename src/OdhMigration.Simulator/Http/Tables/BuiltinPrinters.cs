@@ -75,7 +75,7 @@ public static class BuiltinPrinters
         Text("Capacity", "capacity represents the actual resources of the underlying volume.", o => Bound(o) ? o.At("status", "capacity", "storage")?.ToString() ?? "0" : string.Empty),
         Text("Access Modes", "accessModes contains the actual access modes the volume backing the PVC has.", o => Bound(o) ? AccessModes(o.At("status", "accessModes")) : string.Empty),
         Text("StorageClass", "StorageClass of the pvc", o => o.At("metadata", "annotations", "volume.beta.kubernetes.io/storage-class")?.ToString() ?? o.At("spec", "storageClassName")?.ToString() ?? string.Empty),
-        Text("VolumeAttributesClass", "VolumeAttributesClass of the pvc", o => o.At("spec", "volumeAttributesClassName")?.ToString() ?? "<unset>", priority: 1),
+        Text("VolumeAttributesClass", "VolumeAttributesClass of the pvc", o => o.At("spec", "volumeAttributesClassName")?.ToString() ?? "<unset>"),
         Age,
         Text("VolumeMode", "volumeMode defines what type of volume is required by the claim.", o => o.At("spec", "volumeMode")?.ToString() ?? "<unset>", priority: 1),
     ];
