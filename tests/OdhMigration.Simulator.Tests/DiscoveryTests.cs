@@ -30,7 +30,7 @@ public sealed class DiscoveryTests : SimulatorTest
     }
 
     [Fact]
-    public async Task Unknown_resources_and_openapi_documents_are_404_Status()
+    public async Task Unknown_resources_and_openapi_documents_are_404_Status_and_openapi_v2_is_swagger()
     {
         var (status, body) = await Endpoint.SendAsync(HttpMethod.Get, "apis/serving.kserve.io/v1beta1/namespaces/proj/nothings");
         Assert.Equal(404, status);

@@ -30,8 +30,8 @@ public sealed class TableConverter(CrdSchemas crds)
     };
 
     public IReadOnlyList<TableColumn> ColumnsFor(ResourceKind kind) =>
-        _columns.GetOrAdd(kind, k => crds.PrinterColumns(k) is { } printerColumns && KindRegistry.IsCustomResource(k)
-            ? CrdTableColumns.From(printerColumns)
+        _columns.GetOrAdd(kind, k => KindRegistry.IsCustomResource(k)
+            ? CrdTableColumns.From(crds.PrinterColumns(k) ?? []) // no CRD loaded (schemaless): a CRD's default columns
             : BuiltinPrinters.For(k));
 
     /// <summary>A Table of <paramref name="items"/>; <paramref name="headers"/> false leaves out columnDefinitions (later watch events).</summary>

@@ -64,7 +64,7 @@ public static class BuiltinPrinters
         Text("IP", "podIP address allocated to the pod. Routable at least within the cluster. Empty if not yet allocated.", o => o.At("status", "podIP")?.ToString() is { Length: > 0 } ip ? ip : "<none>", priority: 1),
         Text("Node", "NodeName indicates in which node this pod is scheduled.", o => o.At("spec", "nodeName")?.ToString() is { Length: > 0 } n ? n : "<none>", priority: 1),
         Text("Nominated Node", "nominatedNodeName is set only when this pod preempts other pods on the node.", o => o.At("status", "nominatedNodeName")?.ToString() is { Length: > 0 } n ? n : "<none>", priority: 1),
-        Text("Readiness Gates", "If specified, all readiness gates will be evaluated for pod readiness.", o => Items(o.At("spec", "readinessGates")).Any() ? Invariant($"0/{Items(o.At("spec", "readinessGates")).Count()}") : "<none>", priority: 1),
+        Text("Readiness Gates", "If specified, all readiness gates will be evaluated for pod readiness.", ReadinessGates, priority: 1),
     ];
 
     private static IReadOnlyList<TableColumn> ClaimColumns { get; } =
@@ -173,6 +173,19 @@ public static class BuiltinPrinters
         }
 
         return reason;
+    }
+
+    /// <summary>How many of the pod's readiness gates have a True condition, of how many.</summary>
+    private static string ReadinessGates(JsonObject pod)
+    {
+        var gates = Items(pod.At("spec", "readinessGates")).Select(g => g.Str("conditionType")).ToList();
+        if (gates.Count == 0)
+        {
+            return "<none>";
+        }
+
+        var met = Items(pod.At("status", "conditions")).Count(c => gates.Contains(c.Str("type")) && c.Str("status") == "True");
+        return Invariant($"{met}/{gates.Count}");
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
