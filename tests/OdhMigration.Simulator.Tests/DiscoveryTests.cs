@@ -30,13 +30,17 @@ public sealed class DiscoveryTests : SimulatorTest
     }
 
     [Fact]
-    public async Task Unknown_resources_and_openapi_v2_are_404_Status()
+    public async Task Unknown_resources_and_openapi_documents_are_404_Status_and_openapi_v2_is_swagger()
     {
         var (status, body) = await Endpoint.SendAsync(HttpMethod.Get, "apis/serving.kserve.io/v1beta1/namespaces/proj/nothings");
         Assert.Equal(404, status);
         Assert.Equal("NotFound", body!["reason"]!.GetValue<string>());
-        var (openapi, _) = await Endpoint.SendAsync(HttpMethod.Get, "openapi/v2");
-        Assert.Equal(404, openapi);
+        var (unknownGroup, notFound) = await Endpoint.SendAsync(HttpMethod.Get, "openapi/v3/apis/nothing.example.com/v1");
+        Assert.Equal(404, unknownGroup);
+        Assert.Equal("NotFound", notFound!["reason"]!.GetValue<string>());
+        var (openapi, swagger) = await Endpoint.SendAsync(HttpMethod.Get, "openapi/v2");
+        Assert.Equal(200, openapi);
+        Assert.Equal("2.0", swagger!["swagger"]!.GetValue<string>());
         var (v3, root) = await Endpoint.SendAsync(HttpMethod.Get, "openapi/v3");
         Assert.Equal(200, v3);
         Assert.NotNull(root!["paths"]!["apis/serving.kserve.io/v1beta1"]);

@@ -13,8 +13,9 @@ namespace OdhMigration.Simulator.Http;
 internal sealed class ApiServer(ObjectStore store, FaultInjector faults, RequestLog log, AccessReviewer access, SimulatorOptions options, TimeProvider clock)
 {
     private readonly AdminEndpoints _admin = new(faults, log, access);
-    private readonly ResourceHandlers _resources = new(store, access, clock);
-    private readonly WatchStreamer _watch = new(store, options.BookmarkInterval);
+    private readonly ResourceHandlers _resources = new(store, access, clock) { Tables = new TableConverter(options.Crds ?? Schema.CrdSchemas.Empty) };
+    private readonly OpenApiDocuments _openApi = new(store.Kinds, options.Crds ?? Schema.CrdSchemas.Empty);
+    private readonly WatchStreamer _watch = new(store, options.BookmarkInterval) { Tables = new TableConverter(options.Crds ?? Schema.CrdSchemas.Empty), Clock = clock };
 
     /// <summary>host:port the server listens on, for the /api document.</summary>
     public string ServerAddress { get; set; } = "127.0.0.1";
@@ -122,8 +123,7 @@ internal sealed class ApiServer(ObjectStore store, FaultInjector faults, Request
 
             if (path.StartsWith("/openapi", StringComparison.Ordinal))
             {
-                var openApi = OpenApiDocuments.For(path, store.Kinds) ?? throw new ApiException(404, "NotFound", $"the simulator serves no OpenAPI document at {path}");
-                await HttpJson.WriteAsync(context, 200, openApi, cancellationToken);
+                await OpenApiEndpoint.WriteAsync(context, _openApi, path, cancellationToken);
                 return;
             }
 

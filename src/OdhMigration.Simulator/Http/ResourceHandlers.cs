@@ -12,6 +12,9 @@ namespace OdhMigration.Simulator.Http;
 /// <summary>The REST verbs on stored resources: get, list, create, update, patch, delete, deletecollection.</summary>
 internal sealed class ResourceHandlers(ObjectStore store, AccessReviewer access, TimeProvider clock)
 {
+    /// <summary>Server-side printing for <c>as=Table</c> requests.</summary>
+    public required TableConverter Tables { get; init; }
+
     public async Task HandleAsync(HttpContext context, RequestInfo info, CancellationToken cancellationToken)
     {
         var kind = info.Kind!;
@@ -38,7 +41,7 @@ internal sealed class ResourceHandlers(ObjectStore store, AccessReviewer access,
         {
             case "get":
                 var obj = store.Get(kind, info.Namespace, info.Name!);
-                await HttpJson.WriteAsync(context, 200, table ? TableConverter.Build(kind, [obj], new JsonObject { ["resourceVersion"] = ObjectMeta(obj) }, clock.GetUtcNow()) : obj, cancellationToken);
+                await HttpJson.WriteAsync(context, 200, table ? Tables.Build(kind, [obj], new JsonObject { ["resourceVersion"] = ObjectMeta(obj) }, clock.GetUtcNow(), TableConverter.IncludeObject(query["includeObject"])) : obj, cancellationToken);
                 break;
             case "list":
                 await ListAsync(context, kind, info, table, cancellationToken);
@@ -111,7 +114,7 @@ internal sealed class ResourceHandlers(ObjectStore store, AccessReviewer access,
         if (table)
         {
             var page = store.List(kind, request);
-            await HttpJson.WriteAsync(context, 200, TableConverter.Build(kind, page.Items, ListMetadata(page.ResourceVersion, page.Continue, page.RemainingItemCount), clock.GetUtcNow()), cancellationToken);
+            await HttpJson.WriteAsync(context, 200, Tables.Build(kind, page.Items, ListMetadata(page.ResourceVersion, page.Continue, page.RemainingItemCount), clock.GetUtcNow(), TableConverter.IncludeObject(context.Request.Query["includeObject"])), cancellationToken);
             return;
         }
 

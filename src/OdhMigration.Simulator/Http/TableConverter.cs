@@ -1,50 +1,58 @@
+using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using OdhMigration.Core.Manifests;
+using OdhMigration.Simulator.Http.Tables;
+using OdhMigration.Simulator.Schema;
+using OdhMigration.Simulator.Store;
 
 namespace OdhMigration.Simulator.Http;
 
 /// <summary>
-/// Server-side printing (<c>Accept: application/json;as=Table;g=meta.k8s.io;v=v1</c>), which <c>kubectl get</c> asks for.
-/// Columns are Name and Age, plus URL/Ready for InferenceServices; rows carry PartialObjectMetadata so kubectl can
-/// print namespaces with -A.
+/// Server-side printing (<c>Accept: application/json;as=Table;g=meta.k8s.io;v=v1</c>), which <c>kubectl get</c> asks
+/// for: a meta.k8s.io/v1 Table with the kind's columns — the CRD's <c>additionalPrinterColumns</c> for custom
+/// resources (<see cref="CrdTableColumns"/>), the API server's printers for built-ins (<see cref="BuiltinPrinters"/>).
+/// Row objects follow <c>includeObject</c> as the API server's asTable does (staging/src/k8s.io/apiserver/pkg/
+/// endpoints/handlers/response.go): PartialObjectMetadata by default (Metadata), the object (Object) or none (None).
 /// </summary>
-public static class TableConverter
+public sealed class TableConverter(CrdSchemas crds)
 {
+    private readonly ConcurrentDictionary<ResourceKind, IReadOnlyList<TableColumn>> _columns = new();
+
     public static bool Wanted(string? accept) =>
         accept is not null && accept.Contains("as=Table", StringComparison.Ordinal) && accept.Contains("g=meta.k8s.io", StringComparison.Ordinal);
 
-    public static JsonObject Build(ResourceKind kind, IEnumerable<JsonObject> items, JsonObject listMetadata, DateTimeOffset now)
+    /// <summary>The includeObject query parameter; anything but None/Metadata/Object is 400 as on the API server.</summary>
+    public static string IncludeObject(string? value) => value switch
     {
-        var isvc = kind.Plural == "inferenceservices";
-        var columns = new JsonArray((JsonNode)Column("Name", "string", "name"));
-        if (isvc)
-        {
-            columns.Add((JsonNode)Column("URL", "string", string.Empty));
-            columns.Add((JsonNode)Column("Ready", "string", string.Empty));
-        }
+        null or "" or "Metadata" => "Metadata",
+        "Object" or "None" => value,
+        _ => throw ApiException.BadRequest($"unrecognized includeObject value: \"{value}\""),
+    };
 
-        columns.Add((JsonNode)Column("Age", "date", string.Empty));
+    public IReadOnlyList<TableColumn> ColumnsFor(ResourceKind kind) =>
+        _columns.GetOrAdd(kind, k => KindRegistry.IsCustomResource(k)
+            ? CrdTableColumns.From(crds.PrinterColumns(k) ?? []) // no CRD loaded (schemaless): a CRD's default columns
+            : BuiltinPrinters.For(k));
+
+    /// <summary>A Table of <paramref name="items"/>; <paramref name="headers"/> false leaves out columnDefinitions (later watch events).</summary>
+    public JsonObject Build(ResourceKind kind, IEnumerable<JsonObject> items, JsonObject listMetadata, DateTimeOffset now, string includeObject, bool headers = true)
+    {
+        ArgumentNullException.ThrowIfNull(kind);
+        ArgumentNullException.ThrowIfNull(items);
+        var columns = ColumnsFor(kind);
         var rows = new JsonArray();
         foreach (var item in items)
         {
-            var cells = new JsonArray((JsonNode)item.Name());
-            if (isvc)
+            var cells = new JsonArray();
+            foreach (var column in columns)
             {
-                cells.Add((JsonNode)(item.At("status", "url")?.ToString() ?? string.Empty));
-                var ready = (item.At("status", "conditions") as JsonArray)?.OfType<JsonObject>().FirstOrDefault(c => c.Str("type") == "Ready");
-                cells.Add((JsonNode)(ready?.Str("status") ?? string.Empty));
+                cells.Add(column.Cell(item, now));
             }
 
-            cells.Add((JsonNode)Age(item.At("metadata", "creationTimestamp")?.ToString(), now));
             rows.Add((JsonNode)new JsonObject
             {
                 ["cells"] = cells,
-                ["object"] = new JsonObject
-                {
-                    ["kind"] = "PartialObjectMetadata",
-                    ["apiVersion"] = "meta.k8s.io/v1",
-                    ["metadata"] = item["metadata"]?.DeepClone(),
-                },
+                ["object"] = RowObject(item, includeObject),
             });
         }
 
@@ -53,37 +61,20 @@ public static class TableConverter
             ["kind"] = "Table",
             ["apiVersion"] = "meta.k8s.io/v1",
             ["metadata"] = listMetadata,
-            ["columnDefinitions"] = columns,
+            ["columnDefinitions"] = headers ? new JsonArray([.. columns.Select(c => (JsonNode)c.Definition())]) : null,
             ["rows"] = rows,
         };
     }
 
-    private static JsonObject Column(string name, string type, string format) => new()
+    private static JsonObject? RowObject(JsonObject item, string includeObject) => includeObject switch
     {
-        ["name"] = name,
-        ["type"] = type,
-        ["format"] = format,
-        ["description"] = name,
-        ["priority"] = 0,
+        "None" => null,
+        "Object" => (JsonObject)item.DeepClone(),
+        _ => new JsonObject
+        {
+            ["kind"] = "PartialObjectMetadata",
+            ["apiVersion"] = "meta.k8s.io/v1",
+            ["metadata"] = item["metadata"]?.DeepClone(),
+        },
     };
-
-    /// <summary>kubectl's short duration format (translateTimestampSince).</summary>
-    private static string Age(string? timestamp, DateTimeOffset now)
-    {
-        if (!DateTimeOffset.TryParse(timestamp, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var created))
-        {
-            return "<unknown>";
-        }
-
-        var age = now - created;
-        return age.TotalSeconds switch
-        {
-            < 0 => "0s",
-            < 120 => $"{(int)age.TotalSeconds}s",
-            < 600 => $"{(int)age.TotalMinutes}m{age.Seconds}s",
-            < 3 * 3600 => $"{(int)age.TotalMinutes}m",
-            < 48 * 3600 => $"{(int)age.TotalHours}h",
-            _ => $"{(int)age.TotalDays}d",
-        };
-    }
 }

@@ -13,6 +13,14 @@ namespace OdhMigration.Simulator.Http;
 /// </summary>
 internal sealed class WatchStreamer(ObjectStore store, TimeSpan bookmarkInterval)
 {
+    /// <summary>
+    /// With a Table Accept header every event's object is a one-row Table; only the first carries columnDefinitions
+    /// (staging/src/k8s.io/apiserver/pkg/endpoints/handlers/watch.go: watchEmbeddedEncoder sets NoHeaders after it).
+    /// </summary>
+    public required TableConverter Tables { get; init; }
+
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
     public async Task StreamAsync(HttpContext context, RequestInfo info, CancellationToken cancellationToken)
     {
         var kind = info.Kind!;
@@ -24,6 +32,9 @@ internal sealed class WatchStreamer(ObjectStore store, TimeSpan bookmarkInterval
         }
 
         var bookmarks = QueryFlags.IsSet(query, "allowWatchBookmarks");
+        var table = TableConverter.Wanted(context.Request.Headers.Accept.ToString());
+        var includeObject = table ? TableConverter.IncludeObject(query["includeObject"]) : string.Empty;
+        var headers = true;
         var timeout = query["timeoutSeconds"].ToString() is { Length: > 0 } t && int.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds > 0
             ? TimeSpan.FromSeconds(seconds)
             : TimeSpan.FromMinutes(30);
@@ -78,7 +89,14 @@ internal sealed class WatchStreamer(ObjectStore store, TimeSpan bookmarkInterval
                     while (subscription.Events.TryRead(out var e))
                     {
                         lastRv = e.ResourceVersion;
-                        await WriteLineAsync(context, $"{{\"type\":\"{e.Type}\",\"object\":{e.Json}}}", deadline.Token);
+                        var json = e.Json;
+                        if (table)
+                        {
+                            json = Tables.Build(kind, [(JsonObject)JsonNode.Parse(json)!], new JsonObject { ["resourceVersion"] = e.ResourceVersion.ToString(CultureInfo.InvariantCulture) }, Clock.GetUtcNow(), includeObject, headers).ToJsonString();
+                            headers = false;
+                        }
+
+                        await WriteLineAsync(context, $"{{\"type\":\"{e.Type}\",\"object\":{json}}}", deadline.Token);
                     }
                 }
             }

@@ -15,6 +15,7 @@ public sealed class CrdSchemas
 {
     private readonly Dictionary<string, JsonObject> _sources = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, StructuralSchema?> _compiled = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IReadOnlyList<JsonObject>> _printerColumns = new(StringComparer.Ordinal);
 
     public CrdSchemas(IEnumerable<JsonObject> customResourceDefinitions)
     {
@@ -25,6 +26,11 @@ public sealed class CrdSchemas
             var kind = crd.At("spec", "names", "kind")?.ToString() ?? string.Empty;
             foreach (var version in (crd.At("spec", "versions") as JsonArray ?? []).OfType<JsonObject>())
             {
+                if (version["name"]?.ToString() is { } versionName)
+                {
+                    _printerColumns[Key(group, versionName, kind)] = (version["additionalPrinterColumns"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+                }
+
                 if (version.At("schema", "openAPIV3Schema") is JsonObject schema && version["name"]?.ToString() is { } name)
                 {
                     _sources[Key(group, name, kind)] = schema;
@@ -67,6 +73,15 @@ public sealed class CrdSchemas
     /// <summary>The compiled schema of a kind's version, or null when the kind is schemaless.</summary>
     public StructuralSchema? For(ResourceKind kind) =>
         _compiled.GetOrAdd(Key(kind.Group, kind.Version, kind.Kind), key => _sources.TryGetValue(key, out var source) ? StructuralSchema.Compile(source) : null);
+
+    /// <summary>The kind version's uncompiled <c>openAPIV3Schema</c> (for the OpenAPI documents), or null when schemaless.</summary>
+    public JsonObject? Source(ResourceKind kind) => _sources.GetValueOrDefault(Key(kind.Group, kind.Version, kind.Kind));
+
+    /// <summary>
+    /// The kind version's <c>additionalPrinterColumns</c> (possibly empty) when a CRD defines the kind, null when no CRD
+    /// does (the kind then prints as a built-in).
+    /// </summary>
+    public IReadOnlyList<JsonObject>? PrinterColumns(ResourceKind kind) => _printerColumns.GetValueOrDefault(Key(kind.Group, kind.Version, kind.Kind));
 
     private static void Collect(JsonNode? node, List<JsonObject> crds)
     {

@@ -10,8 +10,8 @@ public sealed class FidelityFixture : SimulatorFixture
     public Task<KubectlResult> KubectlAsync(string? stdin, params string[] args) =>
         KubectlResult.From(KubectlClient.RunAsync(KubeconfigPath, stdin, args));
 
-    public Task<PythonResponse> PythonAsync(string method, string path, System.Text.Json.Nodes.JsonNode? body = null, string? contentType = null, IReadOnlyDictionary<string, string>? query = null) =>
-        PythonClient.SendAsync(KubeconfigPath, method, path, body, contentType, query);
+    public Task<PythonResponse> PythonAsync(string method, string path, System.Text.Json.Nodes.JsonNode? body = null, string? contentType = null, IReadOnlyDictionary<string, string>? query = null, string? accept = null) =>
+        PythonClient.SendAsync(KubeconfigPath, method, path, body, contentType, query, accept);
 }
 
 /// <summary>kubectl's exit code and output.</summary>

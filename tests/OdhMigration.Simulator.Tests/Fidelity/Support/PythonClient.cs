@@ -14,14 +14,14 @@ public static class PythonClient
             .ExecuteBufferedAsync().GetAwaiter().GetResult().ExitCode == 0);
 
     /// <summary>The response: <c>status</c> (HTTP code), <c>body</c> (parsed JSON), <c>warnings</c> (Warning headers).</summary>
-    public static async Task<PythonResponse> SendAsync(string kubeconfig, string method, string path, JsonNode? body = null, string? contentType = null, IReadOnlyDictionary<string, string>? query = null)
+    public static async Task<PythonResponse> SendAsync(string kubeconfig, string method, string path, JsonNode? body = null, string? contentType = null, IReadOnlyDictionary<string, string>? query = null, string? accept = null)
     {
         if (!Installed.Value)
         {
             Assert.Skip("the official Python client is not installed (apt-get install -y python3-kubernetes)");
         }
 
-        var request = new JsonObject { ["method"] = method, ["path"] = path, ["contentType"] = contentType, ["body"] = body?.DeepClone() };
+        var request = new JsonObject { ["method"] = method, ["path"] = path, ["contentType"] = contentType, ["accept"] = accept, ["body"] = body?.DeepClone() };
         if (query is not null)
         {
             var q = new JsonObject();

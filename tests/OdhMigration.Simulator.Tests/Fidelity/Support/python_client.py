@@ -1,6 +1,6 @@
 """One API request through the official Kubernetes Python client (its kubeconfig loading, auth, transport and
 error decoding); prints {"status", "body", "warnings"} as JSON. Used by the simulator's fidelity tests as an
-independent client: argv[1] kubeconfig, argv[2] the request as JSON {method, path, query, contentType, body}."""
+independent client: argv[1] kubeconfig, argv[2] the request as JSON {method, path, query, contentType, accept, body}."""
 import json
 import sys
 
@@ -28,7 +28,7 @@ def warnings(headers):
 request = json.loads(sys.argv[2])
 config.load_kube_config(config_file=sys.argv[1])
 api = client.ApiClient()
-headers = {"Accept": "application/json"}
+headers = {"Accept": request.get("accept") or "application/json"}
 if request.get("contentType"):
     headers["Content-Type"] = request["contentType"]
 try:
