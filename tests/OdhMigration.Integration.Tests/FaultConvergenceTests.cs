@@ -1,10 +1,12 @@
 using OdhMigration.Core.Cluster;
 using OdhMigration.Core.Common;
 using OdhMigration.Core.Manifests;
+using OdhMigration.Core.Modes;
 using OdhMigration.Core.Stages.Apply;
 using OdhMigration.Core.Stages.Validate;
 using OdhMigration.Core.Workspace;
 using OdhMigration.Core.Workspace.Documents;
+using OdhMigration.Core.Workspace.Vocabulary;
 using OdhMigration.Integration.Tests.Support;
 using OdhMigration.Simulator.Faults;
 

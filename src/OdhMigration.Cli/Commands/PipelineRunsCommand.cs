@@ -33,7 +33,7 @@ public static class PipelineRunsCommand
         var storageSize = new Option<string>("--storage-size") { Description = "Size of each namespace's workspace PVC", DefaultValueFactory = _ => "1Gi" };
         var storageClass = new Option<string?>("--storage-class") { Description = "StorageClass of the workspace PVC (default: the cluster's default; prefer one with reclaimPolicy Retain)" };
         var strategy = new Option<string?>("--strategy") { Description = "Passed to transform: side-by-side, in-place or new-namespace (default: transform's choice per source mode)" };
-        strategy.AcceptOnlyFromAmong(Core.Stages.Transform.Strategies.All);
+        strategy.AcceptOnlyFromAmong(Core.Workspace.Vocabulary.Strategies.All);
         var images = new Option<string[]>("--image")
         {
             Description = $"Image of one tool as <tool>=<reference>, pinned by digest (e.g. discover=<repository>/odh-discover@sha256:<digest>); repeatable; tools: {string.Join(", ", PipelineRunBuilder.ImageTools)} (migrate runs the summary and reports); default: the pipeline's",

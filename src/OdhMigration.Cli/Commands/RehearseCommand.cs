@@ -13,6 +13,7 @@ using OdhMigration.Core.Stages.Export;
 using OdhMigration.Core.Stages.Transform;
 using OdhMigration.Core.Stages.Validate;
 using OdhMigration.Core.Workspace;
+using OdhMigration.Core.Workspace.Vocabulary;
 using OdhMigration.Simulator;
 
 namespace OdhMigration.Cli.Commands;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using OdhMigration.Cli.Hosting;
 using OdhMigration.Core.Stages.Transform;
+using OdhMigration.Core.Workspace.Vocabulary;
 
 namespace OdhMigration.Cli.Commands;
 

@@ -1,4 +1,3 @@
-using OdhMigration.Core.Stages.Discover;
 
 namespace OdhMigration.Core.Manifests;
 

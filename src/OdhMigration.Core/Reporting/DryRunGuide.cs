@@ -1,6 +1,7 @@
 using System.Text;
 using OdhMigration.Core.Workspace;
 using OdhMigration.Core.Workspace.Documents;
+using OdhMigration.Core.Workspace.Vocabulary;
 
 namespace OdhMigration.Core.Reporting;
 
@@ -14,7 +15,7 @@ public static class DryRunGuide
     public static string NextSteps(WorkspaceLayout layout, Plan plan)
     {
         var text = new StringBuilder();
-        var planned = plan.Items.Where(i => i.Status == "ok").ToList();
+        var planned = plan.Items.Where(i => i.Status == ItemStatuses.Ok).ToList();
         text.Append("Next steps (per InferenceService; review ").Append(Path.Combine(layout.Root, "report.md")).Append(" first):\n");
         if (planned.Count == 0)
         {
@@ -69,7 +70,7 @@ public static class DryRunGuide
     /// <summary>Clients of an ISVC with auth get a new token; in-place rollback gives yet another one.</summary>
     public static string TokenWarning(Plan plan)
     {
-        var withTokens = plan.Items.Where(i => i.Status == "ok" && i.Endpoint?.TokenSecret is not null).ToList();
+        var withTokens = plan.Items.Where(i => i.Status == ItemStatuses.Ok && i.Endpoint?.TokenSecret is not null).ToList();
         if (withTokens.Count == 0)
         {
             return "";
@@ -93,7 +94,7 @@ public static class DryRunGuide
     /// <summary>The ModelMesh-script style summary: file counts and a tree of the generated folders.</summary>
     public static string ModelMeshSummary(WorkspaceLayout layout, Plan plan)
     {
-        var planned = plan.Items.Where(i => i.Status == "ok").ToList();
+        var planned = plan.Items.Where(i => i.Status == ItemStatuses.Ok).ToList();
         var originals = planned.Sum(i => CountFiles(layout.Original(i.Namespace, i.Name)));
         var generated = planned.Sum(i => CountFiles(layout.Absolute(i.ApplyDir)));
         var text = new StringBuilder();

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using OdhMigration.Core.Workspace.Documents;
+using OdhMigration.Core.Workspace.Vocabulary;
 
 namespace OdhMigration.Core.Reporting;
 
@@ -23,7 +24,7 @@ public static class GateSummary
 
     public static string ForPlan(Plan plan)
     {
-        var ok = plan.Items.Count(i => i.Status == "ok");
+        var ok = plan.Items.Count(i => i.Status == ItemStatuses.Ok);
         var header = $"{ok} planned, {plan.Items.Count - ok} refused";
         var lines = plan.Items.Select(PlanLine).ToList();
         return Fit(header, lines, "see report.md (odh-migrate report) or plan.json");
@@ -39,7 +40,7 @@ public static class GateSummary
     private static string PlanLine(PlanItem item)
     {
         var name = $"{item.Namespace}/{item.Name}";
-        if (item.Status != "ok")
+        if (item.Status != ItemStatuses.Ok)
         {
             return $"- {name}: REFUSED: {item.Error}";
         }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using OdhMigration.Core.Workspace.Documents;
+using OdhMigration.Core.Workspace.Vocabulary;
 
 namespace OdhMigration.Core.Reporting;
 
@@ -62,9 +63,9 @@ public static class ReportContent
         rows.Add(Row("Selected", Count(items.Count(i => i.Selected))));
         if (model.Plan is { } plan)
         {
-            rows.Add(Row("Planned", Count(plan.Items.Count(p => p.Status == "ok"))));
-            rows.Add(Row("Refused by transform", Count(plan.Items.Count(p => p.Status != "ok"))));
-            foreach (var strategy in plan.Items.Where(p => p.Status == "ok").GroupBy(p => p.Strategy).OrderBy(g => g.Key, StringComparer.Ordinal))
+            rows.Add(Row("Planned", Count(plan.Items.Count(p => p.Status == ItemStatuses.Ok))));
+            rows.Add(Row("Refused by transform", Count(plan.Items.Count(p => p.Status != ItemStatuses.Ok))));
+            foreach (var strategy in plan.Items.Where(p => p.Status == ItemStatuses.Ok).GroupBy(p => p.Strategy).OrderBy(g => g.Key, StringComparer.Ordinal))
             {
                 rows.Add(Row($"  strategy {strategy.Key}", Count(strategy.Count())));
             }
@@ -102,11 +103,11 @@ public static class ReportContent
             {
                 rows.Add([Ref(item), "discover (not selected)", string.Join("; ", item.Reasons.Where(r => r.StartsWith("not selected", StringComparison.Ordinal)))]);
             }
-            else if (exported is { Status: not "ok" })
+            else if (exported is { Status: not ItemStatuses.Ok })
             {
                 rows.Add([Ref(item), "export (failed)", exported.Error ?? ""]);
             }
-            else if (isvc.Plan is { Status: not "ok" } refused)
+            else if (isvc.Plan is { Status: not ItemStatuses.Ok } refused)
             {
                 rows.Add([Ref(item), "transform (refused)", refused.Error ?? ""]);
             }
@@ -120,7 +121,7 @@ public static class ReportContent
     {
         blocks.Add(new HeadingBlock(2, "Endpoint map", "endpoints"));
         var rows = model.Isvcs
-            .Where(i => i.Plan is { Status: "ok", Endpoint: not null })
+            .Where(i => i.Plan is { Status: ItemStatuses.Ok, Endpoint: not null })
             .Select(i => (IReadOnlyList<string>)
             [
                 Ref(i.Item),
@@ -168,7 +169,7 @@ public static class ReportContent
             return;
         }
 
-        if (plan.Status != "ok")
+        if (plan.Status != ItemStatuses.Ok)
         {
             blocks.Add(new ParagraphBlock($"Refused by transform: {plan.Error}"));
             List(blocks, "Warnings", plan.Warnings);

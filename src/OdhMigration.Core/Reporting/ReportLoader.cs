@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using OdhMigration.Core.Manifests;
 using OdhMigration.Core.Workspace;
 using OdhMigration.Core.Workspace.Documents;
+using OdhMigration.Core.Workspace.Vocabulary;
 
 namespace OdhMigration.Core.Reporting;
 
@@ -102,7 +103,7 @@ public static class ReportLoader
         var applied = item.Files.FirstOrDefault(f => f.Kind == "InferenceService" && f.Path.StartsWith(applyDir, StringComparison.Ordinal))?.Path;
         if (original is null || applied is null)
         {
-            return (null, item.Status == "ok" ? "no original or no transformed InferenceService file recorded; nothing to compare" : null);
+            return (null, item.Status == ItemStatuses.Ok ? "no original or no transformed InferenceService file recorded; nothing to compare" : null);
         }
 
         var originalPath = layout.Absolute(original);

@@ -1,5 +1,6 @@
 using System.Text;
 using OdhMigration.Core.Workspace.Documents;
+using OdhMigration.Core.Workspace.Vocabulary;
 
 namespace OdhMigration.Core.Reporting;
 
@@ -15,7 +16,7 @@ public static class SummaryTable
             var planned = plan?.Items.FirstOrDefault(p => p.Namespace == item.Namespace && p.Name == item.Name);
             var status = planned switch
             {
-                { Status: "ok" } => "planned",
+                { Status: ItemStatuses.Ok } => "planned",
                 { } refused => "refused: " + refused.Error,
                 null when !item.Eligible => "not eligible: " + string.Join("; ", item.Blockers.DefaultIfEmpty(item.Mode)),
                 null when !item.Selected => "not selected",
@@ -26,8 +27,8 @@ public static class SummaryTable
                 $"{item.Namespace}/{item.Name}",
                 item.Mode,
                 status,
-                planned is { Status: "ok" } ? planned.Strategy : "-",
-                planned is { Status: "ok" } ? $"{planned.TargetNamespace}/{planned.TargetName}" : "-",
+                planned is { Status: ItemStatuses.Ok } ? planned.Strategy : "-",
+                planned is { Status: ItemStatuses.Ok } ? $"{planned.TargetNamespace}/{planned.TargetName}" : "-",
             };
         }).ToList();
         return SecretRedaction.Text(Format(Headers, rows));

@@ -6,6 +6,7 @@ using OdhMigration.Core.Stages.Apply;
 using OdhMigration.Core.Tests.TestDoubles;
 using OdhMigration.Core.Workspace;
 using OdhMigration.Core.Workspace.Documents;
+using OdhMigration.Core.Workspace.Vocabulary;
 using static OdhMigration.Core.Tests.TestDoubles.PlanWorkspace;
 
 namespace OdhMigration.Core.Tests.Apply;

@@ -1,6 +1,8 @@
 using OdhMigration.Core.Stages.Apply;
 using OdhMigration.Core.Tests.TestDoubles;
+using OdhMigration.Core.Workspace;
 using OdhMigration.Core.Workspace.Documents;
+using OdhMigration.Core.Workspace.Vocabulary;
 
 namespace OdhMigration.Core.Tests.Apply;
 

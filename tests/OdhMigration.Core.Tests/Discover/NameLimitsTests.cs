@@ -1,3 +1,4 @@
+using OdhMigration.Core.Manifests;
 using OdhMigration.Core.Stages.Discover;
 
 namespace OdhMigration.Core.Tests.Discover;

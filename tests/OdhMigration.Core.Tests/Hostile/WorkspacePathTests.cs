@@ -1,3 +1,4 @@
+using OdhMigration.Core.Common;
 using OdhMigration.Core.Manifests;
 using OdhMigration.Core.Stages.Apply;
 using OdhMigration.Core.Tests.TestDoubles;

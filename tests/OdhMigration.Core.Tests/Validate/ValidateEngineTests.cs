@@ -6,6 +6,7 @@ using System.Xml.Linq;
 using OdhMigration.Core.Cluster;
 using OdhMigration.Core.Common;
 using OdhMigration.Core.Manifests;
+using OdhMigration.Core.Modes;
 using OdhMigration.Core.Stages.Apply;
 using OdhMigration.Core.Stages.Validate;
 using OdhMigration.Core.Tests.TestDoubles;

@@ -1,5 +1,6 @@
 using OdhMigration.Core.Common;
 using OdhMigration.Core.Manifests;
+using OdhMigration.Core.Modes;
 using OdhMigration.Core.Stages.Validate;
 using OdhMigration.Core.Tests.Support;
 using OdhMigration.Integration.Tests.Support;

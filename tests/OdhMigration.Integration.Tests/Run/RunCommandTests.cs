@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using OdhMigration.Core.Common;
 using OdhMigration.Core.Manifests;
+using OdhMigration.Core.Modes;
 using OdhMigration.Core.Stages.Validate;
 using OdhMigration.Core.Tests.Support;
 using OdhMigration.Core.Workspace;

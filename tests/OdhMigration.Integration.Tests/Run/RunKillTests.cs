@@ -3,6 +3,7 @@ using OdhMigration.Core.Stages.Apply;
 using OdhMigration.Core.Tests.Support;
 using OdhMigration.Core.Workspace;
 using OdhMigration.Core.Workspace.Documents;
+using OdhMigration.Core.Workspace.Vocabulary;
 using OdhMigration.Integration.Tests.Support;
 using OdhMigration.Simulator.Faults;
 

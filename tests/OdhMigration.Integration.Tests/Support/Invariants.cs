@@ -1,9 +1,11 @@
 using OdhMigration.Core.Cluster;
 using OdhMigration.Core.Manifests;
+using OdhMigration.Core.Modes;
 using OdhMigration.Core.Stages.Apply;
 using OdhMigration.Core.Stages.Validate;
 using OdhMigration.Core.Workspace;
 using OdhMigration.Core.Workspace.Documents;
+using OdhMigration.Core.Workspace.Vocabulary;
 
 namespace OdhMigration.Integration.Tests.Support;
 

@@ -1,15 +1,16 @@
 using System.Globalization;
-using OdhMigration.Cli.Hosting;
 using OdhMigration.Cli.Commands.Run;
+using OdhMigration.Cli.Hosting;
 using OdhMigration.Cluster;
 using OdhMigration.Core.Common;
 using OdhMigration.Core.Reporting;
 using OdhMigration.Core.Stages.Apply;
+using OdhMigration.Core.Stages.Chain;
 using OdhMigration.Core.Stages.Cleanup;
 using OdhMigration.Core.Stages.Validate;
-using OdhMigration.Core.Stages.Chain;
 using OdhMigration.Core.Workspace;
 using OdhMigration.Core.Workspace.Documents;
+using OdhMigration.Core.Workspace.Vocabulary;
 
 namespace OdhMigration.Cli.Commands.DropIn;
 
@@ -112,7 +113,7 @@ internal static class DropInRun
             return new StageOutcome(ExitCodes.PreconditionFailed, summary + "; nothing eligible to migrate, nothing generated", results);
         }
 
-        var planned = result.Plan?.Items.Count(i => i.Status == "ok") ?? 0;
+        var planned = result.Plan?.Items.Count(i => i.Status == ItemStatuses.Ok) ?? 0;
         return new StageOutcome(planned == 0 ? ExitCodes.PartialFailure : result.ExitCode, summary, results);
     }
 }

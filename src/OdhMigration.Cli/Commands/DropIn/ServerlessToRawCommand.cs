@@ -6,6 +6,7 @@ using OdhMigration.Core.Stages.Chain;
 using OdhMigration.Core.Stages.Discover;
 using OdhMigration.Core.Stages.Export;
 using OdhMigration.Core.Stages.Transform;
+using OdhMigration.Core.Workspace.Vocabulary;
 
 namespace OdhMigration.Cli.Commands.DropIn;
 

@@ -8,6 +8,7 @@ using OdhMigration.Core.Stages.Cleanup;
 using OdhMigration.Core.Stages.Validate;
 using OdhMigration.Core.Workspace;
 using OdhMigration.Core.Workspace.Documents;
+using OdhMigration.Core.Workspace.Vocabulary;
 
 namespace OdhMigration.Cli.Commands.Run;
 
@@ -47,7 +48,7 @@ public sealed class MigrationRun(ICluster cluster, WorkspaceLayout layout, IStag
                 _stages.Add((stage, outcome));
             }
 
-            if (planned.Plan is not { } fresh || fresh.Items.All(i => i.Status != "ok"))
+            if (planned.Plan is not { } fresh || fresh.Items.All(i => i.Status != ItemStatuses.Ok))
             {
                 return await FinishAsync(settings, planned.Inventory is { } inv && inv.Items.All(i => !i.Selected) ? "nothing eligible to migrate" : "nothing could be planned", ct).ConfigureAwait(false);
             }
@@ -57,7 +58,7 @@ public sealed class MigrationRun(ICluster cluster, WorkspaceLayout layout, IStag
         else
         {
             (plan, _) = await WorkspaceDocuments.ReadPlanAsync(layout, ct).ConfigureAwait(false);
-            log.Info($"resuming with the plan already in the workspace ({plan.Items.Count(i => i.Status == "ok")} InferenceService(s) planned)");
+            log.Info($"resuming with the plan already in the workspace ({plan.Items.Count(i => i.Status == ItemStatuses.Ok)} InferenceService(s) planned)");
         }
 
         var planSha = await Hashing.Sha256FileAsync(layout.Plan, ct).ConfigureAwait(false);
@@ -66,7 +67,7 @@ public sealed class MigrationRun(ICluster cluster, WorkspaceLayout layout, IStag
             return await FinishAsync(settings, "stopped at the plan gate: nothing was applied", ct).ConfigureAwait(false);
         }
 
-        progress.Report(new ProgressEvent("apply", null, $"applying {plan.Items.Count(i => i.Status == "ok")} InferenceService(s)"));
+        progress.Report(new ProgressEvent("apply", null, $"applying {plan.Items.Count(i => i.Status == ItemStatuses.Ok)} InferenceService(s)"));
         var applied = await new ApplyEngine(cluster, log).RunAsync(settings.Apply with { ExpectPlanSha256 = planSha }, layout, ct).ConfigureAwait(false);
         Record("apply", applied);
         if (applied.ExitCode is not (ExitCodes.Success or ExitCodes.PartialFailure))
@@ -164,7 +165,7 @@ public sealed class MigrationRun(ICluster cluster, WorkspaceLayout layout, IStag
         var shown = 0;
         foreach (var item in plan.Items)
         {
-            if (item.Status != "ok")
+            if (item.Status != ItemStatuses.Ok)
             {
                 lines.Add($"{item.Namespace}/{item.Name}: not migrated: {item.Error}");
                 continue;

@@ -9,6 +9,7 @@ using OdhMigration.Core.Stages.Export;
 using OdhMigration.Core.Stages.Transform;
 using OdhMigration.Core.Stages.Validate;
 using OdhMigration.Core.Workspace;
+using OdhMigration.Core.Workspace.Vocabulary;
 
 namespace OdhMigration.Cli.Commands.Run;
 

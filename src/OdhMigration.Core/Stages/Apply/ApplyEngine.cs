@@ -4,6 +4,7 @@ using OdhMigration.Core.Cluster;
 using OdhMigration.Core.Common;
 using OdhMigration.Core.Workspace;
 using OdhMigration.Core.Workspace.Documents;
+using OdhMigration.Core.Workspace.Vocabulary;
 
 namespace OdhMigration.Core.Stages.Apply;
 
@@ -31,7 +32,7 @@ public sealed class ApplyEngine(ICluster cluster, IStageLog log)
 
         var retrying = new RetryingCluster(cluster, options.Retry, log);
         var results = new ConcurrentBag<ApplyItemResult>();
-        foreach (var notPlanned in plan.Items.Where(i => i.Status != "ok"))
+        foreach (var notPlanned in plan.Items.Where(i => i.Status != ItemStatuses.Ok))
         {
             results.Add(new ApplyItemResult(notPlanned.Namespace, notPlanned.Name, ApplyItemStatus.NotPlanned, $"transform refused it: {notPlanned.Error}"));
         }

@@ -1,10 +1,11 @@
 using OdhMigration.Core.Cluster;
+using OdhMigration.Core.Manifests;
 
 namespace OdhMigration.Core.Stages.Apply;
 
 public sealed record ApplyOptions
 {
-    public const string DefaultFieldManager = "odh-migration";
+    public const string DefaultFieldManager = Ownership.DefaultFieldManager;
 
     /// <summary>Send every write with dryRun=All; nothing changes and no ledger is written.</summary>
     public bool DryRun { get; init; }

@@ -61,10 +61,3 @@ public static class InPlaceDecision
         return exportedUid is null && ledgerOriginalUid is null ? InPlaceStep.DeleteOriginal : InPlaceStep.Refuse;
     }
 }
-
-/// <summary>Who wrote an object, read from metadata.managedFields.</summary>
-public static class Ownership
-{
-    public static bool IsManagedBy(JsonObject obj, string fieldManager) =>
-        obj.At("metadata", "managedFields") is JsonArray fields && fields.OfType<JsonObject>().Any(f => f.Str("manager") == fieldManager);
-}

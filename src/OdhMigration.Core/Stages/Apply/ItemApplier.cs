@@ -3,9 +3,9 @@ using OdhMigration.Core.Cluster;
 using OdhMigration.Core.Common;
 using OdhMigration.Core.Manifests;
 using OdhMigration.Core.Modes;
-using OdhMigration.Core.Stages.Transform;
 using OdhMigration.Core.Workspace;
 using OdhMigration.Core.Workspace.Documents;
+using OdhMigration.Core.Workspace.Vocabulary;
 
 namespace OdhMigration.Core.Stages.Apply;
 

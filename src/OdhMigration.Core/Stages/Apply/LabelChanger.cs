@@ -1,7 +1,9 @@
 using OdhMigration.Core.Cluster;
 using OdhMigration.Core.Common;
 using OdhMigration.Core.Manifests;
+using OdhMigration.Core.Workspace;
 using OdhMigration.Core.Workspace.Documents;
+using OdhMigration.Core.Workspace.Vocabulary;
 
 namespace OdhMigration.Core.Stages.Apply;
 
@@ -18,7 +20,7 @@ internal sealed class LabelChanger(ICluster cluster, LedgerStore ledger, ApplyOp
         var problems = new List<string>();
         var done = results.Where(r => r.Status is ApplyItemStatus.Applied or ApplyItemStatus.AlreadyApplied or ApplyItemStatus.DryRun)
             .Select(r => (r.Namespace, r.Name)).ToHashSet();
-        var groups = plan.Items.Where(i => i.Status == "ok")
+        var groups = plan.Items.Where(i => i.Status == ItemStatuses.Ok)
             .SelectMany(i => i.LabelChanges.Select(c => (Item: i, Change: c)))
             .GroupBy(x => (x.Change.Kind, x.Change.ApiVersion, x.Change.Name, x.Change.Namespace, x.Change.Key, x.Change.To));
         foreach (var group in groups)

@@ -3,6 +3,7 @@ using OdhMigration.Core.Common;
 using OdhMigration.Core.Manifests;
 using OdhMigration.Core.Workspace;
 using OdhMigration.Core.Workspace.Documents;
+using OdhMigration.Core.Workspace.Vocabulary;
 
 namespace OdhMigration.Core.Stages.Apply;
 
@@ -29,7 +30,7 @@ public static class PlanGate
     {
         var result = new List<PlannedObjects>();
         var problems = new List<string>();
-        foreach (var item in plan.Items.Where(i => i.Status == "ok"))
+        foreach (var item in plan.Items.Where(i => i.Status == ItemStatuses.Ok))
         {
             var byRef = new Dictionary<(string Kind, string Name, string? Ns), JsonObject>();
             foreach (var file in item.Files)

@@ -5,6 +5,7 @@ using OdhMigration.Core.Stages.Export;
 using OdhMigration.Core.Stages.Transform;
 using OdhMigration.Core.Workspace;
 using OdhMigration.Core.Workspace.Documents;
+using OdhMigration.Core.Workspace.Vocabulary;
 
 namespace OdhMigration.Core.Stages.Chain;
 
@@ -58,7 +59,7 @@ public sealed class PlanningChain(IClusterReader cluster, IStageLog log, IProgre
         var (plan, _) = await WorkspaceDocuments.ReadPlanAsync(layout, cancellationToken).ConfigureAwait(false);
         foreach (var (item, index) in plan.Items.Select((item, index) => (item, index)))
         {
-            var message = item.Status == "ok" ? $"{item.Strategy} -> {item.TargetNamespace}/{item.TargetName}" : $"refused: {item.Error}";
+            var message = item.Status == ItemStatuses.Ok ? $"{item.Strategy} -> {item.TargetNamespace}/{item.TargetName}" : $"refused: {item.Error}";
             progress.Report(new ProgressEvent("transform", $"{item.Namespace}/{item.Name}", message, index + 1, plan.Items.Count));
         }
 
@@ -75,9 +76,9 @@ public sealed class PlanningChain(IClusterReader cluster, IStageLog log, IProgre
         var (export, _) = await WorkspaceDocuments.ReadExportAsync(layout, cancellationToken).ConfigureAwait(false);
         foreach (var (item, index) in export.Items.Select((item, index) => (item, index)))
         {
-            progress.Report(new ProgressEvent("export", $"{item.Namespace}/{item.Name}", item.Status == "ok" ? $"{item.Files.Count} file(s) saved" : $"failed: {item.Error}", index + 1, export.Items.Count));
+            progress.Report(new ProgressEvent("export", $"{item.Namespace}/{item.Name}", item.Status == ItemStatuses.Ok ? $"{item.Files.Count} file(s) saved" : $"failed: {item.Error}", index + 1, export.Items.Count));
         }
 
-        return export.Items.Any(i => i.Status == "ok");
+        return export.Items.Any(i => i.Status == ItemStatuses.Ok);
     }
 }

@@ -4,10 +4,9 @@ using OdhMigration.Core.Cluster;
 using OdhMigration.Core.Common;
 using OdhMigration.Core.Manifests;
 using OdhMigration.Core.Modes;
-using OdhMigration.Core.Stages.Apply;
-using OdhMigration.Core.Stages.Validate;
 using OdhMigration.Core.Workspace;
 using OdhMigration.Core.Workspace.Documents;
+using OdhMigration.Core.Workspace.Vocabulary;
 
 namespace OdhMigration.Core.Stages.Cleanup;
 
@@ -41,7 +40,7 @@ public sealed class CleanupEngine(ICluster cluster, IStageLog log, TimeProvider?
         var (export, _) = await WorkspaceDocuments.ReadExportAsync(layout, cancellationToken).ConfigureAwait(false);
         var live = new RetryingCluster(cluster, options.Retry, log);
         var run = new CleanupRun(live, log, options, layout, plan, inventory, BackupHashes.From(export));
-        var candidates = plan.Items.Where(i => i.Status == "ok").ToList();
+        var candidates = plan.Items.Where(i => i.Status == ItemStatuses.Ok).ToList();
         var validatedByName = validation.Items.GroupBy(v => (v.Namespace, v.Name)).ToDictionary(g => g.Key, g => g.First());
         var results = new CleanupItem[candidates.Count];
 
@@ -65,9 +64,9 @@ public sealed class CleanupEngine(ICluster cluster, IStageLog log, TimeProvider?
         var items = results.ToList();
 
         var objects = items.SelectMany(i => i.Objects).ToList();
-        var deleted = objects.Count(o => o.Outcome is "deleted" or "would-delete");
-        var alreadyAbsent = objects.Count(o => o.Outcome == "already-gone");
-        var failed = objects.Count(o => o.Outcome is "failed" or "stuck");
+        var deleted = objects.Count(o => o.Outcome is CleanupOutcomes.Deleted or CleanupOutcomes.WouldDelete);
+        var alreadyAbsent = objects.Count(o => o.Outcome == CleanupOutcomes.AlreadyGone);
+        var failed = objects.Count(o => o.Outcome is CleanupOutcomes.Failed or CleanupOutcomes.Stuck);
         var report = new CleanupReport
         {
             GeneratedAt = _clock.GetUtcNow(),
@@ -75,12 +74,12 @@ public sealed class CleanupEngine(ICluster cluster, IStageLog log, TimeProvider?
             DryRun = options.DryRun,
             Deleted = deleted,
             AlreadyAbsent = alreadyAbsent,
-            Kept = objects.Count(o => o.Outcome == "kept"),
+            Kept = objects.Count(o => o.Outcome == CleanupOutcomes.Kept),
             Failed = failed,
             Items = items,
         };
         var sha = await WorkspaceDocuments.WriteAsync(options.DryRun ? Path.ChangeExtension(layout.Cleanup, ".dry-run.json") : layout.Cleanup, report, CleanupReportJsonContext.Default.CleanupReport, cancellationToken).ConfigureAwait(false);
-        var skipped = items.Count(i => i.Status == "skipped");
+        var skipped = items.Count(i => i.Status == ItemStatuses.Skipped);
         var summary = $"{(options.DryRun ? "dry run: would delete" : "deleted")} {deleted} original object(s) of {items.Count - skipped} validated InferenceService(s); {alreadyAbsent} already absent; kept {report.Kept}; {failed} failed or stuck; {skipped} skipped (replacement not validated)";
         log.Info(summary);
         return new StageOutcome(StageOutcome.ExitFor(failed + skipped, items.Count), summary, new Dictionary<string, string>
@@ -108,7 +107,7 @@ public sealed class CleanupEngine(ICluster cluster, IStageLog log, TimeProvider?
         // Deletions kept only because something this run may still delete was in the way (a runtime's user, the runtime of auth objects).
         private readonly List<(PlanItem Item, PlannedDeletion Deletion, HashSet<(string?, string)> ProtectedAccounts)> _deferred = [];
         private readonly Dictionary<(string Namespace, string Name), string?> _exportedUid = inventory?.Items.GroupBy(i => (i.Namespace, i.Name)).ToDictionary(g => g.Key, g => g.First().Uid) ?? [];
-        private readonly HashSet<(string Kind, string? Ns, string Name)> _written = plan.Items.Where(i => i.Status == "ok")
+        private readonly HashSet<(string Kind, string? Ns, string Name)> _written = plan.Items.Where(i => i.Status == ItemStatuses.Ok)
             .SelectMany(i => i.Create.Select(c => (c.Kind, c.Namespace ?? (c.Kind == "Namespace" ? null : i.TargetNamespace), c.Name))).ToHashSet();
 
         public async Task<CleanupItem> CleanItemAsync(PlanItem item, ValidatedItem? validated, CancellationToken ct)
@@ -118,7 +117,7 @@ public sealed class CleanupEngine(ICluster cluster, IStageLog log, TimeProvider?
             {
                 var why = validated is null ? "not in validation.json" : $"its replacement did not pass validation ({validated.Reason})";
                 log.Warn($"{id}: skipped: {why}; the original is kept");
-                return new CleanupItem { Namespace = item.Namespace, Name = item.Name, Status = "skipped", Reason = why };
+                return new CleanupItem { Namespace = item.Namespace, Name = item.Name, Status = ItemStatuses.Skipped, Reason = why };
             }
 
             var replacement = await cluster.GetAsync(Kinds.InferenceService, item.TargetNamespace, item.TargetName, ct).ConfigureAwait(false);
@@ -126,7 +125,7 @@ public sealed class CleanupEngine(ICluster cluster, IStageLog log, TimeProvider?
             {
                 var why = replacement is null ? "the replacement no longer exists" : replacement.Uid() != validated.TargetUid ? "the replacement was recreated since validation" : "the replacement is no longer Ready";
                 log.Error($"{id}: skipped: {why}; validate again");
-                return new CleanupItem { Namespace = item.Namespace, Name = item.Name, Status = "skipped", Reason = why + "; run validate again" };
+                return new CleanupItem { Namespace = item.Namespace, Name = item.Name, Status = ItemStatuses.Skipped, Reason = why + "; run validate again" };
             }
 
             var protectedAccounts = ServiceAccountHolders.Select(c => replacement.At("spec", c).Str("serviceAccountName")).OfType<string>().Select(sa => (replacement!.Namespace(), sa)).ToHashSet();
@@ -138,14 +137,14 @@ public sealed class CleanupEngine(ICluster cluster, IStageLog log, TimeProvider?
 
             foreach (var keep in item.Keep)
             {
-                objects.Add(new CleanupObject(keep.Kind, keep.Namespace, keep.Name, "kept", keep.Reason, null, null));
+                objects.Add(new CleanupObject(keep.Kind, keep.Namespace, keep.Name, CleanupOutcomes.Kept, keep.Reason, null, null));
             }
 
             return Finished(item, objects);
         }
 
         private static CleanupItem Finished(PlanItem item, List<CleanupObject> objects) =>
-            new() { Namespace = item.Namespace, Name = item.Name, Status = objects.Any(o => o.Outcome is "failed" or "stuck") ? "failed" : "cleaned", Objects = objects };
+            new() { Namespace = item.Namespace, Name = item.Name, Status = objects.Any(o => o.Outcome is CleanupOutcomes.Failed or CleanupOutcomes.Stuck) ? ItemStatuses.Failed : ItemStatuses.Cleaned, Objects = objects };
 
         /// <summary>Tries again, in cleanup order, the deletions of this item that were kept for a reason this run may have removed since.</summary>
         public async Task<CleanupItem> RetryDeferredAsync(PlanItem item, CleanupItem result, CancellationToken ct)
@@ -166,7 +165,7 @@ public sealed class CleanupEngine(ICluster cluster, IStageLog log, TimeProvider?
             foreach (var (_, deletion, protectedAccounts) in mine.OrderBy(d => Order(d.Deletion.Kind)))
             {
                 var again = await CleanObjectAsync(item, deletion, protectedAccounts, ct).ConfigureAwait(false);
-                var at = objects.FindIndex(o => o.Kind == deletion.Kind && o.Namespace == deletion.Namespace && o.Name == deletion.Name && o.Outcome == "kept");
+                var at = objects.FindIndex(o => o.Kind == deletion.Kind && o.Namespace == deletion.Namespace && o.Name == deletion.Name && o.Outcome == CleanupOutcomes.Kept);
                 if (at >= 0)
                 {
                     objects[at] = again;
@@ -213,7 +212,7 @@ public sealed class CleanupEngine(ICluster cluster, IStageLog log, TimeProvider?
             if (handledBy is not null)
             {
                 // Counted once, where it was handled; here it is only a pointer.
-                return Result("handled-elsewhere", $"handled for {handledBy} in this run");
+                return Result(CleanupOutcomes.HandledElsewhere, $"handled for {handledBy} in this run");
             }
 
             // Kept for now, but the obstacle may be something this run deletes later: release the claim so the next
@@ -226,23 +225,23 @@ public sealed class CleanupEngine(ICluster cluster, IStageLog log, TimeProvider?
                     _deferred.Add((item, deletion, protectedAccounts));
                 }
 
-                return Result("kept", reason, uid);
+                return Result(CleanupOutcomes.Kept, reason, uid);
             }
 
             if (_written.Contains(key))
             {
-                return Result("kept", "apply wrote an object with this name (it is a replacement, not an original)");
+                return Result(CleanupOutcomes.Kept, "apply wrote an object with this name (it is a replacement, not an original)");
             }
 
             if (deletion.Kind == "ServiceAccount" && protectedAccounts.Contains((ns, deletion.Name)))
             {
-                return Result("kept", "the new InferenceService runs as this ServiceAccount");
+                return Result(CleanupOutcomes.Kept, "the new InferenceService runs as this ServiceAccount");
             }
 
             var kind = Kinds.Find(deletion.ApiVersion, deletion.Kind);
             if (kind is null)
             {
-                return Result("failed", $"unknown kind {deletion.Kind} ({deletion.ApiVersion})");
+                return Result(CleanupOutcomes.Failed, $"unknown kind {deletion.Kind} ({deletion.ApiVersion})");
             }
 
             try
@@ -252,7 +251,7 @@ public sealed class CleanupEngine(ICluster cluster, IStageLog log, TimeProvider?
             catch (ItemFailedException ex)
             {
                 log.Error($"{item.Namespace}/{item.Name}: {ex.Message}");
-                return Result("failed", ex.Message);
+                return Result(CleanupOutcomes.Failed, ex.Message);
             }
 
             if (deletion.OnlyWithRuntime is { } runtimeName && !RuntimeGone(ns ?? item.Namespace, runtimeName)
@@ -267,13 +266,13 @@ public sealed class CleanupEngine(ICluster cluster, IStageLog log, TimeProvider?
                 if (obj is null)
                 {
                     MarkRuntimeGone(deletion, ns);
-                    return Result("already-gone", null);
+                    return Result(CleanupOutcomes.AlreadyGone, null);
                 }
 
                 if (await RefusalAsync(item, deletion, obj, ct).ConfigureAwait(false) is { } refusal)
                 {
                     log.Warn($"{item.Namespace}/{item.Name}: keeping {deletion.Kind} {ns}/{deletion.Name}: {refusal.Reason}");
-                    return refusal.MayClearInThisRun ? Deferred(refusal.Reason, obj.Uid()) : Result("kept", refusal.Reason, obj.Uid());
+                    return refusal.MayClearInThisRun ? Deferred(refusal.Reason, obj.Uid()) : Result(CleanupOutcomes.Kept, refusal.Reason, obj.Uid());
                 }
 
                 if (obj.At("metadata", "deletionTimestamp") is null)
@@ -286,29 +285,29 @@ public sealed class CleanupEngine(ICluster cluster, IStageLog log, TimeProvider?
                     MarkRuntimeGone(deletion, ns);
                     MarkIsvcDeleted(deletion, ns, obj.Uid());
                     log.Info($"[dry-run] would delete {deletion.Kind} {ns}/{deletion.Name} (backup {deletion.BackupFile})");
-                    return Result("would-delete", deletion.Reason, obj.Uid());
+                    return Result(CleanupOutcomes.WouldDelete, deletion.Reason, obj.Uid());
                 }
 
                 if (await DeletionWait.UntilGoneAsync(cluster, kind, ns, deletion.Name, DeletionWait.SameUid(obj.Uid()), options.Timeout, options.PollInterval, ct).ConfigureAwait(false) is { } stuck)
                 {
                     var explanation = FinalizerExplainer.Explain(stuck, await FirstAsync(Kinds.DataScienceCluster, ct).ConfigureAwait(false), await FirstAsync(Kinds.DSCInitialization, ct).ConfigureAwait(false));
                     log.Error(explanation);
-                    return Result("stuck", explanation, obj.Uid());
+                    return Result(CleanupOutcomes.Stuck, explanation, obj.Uid());
                 }
 
                 MarkRuntimeGone(deletion, ns);
                 MarkIsvcDeleted(deletion, ns, obj.Uid());
                 log.Info($"deleted {deletion.Kind} {ns}/{deletion.Name} (backup {deletion.BackupFile})");
-                return Result("deleted", deletion.Reason, obj.Uid());
+                return Result(CleanupOutcomes.Deleted, deletion.Reason, obj.Uid());
             }
             catch (ClusterException ex) when (ex.IsConflict)
             {
-                return Result("kept", $"changed while cleanup ran (uid precondition failed): {ex.Message}");
+                return Result(CleanupOutcomes.Kept, $"changed while cleanup ran (uid precondition failed): {ex.Message}");
             }
             catch (Exception ex) when (ex is ClusterException or HttpRequestException or IOException)
             {
                 log.Error($"{item.Namespace}/{item.Name}: cannot delete {deletion.Kind} {ns}/{deletion.Name}: {ex.Message}");
-                return Result("failed", ex.Message);
+                return Result(CleanupOutcomes.Failed, ex.Message);
             }
         }
 
@@ -317,7 +316,7 @@ public sealed class CleanupEngine(ICluster cluster, IStageLog log, TimeProvider?
         {
             if (deletion.Kind == "InferenceService")
             {
-                if (DeploymentMode.Normalise(obj.Annotation(DeploymentMode.AnnotationKey)) == DeploymentMode.RawDeployment && Ownership.IsManagedBy(obj, ApplyOptions.DefaultFieldManager))
+                if (DeploymentMode.Normalise(obj.Annotation(DeploymentMode.AnnotationKey)) == DeploymentMode.RawDeployment && Ownership.IsManagedBy(obj, Ownership.DefaultFieldManager))
                 {
                     return ("it is a RawDeployment InferenceService this tool created, not an original", false);
                 }

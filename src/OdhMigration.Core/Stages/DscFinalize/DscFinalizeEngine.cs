@@ -6,6 +6,7 @@ using OdhMigration.Core.Manifests;
 using OdhMigration.Core.Modes;
 using OdhMigration.Core.Workspace;
 using OdhMigration.Core.Workspace.Documents;
+using OdhMigration.Core.Workspace.Vocabulary;
 
 namespace OdhMigration.Core.Stages.DscFinalize;
 
@@ -31,7 +32,7 @@ public sealed class DscFinalizeEngine(ICluster cluster, IStageLog log, TimeProvi
         var leftovers = Leftovers(isvcs, defaults.DefaultDeploymentMode);
         if (leftovers.Count > 0)
         {
-            await WriteReportAsync(layout, new FinalizeReport { GeneratedAt = _clock.GetUtcNow(), DryRun = options.DryRun, Verdict = "refused", Leftovers = leftovers, Warnings = warnings }, ct).ConfigureAwait(false);
+            await WriteReportAsync(layout, new FinalizeReport { GeneratedAt = _clock.GetUtcNow(), DryRun = options.DryRun, Verdict = FinalizeVerdicts.Refused, Leftovers = leftovers, Warnings = warnings }, ct).ConfigureAwait(false);
             throw new PreconditionException(
                 $"{leftovers.Count} InferenceService(s) are still Serverless or ModelMesh; migrate and delete them first (nothing was changed): "
                 + string.Join(", ", leftovers.Select(l => $"{l.Namespace}/{l.Name} ({l.Mode}{(l.BeingDeleted ? ", being deleted" : "")})")));
@@ -102,7 +103,7 @@ public sealed class DscFinalizeEngine(ICluster cluster, IStageLog log, TimeProvi
             operators = await UninstallAsync(operators, options.DryRun, ct).ConfigureAwait(false);
         }
 
-        var verdict = blockers.Count > 0 ? "blocked" : changes.Count == 0 && !operators.Any(o => o.Action.StartsWith("uninstalled", StringComparison.Ordinal)) ? "no-change" : "done";
+        var verdict = blockers.Count > 0 ? FinalizeVerdicts.Blocked : changes.Count == 0 && !operators.Any(o => o.Action.StartsWith("uninstalled", StringComparison.Ordinal)) ? FinalizeVerdicts.NoChange : FinalizeVerdicts.Done;
         var report = new FinalizeReport
         {
             GeneratedAt = _clock.GetUtcNow(),
@@ -127,7 +128,7 @@ public sealed class DscFinalizeEngine(ICluster cluster, IStageLog log, TimeProvi
 
         var summary = verdict switch
         {
-            "no-change" => "DataScienceCluster and DSCInitialization already finalized; nothing to change",
+            FinalizeVerdicts.NoChange => "DataScienceCluster and DSCInitialization already finalized; nothing to change",
             _ => $"{(options.DryRun ? "dry run: would change" : "changed")} {changes.Count} field(s); {operators.Count(o => o.SafeToUninstall)} operator(s) safe to uninstall; {blockers.Count} blocker(s) left for the 3.x upgrade",
         };
         log.Info(summary);

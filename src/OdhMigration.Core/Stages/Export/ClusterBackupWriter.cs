@@ -4,6 +4,7 @@ using OdhMigration.Core.Manifests;
 using OdhMigration.Core.Modes;
 using OdhMigration.Core.Workspace;
 using OdhMigration.Core.Workspace.Documents;
+using OdhMigration.Core.Workspace.Vocabulary;
 
 namespace OdhMigration.Core.Stages.Export;
 
@@ -17,7 +18,7 @@ public static class ClusterBackupWriter
         var appsNs = inventory.Cluster.ApplicationsNamespace;
         if (appsNs is not null && await cluster.GetAsync(Kinds.ConfigMap, appsNs, ClusterDefaultsReader.ConfigMapName, ct).ConfigureAwait(false) is { } configMap)
         {
-            files.Add(await SaveAsync(layout, dir, configMap, "inferenceservice-config", ct).ConfigureAwait(false));
+            files.Add(await SaveAsync(layout, dir, configMap, ExportRoles.InferenceServiceConfig, ct).ConfigureAwait(false));
         }
         else
         {
@@ -35,18 +36,18 @@ public static class ClusterBackupWriter
 
             foreach (var template in templates)
             {
-                files.Add(await SaveAsync(layout, Path.Combine(dir, "templates"), template, "template", ct).ConfigureAwait(false));
+                files.Add(await SaveAsync(layout, Path.Combine(dir, "templates"), template, ExportRoles.Template, ct).ConfigureAwait(false));
             }
         }
 
         foreach (var dsc in await cluster.ListAsync(Kinds.DataScienceCluster, null, null, ct).ConfigureAwait(false))
         {
-            files.Add(await SaveAsync(layout, dir, dsc, "dsc", ct).ConfigureAwait(false));
+            files.Add(await SaveAsync(layout, dir, dsc, ExportRoles.Dsc, ct).ConfigureAwait(false));
         }
 
         foreach (var dsci in await cluster.ListAsync(Kinds.DSCInitialization, null, null, ct).ConfigureAwait(false))
         {
-            files.Add(await SaveAsync(layout, dir, dsci, "dsci", ct).ConfigureAwait(false));
+            files.Add(await SaveAsync(layout, dir, dsci, ExportRoles.Dsci, ct).ConfigureAwait(false));
         }
 
         return files;

@@ -5,6 +5,7 @@ using OdhMigration.Core.Common;
 using OdhMigration.Core.Manifests;
 using OdhMigration.Core.Workspace;
 using OdhMigration.Core.Workspace.Documents;
+using OdhMigration.Core.Workspace.Vocabulary;
 
 namespace OdhMigration.Core.Stages.Export;
 
@@ -83,7 +84,7 @@ public sealed class ExportEngine(IClusterReader cluster, IStageLog log, TimeProv
         };
         var sha = await WorkspaceDocuments.WriteAsync(layout.Export, report, ExportReportJsonContext.Default.ExportReport, cancellationToken).ConfigureAwait(false);
 
-        var failed = exported.Count(i => i.Status != "ok");
+        var failed = exported.Count(i => i.Status != ItemStatuses.Ok);
         var summary = $"exported {exported.Count - failed} of {exported.Count} selected InferenceService(s), {clusterFiles.Count} cluster-level backup(s)"
             + (failed > 0 ? $"; {failed} failed (see export.json)" : "");
         log.Info(summary);
@@ -143,12 +144,12 @@ public sealed class ExportEngine(IClusterReader cluster, IStageLog log, TimeProv
 
         var copies = new List<PendingCopy>
         {
-            PendingCopy.Of(isvc, ItemStaging.OriginalDir, "isvc", false),
-            PendingCopy.Of(runtime, ItemStaging.OriginalDir, "runtime", false),
+            PendingCopy.Of(isvc, ItemStaging.OriginalDir, ExportRoles.Isvc, false),
+            PendingCopy.Of(runtime, ItemStaging.OriginalDir, ExportRoles.Runtime, false),
         };
 
         var auth = AuthObjectFinder.Find(isvc, item.Mode, item.Facts.Runtime, authIndex);
-        foreach (var (obj, role) in new[] { (auth.ServiceAccount, "service-account"), (auth.Role, "role"), (auth.RoleBinding, "role-binding") })
+        foreach (var (obj, role) in new[] { (auth.ServiceAccount, ExportRoles.ServiceAccount), (auth.Role, ExportRoles.Role), (auth.RoleBinding, ExportRoles.RoleBinding) })
         {
             if (obj is not null)
             {
@@ -164,25 +165,25 @@ public sealed class ExportEngine(IClusterReader cluster, IStageLog log, TimeProv
         foreach (var token in auth.TokenSecrets)
         {
             var copy = options.IncludeSecretData ? token : SecretSanitizer.TokenTemplate(token);
-            copies.Add(PendingCopy.Of(copy, ItemStaging.OriginalDir, "token-secret", options.IncludeSecretData));
+            copies.Add(PendingCopy.Of(copy, ItemStaging.OriginalDir, ExportRoles.TokenSecret, options.IncludeSecretData));
         }
 
         if (routes.GetValueOrDefault($"{item.Name}-{item.Namespace}") is { } route)
         {
-            copies.Add(PendingCopy.Of(route, ItemStaging.OriginalDir, "route", false));
+            copies.Add(PendingCopy.Of(route, ItemStaging.OriginalDir, ExportRoles.Route, false));
         }
 
         foreach (var secret in StorageSecrets(isvc, item, objects, warnings))
         {
             var copy = options.IncludeSecretData ? secret : SecretSanitizer.WithoutData(secret);
-            copies.Add(PendingCopy.Of(copy, ItemStaging.ReferencesDir, "storage-secret", options.IncludeSecretData));
+            copies.Add(PendingCopy.Of(copy, ItemStaging.ReferencesDir, ExportRoles.StorageSecret, options.IncludeSecretData));
         }
 
         return copies;
     }
 
     private static ExportedItem Failed(InventoryItem item, string error, List<string> warnings) =>
-        new() { Namespace = item.Namespace, Name = item.Name, Status = "failed", Error = error, Warnings = warnings };
+        new() { Namespace = item.Namespace, Name = item.Name, Status = ItemStatuses.Failed, Error = error, Warnings = warnings };
 
     /// <summary>
     /// The Secrets the model's storage refers to: the data connection named by storage.key (or ModelMesh's

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using OdhMigration.Core.Manifests;
 using OdhMigration.Core.Workspace;
 using OdhMigration.Core.Workspace.Documents;
+using OdhMigration.Core.Workspace.Vocabulary;
 
 namespace OdhMigration.Core.Stages.Export;
 
@@ -51,7 +52,7 @@ public sealed class ItemStaging : IDisposable
     public async Task SaveCopyAsync(PendingCopy pending, CancellationToken ct)
     {
         var (copy, owners, folder, role, secretData) = pending;
-        var fileName = ManifestFileNames.For(copy.Kind()!, copy.Name(), role == "token-secret");
+        var fileName = ManifestFileNames.For(copy.Kind()!, copy.Name(), role == ExportRoles.TokenSecret);
         var text = Yaml.Serialize(copy);
         var staged = _layout.ObjectFile(Path.Combine(_staging, folder), copy.Kind()!, copy.Name(), copy.Namespace(), fileName);
         Directory.CreateDirectory(Path.GetDirectoryName(staged)!);

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using OdhMigration.Core.Manifests;
 using OdhMigration.Core.Workspace;
 using OdhMigration.Core.Workspace.Documents;
+using OdhMigration.Core.Workspace.Vocabulary;
 
 namespace OdhMigration.Core.Stages.Export;
 
@@ -15,13 +16,13 @@ public static class NamespaceFactsWriter
     public const string DashboardLabel = "opendatahub.io/dashboard";
     public const string ConnectionTypeAnnotation = "opendatahub.io/connection-type";
     public const string ConnectionTypeRefAnnotation = "opendatahub.io/connection-type-ref";
-    public const string PvcsFile = "pvcs.yaml";
+    public const string PvcsFile = NamespaceFactsFiles.Pvcs;
 
     /// <summary>The dashboard "Permissions" RoleBindings; named for what it holds (the ModelMesh transform reads it).</summary>
-    public const string PermissionsFile = "rolebindings.yaml";
+    public const string PermissionsFile = NamespaceFactsFiles.Permissions;
 
     /// <summary>Facts-only annotation on the copies in pvcs.yaml: the pods that mount the claim, comma-separated.</summary>
-    public const string MountedByAnnotation = "migration.opendatahub.io/mounted-by";
+    public const string MountedByAnnotation = NamespaceFactsFiles.MountedByAnnotation;
 
     public static async Task<List<ExportedFile>> WriteAsync(WorkspaceLayout layout, NamespaceObjects objects, CancellationToken ct)
     {
@@ -29,13 +30,13 @@ public static class NamespaceFactsWriter
         var files = new List<ExportedFile>();
         if (objects.NamespaceObject is { } ns)
         {
-            files.Add(await WriteAsync(layout, dir, "namespace.yaml", "namespace", "Namespace", objects.Namespace, BackupCopy.Make(ns).Copy, ct).ConfigureAwait(false));
+            files.Add(await WriteAsync(layout, dir, "namespace.yaml", ExportRoles.Namespace, "Namespace", objects.Namespace, BackupCopy.Make(ns).Copy, ct).ConfigureAwait(false));
         }
 
-        files.Add(await WriteAsync(layout, dir, "servingruntimes.yaml", "runtimes", "List", objects.Namespace, List(objects.ServingRuntimes.Select(r => BackupCopy.Make(r).Copy)), ct).ConfigureAwait(false));
-        files.Add(await WriteAsync(layout, dir, PvcsFile, "pvcs", "List", objects.Namespace, List(Pvcs(objects)), ct).ConfigureAwait(false));
-        files.Add(await WriteAsync(layout, dir, PermissionsFile, "permissions", "List", objects.Namespace, List(Permissions(objects).Select(b => BackupCopy.Make(b).Copy)), ct).ConfigureAwait(false));
-        files.Add(await WriteAsync(layout, dir, "data-connections.yaml", "data-connections", "List", objects.Namespace, List(DataConnections(objects).Select(s => BackupCopy.Make(SecretSanitizer.WithoutData(s)).Copy)), ct).ConfigureAwait(false));
+        files.Add(await WriteAsync(layout, dir, "servingruntimes.yaml", ExportRoles.Runtimes, "List", objects.Namespace, List(objects.ServingRuntimes.Select(r => BackupCopy.Make(r).Copy)), ct).ConfigureAwait(false));
+        files.Add(await WriteAsync(layout, dir, PvcsFile, ExportRoles.Pvcs, "List", objects.Namespace, List(Pvcs(objects)), ct).ConfigureAwait(false));
+        files.Add(await WriteAsync(layout, dir, PermissionsFile, ExportRoles.Permissions, "List", objects.Namespace, List(Permissions(objects).Select(b => BackupCopy.Make(b).Copy)), ct).ConfigureAwait(false));
+        files.Add(await WriteAsync(layout, dir, NamespaceFactsFiles.DataConnections, ExportRoles.DataConnections, "List", objects.Namespace, List(DataConnections(objects).Select(s => BackupCopy.Make(SecretSanitizer.WithoutData(s)).Copy)), ct).ConfigureAwait(false));
         return files;
     }
 

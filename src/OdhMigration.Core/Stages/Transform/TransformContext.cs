@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using OdhMigration.Core.Workspace;
 using OdhMigration.Core.Workspace.Documents;
+using OdhMigration.Core.Workspace.Vocabulary;
 
 namespace OdhMigration.Core.Stages.Transform;
 
@@ -16,8 +17,8 @@ public sealed record TransformContext(
     TransformOptions Options,
     WorkspaceLayout Layout)
 {
-    public JsonObject Isvc => Originals.First(o => o.Role == "isvc").Object;
-    public JsonObject? Runtime => Originals.FirstOrDefault(o => o.Role == "runtime")?.Object;
+    public JsonObject Isvc => Originals.First(o => o.Role == ExportRoles.Isvc).Object;
+    public JsonObject? Runtime => Originals.FirstOrDefault(o => o.Role == ExportRoles.Runtime)?.Object;
     public SavedObject? Find(string role) => Originals.FirstOrDefault(o => o.Role == role);
     public IEnumerable<SavedObject> All(string role) => Originals.Where(o => o.Role == role);
 }

@@ -6,6 +6,7 @@ using OdhMigration.Core.Modes;
 using OdhMigration.Core.Reporting;
 using OdhMigration.Core.Workspace;
 using OdhMigration.Core.Workspace.Documents;
+using OdhMigration.Core.Workspace.Vocabulary;
 
 namespace OdhMigration.Core.Stages.Transform;
 
@@ -48,7 +49,7 @@ public sealed class TransformEngine(IStageLog log, IEnumerable<IModeTransformer>
         };
         var sha = await WorkspaceDocuments.WriteAsync(layout.Plan, plan, PlanJsonContext.Default.Plan, cancellationToken).ConfigureAwait(false);
 
-        var failed = items.Count(i => i.Status != "ok");
+        var failed = items.Count(i => i.Status != ItemStatuses.Ok);
         var summary = $"planned {items.Count - failed} of {items.Count} InferenceService(s); {failed} refused";
         log.Info(summary);
         return new StageOutcome(StageOutcome.ExitFor(failed, items.Count), summary, new Dictionary<string, string>
@@ -72,7 +73,7 @@ public sealed class TransformEngine(IStageLog log, IEnumerable<IModeTransformer>
             throw new UsageException("--strategy new-namespace needs --target-namespace <ns>");
         }
 
-        if (options.TargetNamespace is { } target && !Discover.NameLimits.IsDns1123Label(target))
+        if (options.TargetNamespace is { } target && !NameLimits.IsDns1123Label(target))
         {
             throw new UsageException($"--target-namespace '{target}': not a valid namespace name (DNS-1123 label)");
         }
@@ -112,7 +113,7 @@ public sealed class TransformEngine(IStageLog log, IEnumerable<IModeTransformer>
         var refused = (string reason) =>
         {
             log.Error($"transform {exported.Namespace}/{exported.Name} refused: {reason}");
-            return new PlanItem { Namespace = exported.Namespace, Name = exported.Name, SourceMode = item?.Mode ?? "", Status = "failed", Error = reason };
+            return new PlanItem { Namespace = exported.Namespace, Name = exported.Name, SourceMode = item?.Mode ?? "", Status = ItemStatuses.Failed, Error = reason };
         };
 
         if (item is null)
@@ -120,7 +121,7 @@ public sealed class TransformEngine(IStageLog log, IEnumerable<IModeTransformer>
             return refused("not in inventory.json (the workspace mixes runs; run discover and export again)");
         }
 
-        if (exported.Status != "ok")
+        if (exported.Status != ItemStatuses.Ok)
         {
             return refused($"export failed: {exported.Error}");
         }
@@ -133,7 +134,7 @@ public sealed class TransformEngine(IStageLog log, IEnumerable<IModeTransformer>
         try
         {
             var originals = await LoadOriginalsAsync(layout, exported, ct).ConfigureAwait(false);
-            IsvcFieldCheck.Check(originals.First(o => o.Role == "isvc").Object);
+            IsvcFieldCheck.Check(originals.First(o => o.Role == ExportRoles.Isvc).Object);
             var result = transformer.Transform(new TransformContext(item, originals, inventory, export, options, layout));
             CheckNames(result);
             var rawDir = layout.Raw(item.Namespace, item.Name);
@@ -196,9 +197,9 @@ public sealed class TransformEngine(IStageLog log, IEnumerable<IModeTransformer>
             // The rule each kind's name must follow on the API server (and, for runtimes, in KServe's label values).
             var problem = obj.Kind() switch
             {
-                "InferenceService" or "Namespace" => Discover.NameLimits.LabelProblem(obj.Name()),
-                "ServingRuntime" => Discover.NameLimits.SubdomainProblem(obj.Name(), Discover.NameLimits.MaxLabel),
-                _ => Discover.NameLimits.SubdomainProblem(obj.Name()),
+                "InferenceService" or "Namespace" => NameLimits.LabelProblem(obj.Name()),
+                "ServingRuntime" => NameLimits.SubdomainProblem(obj.Name(), NameLimits.MaxLabel),
+                _ => NameLimits.SubdomainProblem(obj.Name()),
             };
             if (problem is not null)
             {
@@ -227,7 +228,7 @@ public sealed class TransformEngine(IStageLog log, IEnumerable<IModeTransformer>
             result.Add(new SavedObject(file.Role, file.Path, obj));
         }
 
-        if (!result.Any(o => o.Role == "isvc"))
+        if (!result.Any(o => o.Role == ExportRoles.Isvc))
         {
             throw new TransformRefusedException("export saved no InferenceService for this item");
         }
@@ -260,7 +261,7 @@ public sealed class TransformEngine(IStageLog log, IEnumerable<IModeTransformer>
     /// </summary>
     private static List<RuntimeUsage> RuntimeUsages(Inventory inventory, List<PlanItem> items)
     {
-        var migrated = items.Where(i => i.Status == "ok").Select(i => (i.Namespace, i.Name)).ToHashSet();
+        var migrated = items.Where(i => i.Status == ItemStatuses.Ok).Select(i => (i.Namespace, i.Name)).ToHashSet();
         var usersOf = inventory.Items.Where(i => i.Facts.Runtime is not null).ToLookup(i => (i.Namespace, i.Facts.Runtime!), i => i.Name);
         return inventory.Items
             .Where(i => i.Facts.Runtime is not null && migrated.Contains((i.Namespace, i.Name)))

@@ -1,14 +1,5 @@
 namespace OdhMigration.Core.Stages.Transform;
 
-public static class Strategies
-{
-    public const string SideBySide = "side-by-side";
-    public const string InPlace = "in-place";
-    public const string NewNamespace = "new-namespace";
-
-    public static readonly string[] All = [SideBySide, InPlace, NewNamespace];
-}
-
 public sealed record TransformOptions
 {
     /// <summary>null: the mode's default (side-by-side for Serverless, new-namespace for ModelMesh).</summary>

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using OdhMigration.Core.Cluster;
 using OdhMigration.Core.Manifests;
+using OdhMigration.Core.Modes;
 
 namespace OdhMigration.Core.Stages.Validate;
 

@@ -6,10 +6,11 @@ using System.Text.Json.Nodes;
 using OdhMigration.Core.Cluster;
 using OdhMigration.Core.Common;
 using OdhMigration.Core.Manifests;
+using OdhMigration.Core.Modes;
 using OdhMigration.Core.Reporting;
-using OdhMigration.Core.Stages.Apply;
 using OdhMigration.Core.Workspace;
 using OdhMigration.Core.Workspace.Documents;
+using OdhMigration.Core.Workspace.Vocabulary;
 
 namespace OdhMigration.Core.Stages.Validate;
 
@@ -38,7 +39,7 @@ public sealed class ValidateEngine(ICluster cluster, IStageLog log, HttpClient? 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(options.Timeout);
 
-        var items = plan.Items.Where(i => i.Status == "ok").ToList();
+        var items = plan.Items.Where(i => i.Status == ItemStatuses.Ok).ToList();
         var results = new ValidatedItem[items.Count];
         await Parallel.ForAsync(0, items.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Concurrency), CancellationToken = cancellationToken }, async (index, ct) =>
         {

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using OdhMigration.Core.Workspace.Vocabulary;
 
 namespace OdhMigration.Core.Workspace.Documents;
 
@@ -33,7 +34,7 @@ public sealed record ExportedItem
     public string Name { get; init; } = "";
 
     /// <summary>ok or failed.</summary>
-    public string Status { get; init; } = "ok";
+    public string Status { get; init; } = ItemStatuses.Ok;
     public string? Error { get; init; }
     public List<ExportedFile> Files { get; init; } = [];
 

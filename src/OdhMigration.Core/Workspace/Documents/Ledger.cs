@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using OdhMigration.Core.Workspace.Vocabulary;
 
 namespace OdhMigration.Core.Workspace.Documents;
 
@@ -29,43 +30,6 @@ public sealed record Ledger : IWorkspaceDocument
     /// <summary>Highest journal line folded into this file (journal lines up to it are already included).</summary>
     public long LastJournalSeq { get; set; }
     public List<LedgerItem> Items { get; init; } = [];
-}
-
-public static class LedgerItemStates
-{
-    public const string Pending = "pending";
-    public const string InProgress = "in-progress";
-    public const string Applied = "applied";
-    public const string Failed = "failed";
-
-    /// <summary>in-place: creating the replacement failed and the original was recreated from its backup.</summary>
-    public const string RolledBack = "rolled-back";
-
-    /// <summary>in-place: the replacement failed and so did recreating the original; the next run retries both.</summary>
-    public const string RollbackFailed = "rollback-failed";
-}
-
-public static class LedgerStepStates
-{
-    public const string Intent = "intent";
-    public const string Done = "done";
-    public const string Failed = "failed";
-    public const string Skipped = "skipped";
-}
-
-public static class LedgerActions
-{
-    public const string Create = "create";
-    public const string Apply = "apply";
-    public const string MergeLabels = "merge-labels";
-    public const string CopySecret = "copy-secret";
-    public const string ReleaseOwner = "release-owner";
-    public const string DeleteOriginal = "delete-original";
-    public const string OriginalGone = "original-gone";
-    public const string SetOwner = "set-owner";
-    public const string StopOriginal = "stop-original";
-    public const string RecreateOriginal = "recreate-original";
-    public const string RestoreLabels = "restore-labels";
 }
 
 public sealed record LedgerItem

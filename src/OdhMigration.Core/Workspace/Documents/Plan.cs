@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using OdhMigration.Core.Workspace.Vocabulary;
 
 namespace OdhMigration.Core.Workspace.Documents;
 
@@ -42,7 +43,7 @@ public sealed record PlanItem
     public string Strategy { get; init; } = "";
 
     /// <summary>ok or failed (with Error); failed items are never applied.</summary>
-    public string Status { get; init; } = "ok";
+    public string Status { get; init; } = ItemStatuses.Ok;
     public string? Error { get; init; }
     public string TargetNamespace { get; init; } = "";
     public string TargetName { get; init; } = "";

@@ -3,6 +3,7 @@ using OdhMigration.Core.Cluster;
 using OdhMigration.Core.Manifests;
 using OdhMigration.Core.Stages.Transform;
 using OdhMigration.Core.Stages.Transform.Serverless;
+using OdhMigration.Core.Workspace.Vocabulary;
 
 namespace OdhMigration.Core.Tests.Transform.Serverless;
 

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using OdhMigration.Core.Manifests;
 using OdhMigration.Core.Workspace;
 using OdhMigration.Core.Workspace.Documents;
+using OdhMigration.Core.Workspace.Vocabulary;
 
 namespace OdhMigration.Core.Stages.Transform.ModelMesh;
 
@@ -12,9 +13,9 @@ namespace OdhMigration.Core.Stages.Transform.ModelMesh;
 /// </summary>
 public sealed class ModelMeshInputs
 {
-    public const string PvcsFile = "pvcs.yaml";
-    public const string RoleBindingsFile = "rolebindings.yaml";
-    public const string DataConnectionsFile = "data-connections.yaml";
+    public const string PvcsFile = NamespaceFactsFiles.Pvcs;
+    public const string RoleBindingsFile = NamespaceFactsFiles.Permissions;
+    public const string DataConnectionsFile = NamespaceFactsFiles.DataConnections;
 
     private readonly Dictionary<string, JsonObject> _templates;
 
@@ -38,7 +39,7 @@ public sealed class ModelMeshInputs
         var problems = new List<string>();
         var wanted = context.Options.TemplateNamespace;
         string? seenNamespace = null;
-        foreach (var file in context.Export.ClusterFiles.Where(f => f.Role == "template"))
+        foreach (var file in context.Export.ClusterFiles.Where(f => f.Role == ExportRoles.Template))
         {
             if (wanted is not null && file.Namespace != wanted)
             {

@@ -2,8 +2,9 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using OdhMigration.Core.Manifests;
 using OdhMigration.Core.Modes;
-using OdhMigration.Core.Stages.Discover;
+using OdhMigration.Core.Workspace;
 using OdhMigration.Core.Workspace.Documents;
+using OdhMigration.Core.Workspace.Vocabulary;
 
 namespace OdhMigration.Core.Stages.Transform.ModelMesh;
 
@@ -283,7 +284,7 @@ public sealed class ModelMeshTransformer : IModeTransformer
             return $"claim {claim} ({modes}) can be mounted by the old and the new pods";
         }
 
-        return pvc.Annotation(Export.NamespaceFactsWriter.MountedByAnnotation) switch
+        return pvc.Annotation(NamespaceFactsFiles.MountedByAnnotation) switch
         {
             null => $"claim {claim} is ReadWriteOnce; which pods mount it is not known (export could not list pods): if the ModelMesh pods do, the new pod cannot start (Multi-Attach) until they stop; scale the ModelMesh runtime to 0 first",
             "" => $"claim {claim} is ReadWriteOnce and no pod mounted it when export ran: the new pod can mount it",
@@ -400,7 +401,7 @@ public sealed class ModelMeshTransformer : IModeTransformer
     private static (List<ObjectRef>, List<SecretKeyCopy>) SecretCopies(TransformContext context, JsonObject isvc, StorageOutcome storage, string target, List<string> warnings, List<string> changes)
     {
         var source = context.Item.Namespace;
-        var saved = context.All("storage-secret").Select(s => s.Object).ToList();
+        var saved = context.All(ExportRoles.StorageSecret).Select(s => s.Object).ToList();
         var copies = new List<ObjectRef>();
         var keyCopies = new List<SecretKeyCopy>();
         if (storage.StorageConfigKey is { } key)
@@ -450,14 +451,14 @@ public sealed class ModelMeshTransformer : IModeTransformer
     private static (List<PlannedDeletion>, List<PlannedKeep>) Cleanup(TransformContext context, JsonObject source, bool inPlace, string target)
     {
         var ns = context.Item.Namespace;
-        var isvc = context.Find("isvc")!;
+        var isvc = context.Find(ExportRoles.Isvc)!;
         var deletions = new List<PlannedDeletion>
         {
             new(isvc.Object.Kind()!, isvc.Object.ApiVersion()!, isvc.Object.Name(), ns, inPlace ? "ModelMesh InferenceService replaced in place" : $"ModelMesh InferenceService, recreated as RawDeployment in {target}", isvc.Path),
         };
         var keep = new List<PlannedKeep>();
-        var runtimeFile = context.Find("runtime");
-        var perRuntime = context.Originals.Where(o => o.Role is "service-account" or "role" or "role-binding" or "token-secret").ToList();
+        var runtimeFile = context.Find(ExportRoles.Runtime);
+        var perRuntime = context.Originals.Where(o => o.Role is ExportRoles.ServiceAccount or ExportRoles.Role or ExportRoles.RoleBinding or ExportRoles.TokenSecret).ToList();
         if (inPlace)
         {
             deletions.Add(new(source.Kind()!, source.ApiVersion()!, source.Name(), ns, "ModelMesh ServingRuntime, replaced by a single-model runtime per InferenceService", runtimeFile?.Path));
@@ -469,7 +470,7 @@ public sealed class ModelMeshTransformer : IModeTransformer
             keep.AddRange(perRuntime.Select(o => new PlannedKeep(o.Object.Kind()!, o.Object.Name(), ns, "new-namespace: belongs to the source runtime, left in place")));
         }
 
-        keep.AddRange(context.All("storage-secret").Select(o => new PlannedKeep("Secret", o.Object.Name(), ns, "storage connection, may be used by other workloads")));
+        keep.AddRange(context.All(ExportRoles.StorageSecret).Select(o => new PlannedKeep("Secret", o.Object.Name(), ns, "storage connection, may be used by other workloads")));
         return (deletions, keep);
     }
 

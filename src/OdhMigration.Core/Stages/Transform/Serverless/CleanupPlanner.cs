@@ -1,5 +1,6 @@
 using OdhMigration.Core.Manifests;
 using OdhMigration.Core.Workspace.Documents;
+using OdhMigration.Core.Workspace.Vocabulary;
 
 namespace OdhMigration.Core.Stages.Transform.Serverless;
 
@@ -14,20 +15,20 @@ internal sealed class CleanupPlanner(TransformContext context, bool auth)
     {
         var result = new List<PlannedDeletion?>
         {
-            Deletion("isvc", "original Serverless InferenceService, replaced by the RawDeployment one"),
-            Deletion("runtime", "original ServingRuntime, replaced by the migrated copy (kept while other InferenceServices use it)"),
-            Deletion("route", "Route the Serverless ingress created in istio-system for this InferenceService"),
+            Deletion(ExportRoles.Isvc, "original Serverless InferenceService, replaced by the RawDeployment one"),
+            Deletion(ExportRoles.Runtime, "original ServingRuntime, replaced by the migrated copy (kept while other InferenceServices use it)"),
+            Deletion(ExportRoles.Route, "Route the Serverless ingress created in istio-system for this InferenceService"),
         };
         if (auth)
         {
             if (!keepServiceAccount)
             {
-                result.Add(Deletion("service-account", "original auth ServiceAccount; the new ISVC has its own"));
+                result.Add(Deletion(ExportRoles.ServiceAccount, "original auth ServiceAccount; the new ISVC has its own"));
             }
 
-            result.Add(Deletion("role", "original auth Role (grants get on the old InferenceService)"));
-            result.Add(Deletion("role-binding", "original auth RoleBinding"));
-            result.AddRange(context.All("token-secret").Select(s => (PlannedDeletion?)ToDeletion(s, "old token Secret; its token stops working, clients switch to the new token Secret (backup holds no token)")));
+            result.Add(Deletion(ExportRoles.Role, "original auth Role (grants get on the old InferenceService)"));
+            result.Add(Deletion(ExportRoles.RoleBinding, "original auth RoleBinding"));
+            result.AddRange(context.All(ExportRoles.TokenSecret).Select(s => (PlannedDeletion?)ToDeletion(s, "old token Secret; its token stops working, clients switch to the new token Secret (backup holds no token)")));
         }
 
         return result.OfType<PlannedDeletion>().ToList();
@@ -37,16 +38,16 @@ internal sealed class CleanupPlanner(TransformContext context, bool auth)
     {
         var result = new List<PlannedDeletion?>
         {
-            Deletion("isvc", "the KServe webhook refuses a deploymentMode change on update: delete, then recreate under the same name"),
-            Deletion("route", "its host would block the Route of the recreated InferenceService"),
+            Deletion(ExportRoles.Isvc, "the KServe webhook refuses a deploymentMode change on update: delete, then recreate under the same name"),
+            Deletion(ExportRoles.Route, "its host would block the Route of the recreated InferenceService"),
         };
         if (auth)
         {
             const string owned = "owned by the old InferenceService (garbage collection would remove a same-named copy); recreated from raw-original-names/";
-            result.AddRange(context.All("token-secret").Select(s => (PlannedDeletion?)ToDeletion(s, owned + " with a new token")));
-            result.Add(Deletion("role-binding", owned));
-            result.Add(Deletion("role", owned));
-            result.Add(Deletion("service-account", owned));
+            result.AddRange(context.All(ExportRoles.TokenSecret).Select(s => (PlannedDeletion?)ToDeletion(s, owned + " with a new token")));
+            result.Add(Deletion(ExportRoles.RoleBinding, owned));
+            result.Add(Deletion(ExportRoles.Role, owned));
+            result.Add(Deletion(ExportRoles.ServiceAccount, owned));
         }
 
         return result.OfType<PlannedDeletion>().ToList();

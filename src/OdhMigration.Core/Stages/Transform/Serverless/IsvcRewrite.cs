@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using OdhMigration.Core.Manifests;
 using OdhMigration.Core.Modes;
-using OdhMigration.Core.Stages.Discover;
 
 namespace OdhMigration.Core.Stages.Transform.Serverless;
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using OdhMigration.Core.Manifests;
+using OdhMigration.Core.Workspace.Vocabulary;
 
 namespace OdhMigration.Core.Stages.Transform.Serverless;
 
@@ -25,10 +26,10 @@ public static class ServerlessAuth
     public sealed record Originals(JsonObject? ServiceAccount, JsonObject? Role, JsonObject? RoleBinding, IReadOnlyList<JsonObject> TokenSecrets);
 
     public static Originals From(TransformContext context) => new(
-        context.Find("service-account")?.Object,
-        context.Find("role")?.Object,
-        context.Find("role-binding")?.Object,
-        context.All("token-secret").Select(s => s.Object).OrderBy(s => s.Name(), StringComparer.Ordinal).ToList());
+        context.Find(ExportRoles.ServiceAccount)?.Object,
+        context.Find(ExportRoles.Role)?.Object,
+        context.Find(ExportRoles.RoleBinding)?.Object,
+        context.All(ExportRoles.TokenSecret).Select(s => s.Object).OrderBy(s => s.Name(), StringComparer.Ordinal).ToList());
 
     /// <summary>The names the objects had (the dashboard's names where one is missing).</summary>
     public static AuthNames OriginalNames(Originals originals, string isvcName) => new(

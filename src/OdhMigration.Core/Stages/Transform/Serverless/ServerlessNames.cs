@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using OdhMigration.Core.Manifests;
-using OdhMigration.Core.Stages.Discover;
+using OdhMigration.Core.Workspace.Vocabulary;
 
 namespace OdhMigration.Core.Stages.Transform.Serverless;
 

@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
 using OdhMigration.Core.Manifests;
 using OdhMigration.Core.Modes;
-using OdhMigration.Core.Stages.Discover;
 using OdhMigration.Core.Workspace.Documents;
+using OdhMigration.Core.Workspace.Vocabulary;
 
 namespace OdhMigration.Core.Stages.Transform.Serverless;
 
@@ -111,7 +111,7 @@ public sealed class ServerlessTransformer : IModeTransformer
             DeleteBeforeApply = strategy == Strategies.InPlace ? cleanup.BeforeApply() : [],
             DeleteOnCleanup = strategy == Strategies.InPlace ? [] : cleanup.OnCleanup(saInUse),
             Keep = keep,
-            SecretCopies = strategy == Strategies.NewNamespace ? context.All("storage-secret").Select(s => new ObjectRef("Secret", "v1", s.Object.Name(), item.Namespace)).ToList() : [],
+            SecretCopies = strategy == Strategies.NewNamespace ? context.All(ExportRoles.StorageSecret).Select(s => new ObjectRef("Secret", "v1", s.Object.Name(), item.Namespace)).ToList() : [],
             Warnings = warnings,
             Changes = changes,
             Endpoint = new EndpointMapping(item.Facts.Url, appliedIsvc.Namespace()!, appliedIsvc.Name(), tokenSecret?.Name(), exposed ? "exposed" : "internal"),

@@ -1,9 +1,9 @@
 using System.Text.Json.Nodes;
+using OdhMigration.Core.Common;
 using OdhMigration.Core.Manifests;
-using OdhMigration.Core.Workspace;
 using OdhMigration.Core.Workspace.Documents;
 
-namespace OdhMigration.Core.Stages.Apply;
+namespace OdhMigration.Core.Workspace;
 
 /// <summary>Finds and checks the on-disk backup of an original before anything deletes or overwrites it.</summary>
 public static class BackupFile

@@ -1,9 +1,9 @@
 using System.Text;
 using System.Text.Json;
-using OdhMigration.Core.Workspace;
 using OdhMigration.Core.Workspace.Documents;
+using OdhMigration.Core.Workspace.Vocabulary;
 
-namespace OdhMigration.Core.Stages.Apply;
+namespace OdhMigration.Core.Workspace;
 
 /// <summary>
 /// The ledger of one apply run, safe to use from parallel workers. Every step event is appended to a journal

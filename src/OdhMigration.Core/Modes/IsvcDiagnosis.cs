@@ -1,9 +1,8 @@
 using System.Text.Json.Nodes;
 using OdhMigration.Core.Manifests;
-using OdhMigration.Core.Modes;
 using OdhMigration.Core.Workspace.Documents;
 
-namespace OdhMigration.Core.Stages.Validate;
+namespace OdhMigration.Core.Modes;
 
 public static class ValidationReasons
 {

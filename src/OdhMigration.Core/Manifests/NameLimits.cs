@@ -1,4 +1,4 @@
-namespace OdhMigration.Core.Stages.Discover;
+namespace OdhMigration.Core.Manifests;
 
 /// <summary>
 /// The naming rules the API server and KServe apply. InferenceService and Namespace names are DNS-1123 labels of at
