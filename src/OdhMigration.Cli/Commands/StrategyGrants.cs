@@ -2,8 +2,7 @@ using System.Text.Json.Nodes;
 using OdhMigration.Core.Common;
 using OdhMigration.Core.Manifests;
 using OdhMigration.Core.Modes;
-using OdhMigration.Core.Stages.Discover;
-using OdhMigration.Core.Stages.Transform;
+using OdhMigration.Core.Workspace.Vocabulary;
 
 namespace OdhMigration.Cli.Commands;
 
