@@ -118,4 +118,29 @@ public sealed class DiscoverDriftTests
         Assert.Contains("deploymentMode was ModelMesh at discover, the exported original says Serverless", item.Error, StringComparison.Ordinal);
         Assert.Contains(plan.Items, i => i.Name != "mnist" && i.Status == "ok");
     }
+
+    [Fact]
+    public async Task A_data_connection_changed_after_discover_refuses_the_item()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (plan, ws) = await ServerlessAfterChangeAsync("        key: aws-connection-models\n        path: credit/model.onnx", "        key: aws-connection-other\n        path: credit/model.onnx", ct);
+        using var _ = ws;
+
+        var item = Assert.Single(plan.Items, i => i.Name == CreditScoring);
+        Assert.Equal("failed", item.Status);
+        Assert.Contains("storage key was aws-connection-models at discover, the exported original says aws-connection-other", item.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_removed_mode_annotation_keeps_discovers_mode_with_a_warning()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (plan, ws) = await ServerlessAfterChangeAsync("    serving.kserve.io/deploymentMode: Serverless\n    security.opendatahub.io/enable-auth", "    security.opendatahub.io/enable-auth", ct);
+        using var _ = ws;
+
+        var item = Assert.Single(plan.Items, i => i.Name == CreditScoring);
+        Assert.Equal("ok", item.Status);
+        Assert.Equal("Serverless", item.SourceMode);
+        Assert.Contains(item.Warnings, w => w.StartsWith("changed since discover: the serving.kserve.io/deploymentMode annotation (Serverless at discover) is gone", StringComparison.Ordinal));
+    }
 }

@@ -21,7 +21,9 @@ public sealed record TransformItem(string Namespace, string Name, string Mode, s
     {
         var isvc = originals.First(o => o.Role == "isvc").Object;
         var runtime = originals.FirstOrDefault(o => o.Role == "runtime")?.Object;
-        var (mode, modeSource) = isvc.Annotation(DeploymentMode.AnnotationKey) is null ? new ModeResolution(discovered.Mode, discovered.ModeSource) : ModeResolution.Resolve(isvc, null);
+        var (mode, modeSource) = isvc.Annotation(DeploymentMode.AnnotationKey) is not null
+            ? ModeResolution.Resolve(isvc, null)
+            : new ModeResolution(discovered.Mode, discovered.ModeSource == "annotation" ? "discover (the annotation is gone; export saves no status)" : discovered.ModeSource);
 
         // A runtime the spec names is the one served by; otherwise KServe auto-selected, and export saved the runtime it picked.
         var named = isvc.At("spec", "predictor", "model").Str("runtime");
