@@ -8,9 +8,13 @@ namespace OdhMigration.Core.Stages.Transform;
 /// <summary>An object export saved, with its role (isvc, runtime, service-account, role, role-binding, token-secret, route, storage-secret).</summary>
 public sealed record SavedObject(string Role, string Path, JsonObject Object);
 
-/// <summary>Everything a mode transformer may read: the inventory item, what export saved for it, and workspace-wide facts.</summary>
+/// <summary>
+/// Everything a mode transformer may read: the item with its facts from the exported original, what export saved
+/// for it, and workspace-wide facts. Inventory is there for the other InferenceServices of a namespace (export saves
+/// only the selected ones), never for the item's own facts.
+/// </summary>
 public sealed record TransformContext(
-    InventoryItem Item,
+    TransformItem Item,
     IReadOnlyList<SavedObject> Originals,
     Inventory Inventory,
     ExportReport Export,
@@ -25,31 +29,19 @@ public sealed record TransformContext(
 
 /// <summary>
 /// What a mode transformer produces for one ISVC: the objects for raw/ (side-by-side names) and
-/// raw-original-names/, which of them the chosen strategy applies, and the plan details.
+/// raw-original-names/, which of them the chosen strategy applies, and its plan entry. The engine fills in what
+/// only it knows (identity, source mode, applied files and create order) and records the entry as it is.
 /// </summary>
 public sealed record TransformResult
 {
-    public required string Strategy { get; init; }
-    public required string TargetNamespace { get; init; }
-    public required string TargetName { get; init; }
     public List<JsonObject> Raw { get; init; } = [];
     public List<JsonObject> RawOriginalNames { get; init; } = [];
 
     /// <summary>True when the strategy applies raw-original-names/ rather than raw/.</summary>
     public bool AppliesOriginalNames { get; init; }
-    public bool DeleteBeforeCreate { get; init; }
 
-    /// <summary>With DeleteBeforeCreate: the originals apply deletes before creating (see PlanItem.DeleteBeforeApply).</summary>
-    public List<PlannedDeletion> DeleteBeforeApply { get; init; } = [];
-    public List<PlannedDeletion> DeleteOnCleanup { get; init; } = [];
-    public List<PlannedKeep> Keep { get; init; } = [];
-    public List<ObjectRef> SecretCopies { get; init; } = [];
-    public List<SecretKeyCopy> SecretKeyCopies { get; init; } = [];
-    public bool RequireNewTargetNamespace { get; init; }
-    public List<LabelChange> LabelChanges { get; init; } = [];
-    public List<string> Warnings { get; init; } = [];
-    public List<string> Changes { get; init; } = [];
-    public EndpointMapping? Endpoint { get; init; }
+    /// <summary>The plan details: strategy, target, deletions, keeps, copies, label changes, warnings, changes, endpoint.</summary>
+    public required PlanItem Plan { get; init; }
 }
 
 /// <summary>A refusal for one ISVC: a clear reason, the others go on.</summary>

@@ -108,15 +108,16 @@ public sealed class TransformEngine(IStageLog log, IEnumerable<IModeTransformer>
         }
     }
 
-    private async Task<PlanItem> TransformItemAsync(WorkspaceLayout layout, Inventory inventory, ExportReport export, ExportedItem exported, InventoryItem? item, TransformOptions options, CancellationToken ct)
+    private async Task<PlanItem> TransformItemAsync(WorkspaceLayout layout, Inventory inventory, ExportReport export, ExportedItem exported, InventoryItem? discovered, TransformOptions options, CancellationToken ct)
     {
+        var sourceMode = discovered?.Mode ?? "";
         var refused = (string reason) =>
         {
             log.Error($"transform {exported.Namespace}/{exported.Name} refused: {reason}");
-            return new PlanItem { Namespace = exported.Namespace, Name = exported.Name, SourceMode = item?.Mode ?? "", Status = ItemStatuses.Failed, Error = reason };
+            return new PlanItem { Namespace = exported.Namespace, Name = exported.Name, SourceMode = sourceMode, Status = ItemStatuses.Failed, Error = reason };
         };
 
-        if (item is null)
+        if (discovered is null)
         {
             return refused("not in inventory.json (the workspace mixes runs; run discover and export again)");
         }
@@ -126,15 +127,25 @@ public sealed class TransformEngine(IStageLog log, IEnumerable<IModeTransformer>
             return refused($"export failed: {exported.Error}");
         }
 
-        if (!_transformers.TryGetValue(item.Mode, out var transformer))
-        {
-            return refused($"no transform for mode {item.Mode}");
-        }
-
         try
         {
             var originals = await LoadOriginalsAsync(layout, exported, ct).ConfigureAwait(false);
             IsvcFieldCheck.Check(originals.First(o => o.Role == ExportRoles.Isvc).Object);
+
+            // Every fact comes from the exported original; discover's only tell what changed since.
+            var item = TransformItem.Read(originals, discovered);
+            sourceMode = item.Mode;
+            var drift = DiscoverDrift.Compare(discovered, item);
+            if (drift.Refusals.Count > 0)
+            {
+                return refused(string.Join("; ", drift.Refusals) + "; run discover and export again to migrate it as it is now");
+            }
+
+            if (!_transformers.TryGetValue(item.Mode, out var transformer))
+            {
+                return refused($"no transform for mode {item.Mode}");
+            }
+
             var result = transformer.Transform(new TransformContext(item, originals, inventory, export, options, layout));
             CheckNames(result);
             var rawDir = layout.Raw(item.Namespace, item.Name);
@@ -143,34 +154,24 @@ public sealed class TransformEngine(IStageLog log, IEnumerable<IModeTransformer>
             var originalNameFiles = await WriteFolderAsync(layout, originalNamesDir, result.RawOriginalNames, ct).ConfigureAwait(false);
             var applied = result.AppliesOriginalNames ? originalNameFiles : rawFiles;
             var appliedObjects = result.AppliesOriginalNames ? result.RawOriginalNames : result.Raw;
-            log.Info($"transformed {item.Namespace}/{item.Name} -> {result.TargetNamespace}/{result.TargetName} ({result.Strategy})");
-            foreach (var warning in result.Warnings)
+            var warnings = drift.Warnings.Concat(result.Plan.Warnings).ToList();
+            log.Info($"transformed {item.Namespace}/{item.Name} -> {result.Plan.TargetNamespace}/{result.Plan.TargetName} ({result.Plan.Strategy})");
+            foreach (var warning in warnings)
             {
                 log.Warn($"{item.Namespace}/{item.Name}: {warning}");
             }
 
-            return new PlanItem
+            return result.Plan with
             {
                 Namespace = item.Namespace,
                 Name = item.Name,
                 SourceMode = item.Mode,
-                Strategy = result.Strategy,
-                TargetNamespace = result.TargetNamespace,
-                TargetName = result.TargetName,
+                Status = "ok",
+                Error = null,
                 ApplyDir = layout.Relative(result.AppliesOriginalNames ? originalNamesDir : rawDir),
                 Files = applied,
                 Create = appliedObjects.OrderBy(o => Order(o)).Select(o => new ObjectRef(o.Kind()!, o.ApiVersion()!, o.Name(), o.Namespace())).ToList(),
-                DeleteOnCleanup = result.DeleteOnCleanup,
-                Keep = result.Keep,
-                SecretCopies = result.SecretCopies,
-                SecretKeyCopies = result.SecretKeyCopies,
-                RequireNewTargetNamespace = result.RequireNewTargetNamespace,
-                LabelChanges = result.LabelChanges,
-                DeleteBeforeCreate = result.DeleteBeforeCreate,
-                DeleteBeforeApply = result.DeleteBeforeApply,
-                Warnings = result.Warnings,
-                Changes = result.Changes,
-                Endpoint = result.Endpoint,
+                Warnings = warnings,
             };
         }
         catch (TransformRefusedException ex)

@@ -95,25 +95,28 @@ public sealed class ModelMeshTransformer : IModeTransformer
 
         return new TransformResult
         {
-            Strategy = strategy,
-            TargetNamespace = target,
-            TargetName = item.Name,
             RawOriginalNames = objects,
             AppliesOriginalNames = true,
-            DeleteBeforeCreate = inPlace,
-            RequireNewTargetNamespace = !inPlace && !options.IgnoreExistingNamespace,
-            LabelChanges = inPlace ? [NamespaceLabelFlip(context)] : [],
-            DeleteOnCleanup = deletions,
-            Keep = keep,
-            SecretCopies = copies,
-            SecretKeyCopies = keyCopies,
-            Warnings = warnings,
-            Changes = changes,
-            Endpoint = new EndpointMapping(item.Facts.Url, target, item.Name, auth ? AuthObjects.TokenSecretName(item.Name) : null, exposed ? "exposed" : "internal"),
+            Plan = new PlanItem
+            {
+                Strategy = strategy,
+                TargetNamespace = target,
+                TargetName = item.Name,
+                DeleteBeforeCreate = inPlace,
+                RequireNewTargetNamespace = !inPlace && !options.IgnoreExistingNamespace,
+                LabelChanges = inPlace ? [NamespaceLabelFlip(context)] : [],
+                DeleteOnCleanup = deletions,
+                Keep = keep,
+                SecretCopies = copies,
+                SecretKeyCopies = keyCopies,
+                Warnings = warnings,
+                Changes = changes,
+                Endpoint = new EndpointMapping(item.Facts.Url, target, item.Name, auth ? AuthObjects.TokenSecretName(item.Name) : null, exposed ? "exposed" : "internal"),
+            },
         };
     }
 
-    private static string? Lookup(IReadOnlyDictionary<string, string> map, InventoryItem item) =>
+    private static string? Lookup(IReadOnlyDictionary<string, string> map, TransformItem item) =>
         map.GetValueOrDefault($"{item.Namespace}/{item.Name}") ?? map.GetValueOrDefault(item.Name);
 
     private static void CheckNames(TransformContext context, bool inPlace, string target, JsonObject source)
@@ -366,7 +369,7 @@ public sealed class ModelMeshTransformer : IModeTransformer
         return numeric.Length > 0 && double.TryParse(numeric, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value) && value == 0;
     }
 
-    private static void AuthAndExposure(JsonObject isvc, InventoryItem item, bool auth, bool exposed, string target, List<JsonObject> objects, List<string> warnings, List<string> changes)
+    private static void AuthAndExposure(JsonObject isvc, TransformItem item, bool auth, bool exposed, string target, List<JsonObject> objects, List<string> warnings, List<string> changes)
     {
         if (exposed)
         {

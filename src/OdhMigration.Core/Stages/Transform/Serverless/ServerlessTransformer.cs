@@ -101,20 +101,23 @@ public sealed class ServerlessTransformer : IModeTransformer
 
         return new TransformResult
         {
-            Strategy = strategy,
-            TargetNamespace = appliedIsvc.Namespace()!,
-            TargetName = appliedIsvc.Name(),
             Raw = raw,
             RawOriginalNames = sameNames,
             AppliesOriginalNames = strategy != Strategies.SideBySide,
-            DeleteBeforeCreate = strategy == Strategies.InPlace,
-            DeleteBeforeApply = strategy == Strategies.InPlace ? cleanup.BeforeApply() : [],
-            DeleteOnCleanup = strategy == Strategies.InPlace ? [] : cleanup.OnCleanup(saInUse),
-            Keep = keep,
-            SecretCopies = strategy == Strategies.NewNamespace ? context.All(ExportRoles.StorageSecret).Select(s => new ObjectRef("Secret", "v1", s.Object.Name(), item.Namespace)).ToList() : [],
-            Warnings = warnings,
-            Changes = changes,
-            Endpoint = new EndpointMapping(item.Facts.Url, appliedIsvc.Namespace()!, appliedIsvc.Name(), tokenSecret?.Name(), exposed ? "exposed" : "internal"),
+            Plan = new PlanItem
+            {
+                Strategy = strategy,
+                TargetNamespace = appliedIsvc.Namespace()!,
+                TargetName = appliedIsvc.Name(),
+                DeleteBeforeCreate = strategy == Strategies.InPlace,
+                DeleteBeforeApply = strategy == Strategies.InPlace ? cleanup.BeforeApply() : [],
+                DeleteOnCleanup = strategy == Strategies.InPlace ? [] : cleanup.OnCleanup(saInUse),
+                Keep = keep,
+                SecretCopies = strategy == Strategies.NewNamespace ? context.All(ExportRoles.StorageSecret).Select(s => new ObjectRef("Secret", "v1", s.Object.Name(), item.Namespace)).ToList() : [],
+                Warnings = warnings,
+                Changes = changes,
+                Endpoint = new EndpointMapping(item.Facts.Url, appliedIsvc.Namespace()!, appliedIsvc.Name(), tokenSecret?.Name(), exposed ? "exposed" : "internal"),
+            },
         };
     }
 
