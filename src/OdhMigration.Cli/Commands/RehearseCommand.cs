@@ -1,5 +1,6 @@
 using System.CommandLine;
 using OdhMigration.Cli.Commands.Run;
+using OdhMigration.Cli.Commands.Options;
 using OdhMigration.Cli.Hosting;
 using OdhMigration.Cluster;
 using OdhMigration.Core.Cluster;
@@ -29,11 +30,11 @@ public static class RehearseCommand
     public static Command Create(CliIo io)
     {
         var common = new CommonOptions();
-        var ns = new Option<string[]>("--namespace", "-n") { Description = "Namespace to rehearse (repeatable)", Required = true };
-        var strategy = new Option<string?>("--strategy") { Description = "side-by-side, in-place or new-namespace" };
-        strategy.AcceptOnlyFromAmong(Strategies.All);
-        var targetNamespace = new Option<string?>("--target-namespace") { Description = "Target namespace for the new-namespace strategy" };
-        var yes = new Option<bool>("--yes", "-y") { Description = "Approve both gates in advance (plan before apply, validation before cleanup)" };
+        var ns = ScopeOptions.Namespace();
+        ns.Required = true;
+        var strategy = TransformChoiceOptions.Strategy();
+        var targetNamespace = TransformChoiceOptions.TargetNamespace();
+        var yes = GateOptions.Yes();
 
         var command = new Command("rehearse", Description);
         common.AddTo(command);

@@ -34,4 +34,26 @@ public sealed record ApplyOptions
     /// leaves the name unserved until the next run.
     /// </summary>
     public RetryPolicy CriticalRetry { get; init; } = RetryPolicy.Patient;
+
+    /// <summary>What makes these options unusable, as usage errors naming the option; empty when they are fine.</summary>
+    public IReadOnlyList<string> Problems()
+    {
+        var problems = new List<string>();
+        if (Concurrency < 1)
+        {
+            problems.Add($"--concurrency {Concurrency}: must be at least 1");
+        }
+
+        if (DeleteTimeout < TimeSpan.FromSeconds(1))
+        {
+            problems.Add($"--timeout {(int)DeleteTimeout.TotalSeconds}: must be at least 1 second");
+        }
+
+        if (string.IsNullOrWhiteSpace(FieldManager))
+        {
+            problems.Add("--field-manager: the value is empty or blank");
+        }
+
+        return problems;
+    }
 }
