@@ -1,7 +1,6 @@
 using System.CommandLine;
 using OdhMigration.Cli.Commands.Options;
 using OdhMigration.Cli.Hosting;
-using OdhMigration.Core.Common;
 using OdhMigration.Core.Stages.DscFinalize;
 
 namespace OdhMigration.Cli.Commands;

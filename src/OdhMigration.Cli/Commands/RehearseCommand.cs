@@ -74,6 +74,8 @@ internal sealed class Rehearsal(WorkspaceLayout layout, IStageLog log, TextWrite
 {
     public async Task<StageOutcome> RunAsync(IReadOnlyList<SnapshotObject> snapshot, IReadOnlyList<string> namespaces, string? strategy, string? targetNamespace, CancellationToken ct)
     {
+        var planning = new PlanningChainOptions(new DiscoverOptions { Namespaces = namespaces }, new ExportOptions(), new TransformOptions { Strategy = strategy, TargetNamespace = targetNamespace });
+        PlanningProblems.ThrowIfAny(planning);
         await using var host = await SimulatorHost.StartAsync(new SimulatorOptions(), snapshot, cancellationToken: ct).ConfigureAwait(false);
         var kubeconfig = Path.Combine(layout.Root, "_rehearsal", "kubeconfig");
         await host.WriteKubeconfigAsync(kubeconfig, cancellationToken: ct).ConfigureAwait(false);
@@ -82,7 +84,7 @@ internal sealed class Rehearsal(WorkspaceLayout layout, IStageLog log, TextWrite
 
         var settings = new MigrationRunSettings(
             "rehearsal",
-            new PlanningChainOptions(new DiscoverOptions { Namespaces = namespaces }, new ExportOptions(), new TransformOptions { Strategy = strategy, TargetNamespace = targetNamespace }),
+            planning,
             new ApplyOptions { PollInterval = TimeSpan.FromMilliseconds(100) },
             new ValidateOptions { Timeout = TimeSpan.FromSeconds(60), PollInterval = TimeSpan.FromMilliseconds(200) },
             new CleanupOptions { PollInterval = TimeSpan.FromMilliseconds(100) });

@@ -87,7 +87,7 @@ public static class RunCommand
                     new DiscoverOptions { Namespaces = namespaces, Mode = run.Get(mode)!, Select = OptionParsing.NameList(run.Get(select)), Exclude = OptionParsing.NameList(run.Get(exclude)) },
                     new ExportOptions(),
                     new TransformOptions { Strategy = run.Get(strategy), TargetNamespace = run.Get(targetNamespace) });
-                UsageProblems.ThrowIfAny([.. planning.Discover.Problems(), .. planning.Transform.Problems()]);
+                PlanningProblems.ThrowIfAny(planning);
             }
 
             var cluster = run.ClusterWriter();
