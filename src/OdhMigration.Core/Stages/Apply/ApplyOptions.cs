@@ -44,7 +44,8 @@ public sealed record ApplyOptions
             problems.Add($"--concurrency {Concurrency}: must be at least 1");
         }
 
-        if (DeleteTimeout < TimeSpan.FromSeconds(1))
+        // Not "at least 1 second": only the command line counts in whole seconds; callers may wait less.
+        if (DeleteTimeout <= TimeSpan.Zero)
         {
             problems.Add($"--timeout {(int)DeleteTimeout.TotalSeconds}: must be at least 1 second");
         }

@@ -26,7 +26,8 @@ public sealed record ValidateOptions
     public IReadOnlyList<string> Problems()
     {
         var problems = new List<string>();
-        if (Timeout < TimeSpan.FromSeconds(1))
+        // Not "at least 1 second": only the command line counts in whole seconds; callers may wait less.
+        if (Timeout <= TimeSpan.Zero)
         {
             problems.Add($"--timeout {(int)Timeout.TotalSeconds}: must be at least 1 second");
         }
