@@ -1,4 +1,5 @@
 using System.CommandLine;
+using OdhMigration.Cli.Commands.Options;
 using OdhMigration.Cli.Hosting;
 using OdhMigration.Core.Common;
 using OdhMigration.Core.Stages.Apply;
@@ -13,18 +14,17 @@ public static class ApplyCommand
     public static Command Create(CliIo io)
     {
         var common = new CommonOptions();
-        var dryRun = new Option<bool>("--dry-run") { Description = "Send every write with dryRun=All: admission and webhooks run, nothing changes" };
-        var expectPlan = new Option<string?>("--expect-plan-sha256") { Description = "Refuse (exit 3) unless plan.json has this sha256 (what the approval gate saw)" };
-        var requireGate = new Option<bool>(ApprovedSha256.RequireGateOption) { Description = "Refuse (exit 3) unless an approved sha256 is given (--expect-plan-sha256); without it a missing one is only a warning. The Tekton Tasks always pass it" };
-        var concurrency = new Option<int>("--concurrency") { Description = "InferenceServices applied in parallel", DefaultValueFactory = _ => 4 }.AtLeast(1);
-        var allowGitOps = new Option<bool>("--allow-gitops") { Description = "Apply to InferenceServices a GitOps tool manages" };
-        var stopOriginal = new Option<bool>("--stop-original") { Description = "Set serving.kserve.io/stop=true on Serverless originals to free resources" };
-        var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for a deleted original to disappear (in-place)", DefaultValueFactory = _ => 120 }.AtLeast(1, " second");
-        var fieldManager = new Option<string>("--field-manager") { Description = "Server-side apply field manager (keep it stable across runs)", DefaultValueFactory = _ => ApplyOptions.DefaultFieldManager }.NotBlank();
-
         var command = new Command("apply", Description);
+        var dryRun = ExecutionOptions.DryRun();
+        var requireGate = GateOptions.RequireGate();
+        var expectPlan = GateOptions.ExpectSha256(command, "--expect-plan-sha256", "Refuse (exit 3) unless plan.json has this sha256 (what the approval gate saw)", requireGate, WorkspaceLayout.PlanFile);
+        var concurrency = ExecutionOptions.Concurrency();
+        var allowGitOps = ApplyChoiceOptions.AllowGitOps();
+        var stopOriginal = ApplyChoiceOptions.StopOriginal();
+        var timeout = ExecutionOptions.Timeout();
+        var fieldManager = ApplyChoiceOptions.FieldManager();
+
         common.AddTo(command);
-        OptionRules.ApprovedSha256Value(command, expectPlan, requireGate, WorkspaceLayout.PlanFile);
         foreach (var option in new Option[] { dryRun, expectPlan, requireGate, concurrency, allowGitOps, stopOriginal, timeout, fieldManager })
         {
             command.Options.Add(option);
@@ -33,22 +33,19 @@ public static class ApplyCommand
         command.SetAction((parse, ct) => StageRunner.RunAsync(new StageInvocation("apply", parse, common, io.Stdout, io.Stderr), (run, token) =>
         {
             var layout = run.Workspace();
-            if (run.Get(timeout) < 1)
-            {
-                throw new UsageException($"--timeout {run.Get(timeout)}: must be at least 1 second");
-            }
-
-            var options = new ApplyOptions
+            var defaults = new ApplyOptions();
+            var options = defaults with
             {
                 DryRun = run.Get(dryRun),
                 ExpectPlanSha256 = run.Get(expectPlan),
                 RequireGate = run.Get(requireGate),
-                Concurrency = run.Get(concurrency),
+                Concurrency = run.Get(concurrency) ?? defaults.Concurrency,
                 AllowGitOps = run.Get(allowGitOps),
                 StopOriginal = run.Get(stopOriginal),
-                DeleteTimeout = TimeSpan.FromSeconds(run.Get(timeout)),
-                FieldManager = run.Get(fieldManager) ?? ApplyOptions.DefaultFieldManager,
+                DeleteTimeout = ExecutionOptions.Seconds(run.Get(timeout), defaults.DeleteTimeout),
+                FieldManager = run.Get(fieldManager) ?? defaults.FieldManager,
             };
+            UsageProblems.ThrowIfAny(options.Problems());
             return new ApplyEngine(run.ClusterWriter(), run.Log).RunAsync(options, layout, token);
         }, ct));
         return command;

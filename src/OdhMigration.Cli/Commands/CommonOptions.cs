@@ -1,66 +1,40 @@
 using System.CommandLine;
+using OdhMigration.Cli.Commands.Options;
 
 namespace OdhMigration.Cli.Commands;
 
-/// <summary>The options every stage shares, spelled the same everywhere (README "Command-line surface").</summary>
+/// <summary>
+/// The groups every stage shares (workspace, cluster connection, output), spelled the same everywhere (README
+/// "Command-line surface"); each option is declared in its group under Commands/Options.
+/// </summary>
 public sealed class CommonOptions
 {
-    public const string WorkspaceEnvironmentVariable = "ODH_MIGRATION_WORKSPACE";
+    public const string WorkspaceEnvironmentVariable = WorkspaceOptions.EnvironmentVariable;
 
-    public Option<string?> Workspace { get; } = new("--workspace")
-    {
-        Description = $"Workspace folder shared by the stages (required; falls back to ${WorkspaceEnvironmentVariable})",
-        DefaultValueFactory = _ => Environment.GetEnvironmentVariable(WorkspaceEnvironmentVariable),
-    };
+    public Option<string?> Workspace { get; } = WorkspaceOptions.Workspace();
 
-    public Option<string?> Kubeconfig { get; } = new("--kubeconfig")
-    {
-        Description = "Path to a kubeconfig (default: the pod's service account in a cluster, else $KUBECONFIG or ~/.kube/config)",
-    };
+    public ClusterConnectionOptions Connection { get; } = new();
 
-    public Option<string?> Context { get; } = new("--context")
-    {
-        Description = "Kubeconfig context to use",
-    };
+    public OutputOptions Printing { get; } = new();
 
-    public Option<string?> Snapshot { get; } = new("--snapshot")
-    {
-        Description = "Read an offline cluster instead: a multi-document YAML file, a 'kind: List', or a folder of such files",
-    };
+    public Option<string?> Kubeconfig => Connection.Kubeconfig;
 
-    public Option<string> Output { get; } = CreateOutput();
+    public Option<string?> Context => Connection.Context;
 
-    public Option<string?> ResultDir { get; } = new("--result-dir")
-    {
-        Description = "Write small Tekton-style result files (counts, verdict, artifact sha256) into this folder",
-    };
+    public Option<string?> Snapshot => Connection.Snapshot;
 
-    public Option<string> LogLevel { get; } = CreateLogLevel();
+    public Option<string> Output => Printing.Output;
 
-    public IEnumerable<Option> All => [Workspace, Kubeconfig, Context, Snapshot, Output, ResultDir, LogLevel];
+    public Option<string?> ResultDir => Printing.ResultDir;
+
+    public Option<string> LogLevel => Printing.LogLevel;
+
+    public IEnumerable<Option> All => [Workspace, .. Connection.All, .. Printing.All];
 
     public void AddTo(Command command)
     {
-        foreach (var option in All)
-        {
-            command.Options.Add(option);
-        }
-
-        Workspace.NotBlank();
-        OptionRules.SnapshotExcludesLiveCluster(command, this);
-    }
-
-    private static Option<string> CreateOutput()
-    {
-        var option = new Option<string>("--output", "-o") { Description = "Result format on stdout: text or json", DefaultValueFactory = _ => "text" };
-        option.AcceptOnlyFromAmong("text", "json");
-        return option;
-    }
-
-    private static Option<string> CreateLogLevel()
-    {
-        var option = new Option<string>("--log-level") { Description = "debug, info, warning or error (logs go to stderr)", DefaultValueFactory = _ => "info" };
-        option.AcceptOnlyFromAmong("debug", "info", "warning", "error");
-        return option;
+        command.Options.Add(Workspace);
+        Connection.AddTo(command);
+        Printing.AddTo(command);
     }
 }

@@ -1,6 +1,8 @@
 using System.CommandLine;
+using OdhMigration.Cli.Commands.Options;
 using OdhMigration.Cli.Hosting;
 using OdhMigration.Cli.Interactive;
+using OdhMigration.Core.Common;
 using OdhMigration.Core.Stages.Discover;
 
 namespace OdhMigration.Cli.Commands;
@@ -12,15 +14,14 @@ public static class DiscoverCommand
     public static Command Create(CliIo io)
     {
         var common = new CommonOptions();
-        var ns = new Option<string[]>("--namespace", "-n") { Description = "Namespace to scan (repeatable)", AllowMultipleArgumentsPerToken = false };
-        var all = new Option<bool>("--all-namespaces", "-A") { Description = "Scan every namespace" };
-        var mode = new Option<string>("--mode") { Description = "Which source mode to select: serverless, modelmesh or all", DefaultValueFactory = _ => "all" };
-        mode.AcceptOnlyFromAmong("serverless", "modelmesh", "all");
-        var select = new Option<string[]>("--select") { Description = "Only these InferenceService names (comma-separated, repeatable); default: every eligible one" };
-        var selector = new Option<string?>("--selector", "-l") { Description = "Only InferenceServices whose labels match this label selector" }.NotBlank();
-        var exclude = new Option<string[]>("--exclude") { Description = "Never these InferenceService names (comma-separated, repeatable)" };
-        var interactive = new Option<bool>("--interactive", "-i") { Description = "Pick from the selected InferenceServices in a paged list (only when a terminal is attached)" };
-        var pageSize = new Option<int>("--page-size") { Description = "Rows per page of the --interactive picker", DefaultValueFactory = _ => 10 }.AtLeast(1);
+        var ns = ScopeOptions.Namespace();
+        var all = ScopeOptions.AllNamespaces();
+        var mode = ScopeOptions.Mode();
+        var select = SelectionOptions.Select();
+        var selector = SelectionOptions.Selector();
+        var exclude = SelectionOptions.Exclude();
+        var interactive = SelectionOptions.Interactive();
+        var pageSize = SelectionOptions.PageSize();
         var skipPreflight = new Option<bool>("--skip-preflight") { Description = "Do not ask the API server (SelfSubjectAccessReview) what the later stages may do" };
 
         var command = new Command("discover", Description);
@@ -44,6 +45,7 @@ public static class DiscoverCommand
                 SkipPreflight = run.Get(skipPreflight),
                 Picker = InteractiveSelection.Create(run.Get(interactive), run.Get(pageSize), run.Log, io.Stderr),
             };
+            UsageProblems.ThrowIfAny(options.Problems());
             var cluster = run.ClusterReader();
             var (outcome, _) = await new DiscoverEngine(cluster, run.Log).RunAsync(options, layout, token).ConfigureAwait(false);
             return outcome;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using OdhMigration.Cli.Commands.Options;
 using OdhMigration.Cli.Hosting;
 using OdhMigration.Core.Stages.Export;
 
@@ -12,7 +13,7 @@ public static class ExportCommand
     {
         var common = new CommonOptions();
         var includeSecretData = new Option<bool>("--include-secret-data") { Description = "Also write Secret data (files mode 0600); by default Secrets are saved as data-free references" };
-        var templateNamespace = new Option<string?>("--template-namespace") { Description = "Namespace of the runtime Templates (default: the applications namespace)" };
+        var templateNamespace = TransformChoiceOptions.TemplateNamespace();
 
         var command = new Command("export", Description);
         common.AddTo(command);

@@ -1,7 +1,5 @@
 using System.CommandLine;
-using System.CommandLine.Parsing;
 using System.Globalization;
-using OdhMigration.Core.Common;
 
 namespace OdhMigration.Cli.Commands;
 
@@ -15,8 +13,20 @@ public static class OptionRules
     {
         option.Validators.Add(result =>
         {
-            var value = result.GetValueOrDefault<int>();
-            if (value < minimum)
+            if (Converted<int>(result) is var (converted, value) && converted && value < minimum)
+            {
+                result.AddError($"{option.Name} {value.ToString(CultureInfo.InvariantCulture)}: must be at least {minimum.ToString(CultureInfo.InvariantCulture)}{unit}");
+            }
+        });
+        return option;
+    }
+
+    /// <summary>The same rule for an option without a default of its own (the stage's options record has it).</summary>
+    public static Option<int?> AtLeast(this Option<int?> option, int minimum, string unit = "")
+    {
+        option.Validators.Add(result =>
+        {
+            if (Converted<int?>(result) is (true, { } value) && value < minimum)
             {
                 result.AddError($"{option.Name} {value.ToString(CultureInfo.InvariantCulture)}: must be at least {minimum.ToString(CultureInfo.InvariantCulture)}{unit}");
             }
@@ -29,8 +39,7 @@ public static class OptionRules
     {
         option.Validators.Add(result =>
         {
-            var value = result.GetValueOrDefault<double>();
-            if (!double.IsFinite(value) || value < minimum || value > maximum)
+            if (Converted<double>(result) is var (converted, value) && converted && (!double.IsFinite(value) || value < minimum || value > maximum))
             {
                 var range = double.IsPositiveInfinity(maximum) ? $"a finite number of at least {minimum.ToString(CultureInfo.InvariantCulture)}" : $"a number from {minimum.ToString(CultureInfo.InvariantCulture)} to {maximum.ToString(CultureInfo.InvariantCulture)}";
                 result.AddError($"{option.Name} {value.ToString(CultureInfo.InvariantCulture)}: must be {range}");
@@ -60,48 +69,18 @@ public static class OptionRules
     }
 
     /// <summary>
-    /// A gate's expected sha256 that is given but empty, blank or not 64 hex characters is refused while parsing, by
-    /// the same rule the engines apply (<see cref="ApprovedSha256"/>), so no cluster is contacted for a run that
-    /// cannot start.
+    /// The option's value, or (false, default) when its text is not of the option's type: the parser reports that
+    /// itself, naming the option, and asking for the value then would throw instead of ending as a usage error.
     /// </summary>
-    public static void ApprovedSha256Value(Command command, Option<string?> expected, Option<bool> requireGate, string document)
+    private static (bool Converted, T? Value) Converted<T>(System.CommandLine.Parsing.OptionResult result)
     {
-        command.Validators.Add(result =>
+        try
         {
-            if (result.GetResult(expected) is null)
-            {
-                return;
-            }
-
-            if (ApprovedSha256.UsageProblem(expected.Name, result.GetValue(expected), result.GetValue(requireGate), document) is { } problem)
-            {
-                result.AddError(problem);
-            }
-        });
-    }
-
-    /// <summary>
-    /// --snapshot reads an offline cluster; a live connection given beside it would otherwise be ignored without a
-    /// word, so the two are refused together.
-    /// </summary>
-    public static void SnapshotExcludesLiveCluster(Command command, CommonOptions common)
-    {
-        command.Validators.Add(result =>
+            return (true, result.GetValueOrDefault<T>());
+        }
+        catch (InvalidOperationException)
         {
-            if (!Given(result, common.Snapshot))
-            {
-                return;
-            }
-
-            foreach (var live in new Option[] { common.Kubeconfig, common.Context })
-            {
-                if (Given(result, live))
-                {
-                    result.AddError($"--snapshot cannot be combined with {live.Name}: the snapshot would be read and {live.Name} ignored; give one or the other");
-                }
-            }
-        });
+            return (false, default);
+        }
     }
-
-    private static bool Given(CommandResult result, Option option) => result.GetResult(option) is { Implicit: false };
 }

@@ -288,7 +288,7 @@ public sealed record PipelineRunSettings(string Pipeline, IReadOnlyList<string> 
     public string? ResumeFrom { get; init; }
     public string? ApprovedSha256 { get; init; }
 
-    /// <summary>--target-namespace for the new-namespace strategy; "{namespace}" stands for each source namespace.</summary>
+    /// <summary>--target-namespace-template for the new-namespace strategy; "{namespace}" stands for each source namespace.</summary>
     public string? TargetNamespace { get; init; }
 }
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using OdhMigration.Cli.Commands.Options;
 using OdhMigration.Cli.Hosting;
 using OdhMigration.Core.Common;
 using OdhMigration.Core.Manifests;
@@ -19,11 +20,7 @@ public static class PipelineRunsCommand
 
     public static Command Create(CliIo io)
     {
-        var workspace = new Option<string?>("--workspace")
-        {
-            Description = $"Workspace holding the inventory.json discover wrote (falls back to ${CommonOptions.WorkspaceEnvironmentVariable})",
-            DefaultValueFactory = _ => Environment.GetEnvironmentVariable(CommonOptions.WorkspaceEnvironmentVariable),
-        };
+        var workspace = WorkspaceOptions.Workspace();
         var outDir = new Option<string?>("--out-dir") { Description = "Write setup/<namespace>.yaml (PVC and RoleBindings) and runs/<namespace>.yaml (PipelineRun) here instead of printing everything to stdout" };
         var approvers = new Option<string[]>("--approvers") { Description = "Who may approve the gates: user names or group:<name> (comma-separated, repeatable; required). Prefer one fixed group that does not include whoever creates the runs" };
         var approvalsRequired = new Option<int>("--approvals-required") { Description = "Approvals each gate needs", DefaultValueFactory = _ => 1 }.AtLeast(1);
@@ -32,14 +29,15 @@ public static class PipelineRunsCommand
         var pipelinesNamespace = new Option<string>("--pipelines-namespace") { Description = "Namespace of the Pipelines, ServiceAccounts, PVCs and runs", DefaultValueFactory = _ => PipelineRunBuilder.DefaultPipelinesNamespace };
         var storageSize = new Option<string>("--storage-size") { Description = "Size of each namespace's workspace PVC", DefaultValueFactory = _ => "1Gi" };
         var storageClass = new Option<string?>("--storage-class") { Description = "StorageClass of the workspace PVC (default: the cluster's default; prefer one with reclaimPolicy Retain)" };
-        var strategy = new Option<string?>("--strategy") { Description = "Passed to transform: side-by-side, in-place or new-namespace (default: transform's choice per source mode)" };
-        strategy.AcceptOnlyFromAmong(Core.Workspace.Vocabulary.Strategies.All);
+        var strategy = TransformChoiceOptions.Strategy();
         var images = new Option<string[]>("--image")
         {
             Description = $"Image of one tool as <tool>=<reference>, pinned by digest (e.g. discover=<repository>/odh-discover@sha256:<digest>); repeatable; tools: {string.Join(", ", PipelineRunBuilder.ImageTools)} (migrate runs the summary and reports); default: the pipeline's",
         };
-        var target = new Option<string?>("--target-namespace") { Description = $"Passed to transform for the new-namespace strategy (ModelMesh's default); {StrategyGrants.TargetPlaceholder} stands for each source namespace, e.g. {StrategyGrants.TargetPlaceholder}-raw. The setup then binds the stages in the target too" };
-        var only = new Option<string?>("--namespace") { Description = "Only this namespace of inventory.json (required with --resume-from when it selects several)" };
+        // Not transform's --target-namespace: one pipelineruns call writes runs for many namespaces, so the target is
+        // a template with {namespace}, which transform's option (one literal namespace) does not accept.
+        var target = new Option<string?>("--target-namespace-template") { Description = $"The target namespace each run passes to transform for the new-namespace strategy (ModelMesh's default): a name, or a template where {StrategyGrants.TargetPlaceholder} stands for each source namespace, e.g. {StrategyGrants.TargetPlaceholder}-raw. The setup then binds the stages in the target too" };
+        var only = ScopeOptions.Namespace();
         var resumeFrom = new Option<string?>("--resume-from") { Description = "Resume a failed run on the same PVC: apply (apply and validate again; apply resumes from its ledger) or cleanup. Writes a Pending run of the split pipeline's part" };
         resumeFrom.AcceptOnlyFromAmong([.. PipelineRunBuilder.ResumePoints.Keys]);
         var approvedSha = new Option<string?>("--approved-sha256") { Description = "With --resume-from: the plan-sha256 (apply) or validation-sha256 (cleanup) the failed run's gate approved" };
@@ -71,7 +69,7 @@ public static class PipelineRunsCommand
                     Images: PipelineRunBuilder.ParseImages(parse.GetValue(images)))
                 {
                     PipelinesNamespace = parse.GetValue(pipelinesNamespace) ?? PipelineRunBuilder.DefaultPipelinesNamespace,
-                    Namespace = parse.GetValue(only),
+                    Namespace = ScopeOptions.Single(parse.GetValue(only)),
                     ResumeFrom = parse.GetValue(resumeFrom),
                     ApprovedSha256 = parse.GetValue(approvedSha),
                     TargetNamespace = parse.GetValue(target),

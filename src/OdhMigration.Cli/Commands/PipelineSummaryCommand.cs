@@ -1,4 +1,5 @@
 using System.CommandLine;
+using OdhMigration.Cli.Commands.Options;
 using OdhMigration.Cli.Hosting;
 using OdhMigration.Core.Common;
 using OdhMigration.Core.Reporting;
@@ -16,7 +17,7 @@ public static class PipelineSummaryCommand
 
     public static Command Create(CliIo io)
     {
-        var workspace = new Option<string?>("--workspace") { Description = "Workspace folder (env " + CommonOptions.WorkspaceEnvironmentVariable + " as fallback)" };
+        var workspace = WorkspaceOptions.Workspace();
         var title = new Option<string>("--title") { Description = "Heading of the summary, e.g. the namespace being migrated", DefaultValueFactory = _ => "migration" };
         var pipelineStatus = new Option<string>("--pipeline-status") { Description = "Aggregate status of the pipeline's tasks (Succeeded, Failed, Completed or None)", DefaultValueFactory = _ => "unknown" };
         var statuses = new Argument<string[]>("task-status") { Description = "One <task>=<status> per pipeline task", Arity = ArgumentArity.ZeroOrMore };
@@ -30,7 +31,7 @@ public static class PipelineSummaryCommand
         {
             try
             {
-                var root = parse.GetValue(workspace) is { Length: > 0 } given ? given : Environment.GetEnvironmentVariable(CommonOptions.WorkspaceEnvironmentVariable);
+                var root = parse.GetValue(workspace);
                 if (string.IsNullOrWhiteSpace(root) || !Directory.Exists(root))
                 {
                     throw new UsageException($"--workspace: '{root}' is not an existing folder");

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using OdhMigration.Cli.Commands.Run;
+using OdhMigration.Cli.Commands.Options;
 using OdhMigration.Cli.Hosting;
 using OdhMigration.Cluster;
 using OdhMigration.Core.Cluster;
@@ -30,11 +31,11 @@ public static class RehearseCommand
     public static Command Create(CliIo io)
     {
         var common = new CommonOptions();
-        var ns = new Option<string[]>("--namespace", "-n") { Description = "Namespace to rehearse (repeatable)", Required = true };
-        var strategy = new Option<string?>("--strategy") { Description = "side-by-side, in-place or new-namespace" };
-        strategy.AcceptOnlyFromAmong(Strategies.All);
-        var targetNamespace = new Option<string?>("--target-namespace") { Description = "Target namespace for the new-namespace strategy" };
-        var yes = new Option<bool>("--yes", "-y") { Description = "Approve both gates in advance (plan before apply, validation before cleanup)" };
+        var ns = ScopeOptions.Namespace();
+        ns.Required = true;
+        var strategy = TransformChoiceOptions.Strategy();
+        var targetNamespace = TransformChoiceOptions.TargetNamespace();
+        var yes = GateOptions.Yes();
 
         var command = new Command("rehearse", Description);
         common.AddTo(command);
@@ -74,6 +75,8 @@ internal sealed class Rehearsal(WorkspaceLayout layout, IStageLog log, TextWrite
 {
     public async Task<StageOutcome> RunAsync(IReadOnlyList<SnapshotObject> snapshot, IReadOnlyList<string> namespaces, string? strategy, string? targetNamespace, CancellationToken ct)
     {
+        var planning = new PlanningChainOptions(new DiscoverOptions { Namespaces = namespaces }, new ExportOptions(), new TransformOptions { Strategy = strategy, TargetNamespace = targetNamespace });
+        PlanningProblems.ThrowIfAny(planning);
         await using var host = await SimulatorHost.StartAsync(new SimulatorOptions(), snapshot, cancellationToken: ct).ConfigureAwait(false);
         var kubeconfig = Path.Combine(layout.Root, "_rehearsal", "kubeconfig");
         await host.WriteKubeconfigAsync(kubeconfig, cancellationToken: ct).ConfigureAwait(false);
@@ -82,7 +85,7 @@ internal sealed class Rehearsal(WorkspaceLayout layout, IStageLog log, TextWrite
 
         var settings = new MigrationRunSettings(
             "rehearsal",
-            new PlanningChainOptions(new DiscoverOptions { Namespaces = namespaces }, new ExportOptions(), new TransformOptions { Strategy = strategy, TargetNamespace = targetNamespace }),
+            planning,
             new ApplyOptions { PollInterval = TimeSpan.FromMilliseconds(100) },
             new ValidateOptions { Timeout = TimeSpan.FromSeconds(60), PollInterval = TimeSpan.FromMilliseconds(200) },
             new CleanupOptions { PollInterval = TimeSpan.FromMilliseconds(100) });

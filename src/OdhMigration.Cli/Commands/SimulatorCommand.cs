@@ -1,4 +1,5 @@
 using System.CommandLine;
+using OdhMigration.Cli.Commands.Options;
 using OdhMigration.Cli.Hosting;
 using OdhMigration.Simulator;
 using OdhMigration.Simulator.Faults;
@@ -15,7 +16,9 @@ public static class SimulatorCommand
 
     public static Command Create(CliIo io)
     {
-        var snapshot = new Option<string>("--snapshot") { Description = "Snapshot to load: multi-document YAML, 'kind: List', or a folder", Required = true };
+        // The same --snapshot as every stage's (one description, one type); here it is what the simulator serves.
+        var snapshot = new ClusterConnectionOptions().Snapshot;
+        snapshot.Required = true;
         var kubeconfigOut = new Option<string>("--kubeconfig-out") { Description = "Where to write the kubeconfig that points at the simulator", Required = true };
         var listen = new Option<string>("--listen") { Description = "Loopback address and port (port 0 picks a free one)", DefaultValueFactory = _ => "127.0.0.1:0" };
         var faultRate = new Option<double>("--fault-rate") { Description = "Share of API requests answered with an injected fault (429/500/503/dropped connection)", DefaultValueFactory = _ => 0 }.Between(0, 1);

@@ -28,7 +28,7 @@ public static class StrategyGrants
             .ToHashSet(StringComparer.Ordinal);
 
     /// <summary>
-    /// --target-namespace for one source namespace: "{namespace}" stands for it, so one pattern serves a whole
+    /// --target-namespace-template for one source namespace: "{namespace}" stands for it, so one pattern serves a whole
     /// inventory; without it, two namespaces would be merged into one target, which is refused.
     /// </summary>
     public static string? TargetFor(string ns, string? pattern, int namespaceCount)
@@ -40,18 +40,18 @@ public static class StrategyGrants
 
         if (namespaceCount > 1 && !pattern.Contains(TargetPlaceholder, StringComparison.Ordinal))
         {
-            throw new UsageException($"--target-namespace '{pattern}' would move {namespaceCount} namespaces into one; write it with {TargetPlaceholder} (for example {TargetPlaceholder}-raw) or pick one with --namespace");
+            throw new UsageException($"--target-namespace-template '{pattern}' would move {namespaceCount} namespaces into one; write it with {TargetPlaceholder} (for example {TargetPlaceholder}-raw) or pick one with --namespace");
         }
 
         var target = pattern.Replace(TargetPlaceholder, ns, StringComparison.Ordinal);
         if (!NameLimits.IsDns1123Label(target))
         {
-            throw new UsageException($"--target-namespace '{pattern}': '{target}' is not a valid namespace name (DNS-1123 label, at most 63 characters)");
+            throw new UsageException($"--target-namespace-template '{pattern}': '{target}' is not a valid namespace name (DNS-1123 label, at most 63 characters)");
         }
 
         if (target == ns)
         {
-            throw new UsageException($"--target-namespace '{pattern}': the target of {ns} is {ns} itself; use --strategy in-place");
+            throw new UsageException($"--target-namespace-template '{pattern}': the target of {ns} is {ns} itself; use --strategy in-place");
         }
 
         return target;
@@ -76,7 +76,7 @@ public static class StrategyGrants
         {
             if (target is null)
             {
-                throw new UsageException($"namespace {ns}: the new-namespace strategy{(settings.Strategy is null ? " (transform's default for ModelMesh)" : "")} needs --target-namespace (for example '{TargetPlaceholder}-raw'), or choose --strategy in-place");
+                throw new UsageException($"namespace {ns}: the new-namespace strategy{(settings.Strategy is null ? " (transform's default for ModelMesh)" : "")} needs --target-namespace-template (for example '{TargetPlaceholder}-raw'), or choose --strategy in-place");
             }
 
             result.AddRange(RbacTemplate.Instantiate(NewNamespaceFile, [(ExampleTarget, target)], settings.PipelinesNamespace, settings.AccountPrefix, labels, PipelineRunBuilder.NamespaceLabel));

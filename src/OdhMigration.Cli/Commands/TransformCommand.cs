@@ -1,5 +1,7 @@
 using System.CommandLine;
+using OdhMigration.Cli.Commands.Options;
 using OdhMigration.Cli.Hosting;
+using OdhMigration.Core.Common;
 using OdhMigration.Core.Stages.Transform;
 using OdhMigration.Core.Workspace.Vocabulary;
 
@@ -12,20 +14,17 @@ public static class TransformCommand
     public static Command Create(CliIo io)
     {
         var common = new CommonOptions();
-        var strategy = new Option<string?>("--strategy") { Description = "side-by-side, in-place or new-namespace (default: side-by-side for Serverless, new-namespace for ModelMesh)" };
-        strategy.AcceptOnlyFromAmong(Strategies.All);
-        var targetNamespace = new Option<string?>("--target-namespace") { Description = "Target namespace for the new-namespace strategy" };
-        var visibility = new Option<string>("--visibility") { Description = "preserve (cluster-local stays internal) or exposed", DefaultValueFactory = _ => "preserve" };
-        visibility.AcceptOnlyFromAmong("preserve", "exposed");
-        var ignoreExistingNs = new Option<bool>("--ignore-existing-ns") { Description = "Allow a target namespace that already exists" };
-        var copyPermissions = new Option<bool>("--copy-permissions") { Description = "Recreate the dashboard permission RoleBindings in the target namespace" };
-        var opset1 = new Option<string>("--opset1") { Description = "OpenVINO opset1 models: compat, upgrade or skip", DefaultValueFactory = _ => "compat" };
-        opset1.AcceptOnlyFromAmong("compat", "upgrade", "skip");
-        var noAutoVersioning = new Option<bool>("--no-ovms-auto-versioning") { Description = "Do not annotate kept OVMS storage with storage.kserve.io/ovms-auto-versioning" };
-        var runtimeTemplate = new Option<string[]>("--runtime-template") { Description = "Template for a custom ModelMesh runtime: <source-runtime>=<template> (repeatable)" };
-        var storagePath = new Option<string[]>("--storage-path") { Description = "New storage.path for an ISVC: <isvc>=<path> (repeatable)" };
-        var storageUri = new Option<string[]>("--storage-uri") { Description = "New storageUri for an ISVC: <isvc>=<uri> (repeatable)" };
-        var templateNamespace = new Option<string?>("--template-namespace") { Description = "Namespace whose exported Templates build ModelMesh runtimes (opendatahub or redhat-ods-applications)" };
+        var strategy = TransformChoiceOptions.Strategy();
+        var targetNamespace = TransformChoiceOptions.TargetNamespace();
+        var visibility = TransformChoiceOptions.Visibility();
+        var ignoreExistingNs = TransformChoiceOptions.IgnoreExistingNamespace();
+        var copyPermissions = TransformChoiceOptions.CopyPermissions();
+        var opset1 = TransformChoiceOptions.Opset1();
+        var noAutoVersioning = TransformChoiceOptions.NoOvmsAutoVersioning();
+        var runtimeTemplate = TransformChoiceOptions.RuntimeTemplate();
+        var storagePath = TransformChoiceOptions.StoragePath();
+        var storageUri = TransformChoiceOptions.StorageUri();
+        var templateNamespace = TransformChoiceOptions.TemplateNamespace();
 
         var command = new Command("transform", Description);
         common.AddTo(command);
@@ -41,16 +40,17 @@ public static class TransformCommand
             {
                 Strategy = run.Get(strategy),
                 TargetNamespace = run.Get(targetNamespace),
-                Visibility = run.Get(visibility) ?? "preserve",
+                Visibility = run.Get(visibility)!,
                 IgnoreExistingNamespace = run.Get(ignoreExistingNs),
                 CopyPermissions = run.Get(copyPermissions),
-                Opset1 = run.Get(opset1) ?? "compat",
+                Opset1 = run.Get(opset1)!,
                 OvmsAutoVersioning = !run.Get(noAutoVersioning),
-                RuntimeTemplates = OptionParsing.Pairs("--runtime-template", run.Get(runtimeTemplate)),
-                StoragePaths = OptionParsing.Pairs("--storage-path", run.Get(storagePath)),
-                StorageUris = OptionParsing.Pairs("--storage-uri", run.Get(storageUri)),
+                RuntimeTemplates = OptionParsing.Pairs(runtimeTemplate.Name, run.Get(runtimeTemplate)),
+                StoragePaths = OptionParsing.Pairs(storagePath.Name, run.Get(storagePath)),
+                StorageUris = OptionParsing.Pairs(storageUri.Name, run.Get(storageUri)),
                 TemplateNamespace = run.Get(templateNamespace),
             };
+            UsageProblems.ThrowIfAny(options.Problems());
             return new TransformEngine(run.Log, TransformerCatalog.All).RunAsync(options, layout, token);
         }, ct));
         return command;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using OdhMigration.Cli.Commands.Options;
 using OdhMigration.Cli.Hosting;
 using OdhMigration.Core.Common;
 using OdhMigration.Core.Stages.Validate;
@@ -12,12 +13,12 @@ public static class ValidateCommand
     public static Command Create(CliIo io)
     {
         var common = new CommonOptions();
-        var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for readiness", DefaultValueFactory = _ => 600 }.AtLeast(1, " second");
+        var timeout = ExecutionOptions.Timeout();
         var request = new Option<string?>("--request") { Description = "Inference request body (v1 or v2 JSON) to send to each new endpoint" };
         var compareOriginal = new Option<bool>("--compare-original") { Description = "Send the request to the original too and compare the outputs" };
         var tolerance = new Option<double>("--tolerance") { Description = "Absolute tolerance for numeric output comparison", DefaultValueFactory = _ => 1e-6 }.Between(0, double.PositiveInfinity);
         var insecure = new Option<bool>("--insecure-skip-tls-verify") { Description = "Do not verify the endpoints' TLS certificates for the inference request (self-signed lab clusters, like curl -k)" };
-        var concurrency = new Option<int>("--concurrency") { Description = "InferenceServices checked in parallel", DefaultValueFactory = _ => 8 }.AtLeast(1);
+        var concurrency = ExecutionOptions.Concurrency();
 
         var command = new Command("validate", Description);
         common.AddTo(command);
@@ -29,20 +30,17 @@ public static class ValidateCommand
         command.SetAction((parse, ct) => StageRunner.RunAsync(new StageInvocation("validate", parse, common, io.Stdout, io.Stderr), (run, token) =>
         {
             var layout = run.Workspace();
-            if (run.Get(timeout) < 1 || run.Get(tolerance) < 0 || run.Get(concurrency) < 1)
+            var defaults = new ValidateOptions();
+            var options = defaults with
             {
-                throw new UsageException("--timeout and --concurrency must be at least 1, --tolerance at least 0");
-            }
-
-            var options = new ValidateOptions
-            {
-                Timeout = TimeSpan.FromSeconds(run.Get(timeout)),
+                Timeout = ExecutionOptions.Seconds(run.Get(timeout), defaults.Timeout),
                 RequestFile = run.Get(request),
                 CompareOriginal = run.Get(compareOriginal),
                 Tolerance = run.Get(tolerance),
                 InsecureSkipTlsVerify = run.Get(insecure),
-                Concurrency = run.Get(concurrency),
+                Concurrency = run.Get(concurrency) ?? defaults.Concurrency,
             };
+            UsageProblems.ThrowIfAny(options.Problems());
             return new ValidateEngine(run.ClusterWriter(), run.Log).RunAsync(options, layout, token);
         }, ct));
         return command;

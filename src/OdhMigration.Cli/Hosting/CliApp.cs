@@ -40,7 +40,9 @@ public static class CliApp
     /// Tekton and CI pass every param whether set or not, and a step without a shell cannot leave one out, so an
     /// option given an empty value ("--context" "" or "--context=") counts as not given and its default applies.
     /// Not the approval gates' expected sha256 (--expect-*-sha256): an empty one must reach the stage, which
-    /// refuses it (usage error, or exit 3 under --require-gate) instead of running with no gate at all.
+    /// refuses it (usage error, or exit 3 under --require-gate) instead of running with no gate at all. Nor
+    /// --field-manager: its Tekton param and action input carry the default, so an empty one was typed on purpose
+    /// and is refused (usage error) rather than quietly becoming the default owner of the fields.
     /// </summary>
     public static string[] WithoutEmptyOptions(IReadOnlyList<string> args)
     {
@@ -48,12 +50,19 @@ public static class CliApp
         for (var i = 0; i < args.Count; i++)
         {
             var arg = args[i];
-            if (arg.StartsWith("--", StringComparison.Ordinal) && arg.Length > 2 && arg.EndsWith('=') && !IsExpectedSha256(arg[..^1]))
+            if (arg.StartsWith("--", StringComparison.Ordinal) && arg.Length > 2 && arg.EndsWith('='))
             {
+                // Kept ones are spelled as two tokens: the parser reads "--x=" as the option without a value.
+                if (KeepsEmptyValue(arg[..^1]))
+                {
+                    kept.Add(arg[..^1]);
+                    kept.Add("");
+                }
+
                 continue;
             }
 
-            if (arg.StartsWith("--", StringComparison.Ordinal) && !arg.Contains('=', StringComparison.Ordinal) && i + 1 < args.Count && args[i + 1].Length == 0 && !IsExpectedSha256(arg))
+            if (arg.StartsWith("--", StringComparison.Ordinal) && !arg.Contains('=', StringComparison.Ordinal) && i + 1 < args.Count && args[i + 1].Length == 0 && !KeepsEmptyValue(arg))
             {
                 i++;
                 continue;
@@ -65,6 +74,7 @@ public static class CliApp
         return [.. kept];
     }
 
-    private static bool IsExpectedSha256(string option) =>
-        option.StartsWith("--expect-", StringComparison.Ordinal) && option.EndsWith("-sha256", StringComparison.Ordinal);
+    private static bool KeepsEmptyValue(string option) =>
+        option == Commands.Options.ApplyChoiceOptions.FieldManagerName
+        || (option.StartsWith("--expect-", StringComparison.Ordinal) && option.EndsWith("-sha256", StringComparison.Ordinal));
 }

@@ -100,14 +100,14 @@ public sealed class StrategyGrantsTests : IDisposable
         Assert.Equal(ExitCodes.UsageError, code);
         Assert.Equal("", stdout);
         Assert.Contains("mm-models", stderr, StringComparison.Ordinal);
-        Assert.Contains("--target-namespace", stderr, StringComparison.Ordinal);
+        Assert.Contains("--target-namespace-template", stderr, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task New_namespace_binds_every_stage_in_the_target_and_limits_the_namespace_role_to_it()
     {
         await DiscoverAsync("modelmesh-team.yaml", "mm-models");
-        var documents = await SetupAsync("--target-namespace", "{namespace}-raw");
+        var documents = await SetupAsync("--target-namespace-template", "{namespace}-raw");
 
         var run = Assert.Single(documents, d => d.Str("kind") == "PipelineRun");
         Assert.Equal("mm-models-raw", run.Items("spec", "params").Single(p => p.Str("name") == "target-namespace").Str("value"));
@@ -134,7 +134,7 @@ public sealed class StrategyGrantsTests : IDisposable
     {
         var error = Assert.Throws<UsageException>(() => StrategyGrants.TargetFor("team-a", pattern, namespaces));
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
-        Assert.Contains("--target-namespace", error.Message, StringComparison.Ordinal);
+        Assert.Contains("--target-namespace-template", error.Message, StringComparison.Ordinal);
         Assert.Equal("team-a-raw", StrategyGrants.TargetFor("team-a", "{namespace}-raw", 3));
         Assert.Equal("only-one", StrategyGrants.TargetFor("team-a", "only-one", 1));
     }

@@ -64,14 +64,27 @@ public sealed class NonsenseOptionTests
         Assert.Empty(Directory.EnumerateFileSystemEntries(ws.Path));
     }
 
-    [Fact]
-    public async Task An_empty_field_manager_keeps_meaning_the_default_as_for_every_option_tekton_passes_empty()
+    [Theory]
+    [InlineData("--field-manager", "")]
+    [InlineData("--field-manager", "   ")]
+    [InlineData("--field-manager", "\t")]
+    [InlineData("--field-manager=")]
+    public async Task An_empty_or_blank_field_manager_is_a_usage_error_naming_the_option(params string[] given)
     {
-        // Documented convention (README): an option given "" counts as not given. Only a blank value is nonsense.
-        Assert.Equal(["--dry-run"], CliApp.WithoutEmptyOptions(["--field-manager", "", "--dry-run"]));
-        var result = await CliHarness.RunAsync(StageCatalog.Apply.CreateRoot, "--field-manager", "\t");
-        Assert.Equal(ExitCodes.UsageError, result.ExitCode);
+        // Unlike most options, an empty --field-manager is not dropped as "not given": the Tekton param and the action
+        // input carry the default, so an empty one was typed, and the fields must not silently change owner.
+        Assert.Equal(["--field-manager", given.Length > 1 ? given[1] : "", "--dry-run"], CliApp.WithoutEmptyOptions([.. given, "--dry-run"]));
+        using var ws = new Core.Tests.Support.TempWorkspace();
+        var result = await CliHarness.RunAsync(StageCatalog.Apply.CreateRoot, ["--workspace", ws.Path, .. given]);
+        Assert.True(result.ExitCode == ExitCodes.UsageError, $"exit {result.ExitCode}: {result.Stderr}");
         Assert.Contains("--field-manager", result.Stderr, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(ws.Path));
+    }
+
+    [Fact]
+    public void Other_options_given_empty_still_count_as_not_given()
+    {
+        Assert.Equal(["--dry-run"], CliApp.WithoutEmptyOptions(["--context", "", "--timeout=", "--dry-run"]));
     }
 
     [Fact]

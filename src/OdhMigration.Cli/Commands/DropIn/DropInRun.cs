@@ -1,4 +1,5 @@
 using System.Globalization;
+using OdhMigration.Cli.Commands.Options;
 using OdhMigration.Cli.Commands.Run;
 using OdhMigration.Cli.Hosting;
 using OdhMigration.Cluster;
@@ -26,6 +27,7 @@ internal static class DropInRun
     /// </summary>
     public static async Task<StageOutcome> MigrateAsync(StageInvocation run, CliIo io, string name, PlanningChainOptions options, WorkspaceLayout layout, bool yes, bool deleteOriginals, CancellationToken cancellationToken)
     {
+        PlanningProblems.ThrowIfAny(options);
         if (File.Exists(layout.Ledger) || File.Exists(LedgerStore.JournalPath(layout.Ledger)))
         {
             throw new PreconditionException($"{layout.Root} already holds an apply ledger; continue it with 'odh-migrate run --resume --workspace {layout.Root}', or use a fresh --workspace");
@@ -87,6 +89,7 @@ internal static class DropInRun
     /// <summary>Runs the chain, writes the report, prints the table and <paramref name="dryRunText"/>, and returns the outcome.</summary>
     public static async Task<StageOutcome> PlanAsync(StageInvocation run, PlanningChainOptions options, WorkspaceLayout layout, Func<Plan, string> dryRunText, CancellationToken cancellationToken)
     {
+        PlanningProblems.ThrowIfAny(options);
         var cluster = run.ClusterReader();
         var result = await new PlanningChain(cluster, run.Log, ProgressRenderer.For(run.Stderr)).RunAsync(options, layout, cancellationToken).ConfigureAwait(false);
         var summary = string.Join("; ", result.Stages.Select(s => s.Outcome.Summary)) + $"; workspace {layout.Root}";

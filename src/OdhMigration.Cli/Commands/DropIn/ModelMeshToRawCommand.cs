@@ -1,4 +1,5 @@
 using System.CommandLine;
+using OdhMigration.Cli.Commands.Options;
 using OdhMigration.Cli.Hosting;
 using OdhMigration.Core.Common;
 using OdhMigration.Core.Reporting;
@@ -27,13 +28,13 @@ public static class ModelMeshToRawCommand
         var fromNs = new Option<string>("--from-ns") { Description = "Source namespace containing ModelMesh InferenceServices", Required = true };
         var targetNs = new Option<string?>("--target-ns") { Description = "Target namespace for KServe Raw deployment (not with --preserve-namespace)" };
         var preserve = new Option<bool>("--preserve-namespace") { Description = "DESTRUCTIVE: migrate in place within the same namespace" };
-        var ignoreExisting = new Option<bool>("--ignore-existing-ns") { Description = "Allow a target namespace that already exists" };
-        var dryRun = new Option<bool>("--dry-run") { Description = "Only generate the files and print the summary and next steps; nothing is applied" };
+        var ignoreExisting = TransformChoiceOptions.IgnoreExistingNamespace();
+        var dryRun = ExecutionOptions.DryRun();
         var odh = new Option<bool>("--odh") { Description = $"Use the OpenDataHub template namespace ({OdhTemplateNamespace}) instead of RHOAI ({RhoaiTemplateNamespace})" };
-        var pageSize = new Option<int>("--page-size") { Description = "Accepted for compatibility (there is no interactive list: every eligible ISVC, or --select, is migrated); must be at least 1", DefaultValueFactory = _ => 10 }.AtLeast(1);
+        var pageSize = SelectionOptions.PageSize();
         var debug = new Option<bool>("--debug") { Description = "Debug logging (same as --log-level debug)" };
-        var yes = new Option<bool>("--yes", "-y") { Description = "Approve the plan gate in advance (needed without a terminal)" };
-        var select = new Option<string[]>("--select") { Description = "Only these InferenceService names (comma-separated, repeatable); default: every eligible one" };
+        var yes = GateOptions.Yes();
+        var select = SelectionOptions.Select();
 
         var command = new Command("modelmesh-to-raw", Description);
         common.AddTo(command);
@@ -60,11 +61,6 @@ public static class ModelMeshToRawCommand
             if (target == source)
             {
                 throw new UsageException("--target-ns and --from-ns cannot be the same (use --preserve-namespace for an in-place migration)");
-            }
-
-            if (run.Get(pageSize) < 1)
-            {
-                throw new UsageException($"--page-size {run.Get(pageSize)}: must be a positive whole number");
             }
 
             if (run.Get(dryRun) && run.Get(yes))

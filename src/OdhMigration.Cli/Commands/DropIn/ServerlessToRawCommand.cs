@@ -1,4 +1,5 @@
 using System.CommandLine;
+using OdhMigration.Cli.Commands.Options;
 using OdhMigration.Cli.Hosting;
 using OdhMigration.Core.Common;
 using OdhMigration.Core.Reporting;
@@ -22,12 +23,12 @@ public static class ServerlessToRawCommand
     public static Command Create(CliIo io)
     {
         var common = new CommonOptions();
-        var ns = new Option<string?>("--namespace", "-n") { Description = "Namespace (default: the current project of the kubeconfig context)" };
-        var dryRun = new Option<bool>("--dry-run") { Description = "Only generate the files and print the next steps; nothing is applied" };
+        var ns = ScopeOptions.Namespace();
+        var dryRun = ExecutionOptions.DryRun();
         var deleteExisting = new Option<bool>("--delete-existing") { Description = "Delete the originals once the replacements are validated (not with --dry-run)" };
         var originalNames = new Option<bool>("--original-names") { Description = "Replace in place under the original names (raw-original-names/) instead of side-by-side with the -raw suffix (raw/)" };
-        var yes = new Option<bool>("--yes", "-y") { Description = "Approve the gates in advance (needed without a terminal): the plan before apply and, with --delete-existing, the validation before deleting" };
-        var select = new Option<string[]>("--select") { Description = "Only these InferenceService names (comma-separated, repeatable); default: every eligible one" };
+        var yes = GateOptions.Yes();
+        var select = SelectionOptions.Select();
 
         var command = new Command("serverless-to-raw", Description);
         common.AddTo(command);
@@ -43,7 +44,7 @@ public static class ServerlessToRawCommand
                 throw new UsageException("--delete-existing and --yes cannot be combined with --dry-run (a dry run changes nothing)");
             }
 
-            var namespaceName = run.Get(ns) ?? DropInRun.CurrentNamespace(run, run.Get(common.Kubeconfig), run.Get(common.Context));
+            var namespaceName = ScopeOptions.Single(run.Get(ns)) ?? DropInRun.CurrentNamespace(run, run.Get(common.Kubeconfig), run.Get(common.Context));
             var layout = DropInRun.Workspace(run.Get(common.Workspace), "odh-serverless-to-raw", run.Log);
             var options = new PlanningChainOptions(
                 new DiscoverOptions { Namespaces = [namespaceName], Mode = "serverless", Select = OptionParsing.NameList(run.Get(select)) },

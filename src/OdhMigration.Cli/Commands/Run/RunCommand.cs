@@ -1,4 +1,5 @@
 using System.CommandLine;
+using OdhMigration.Cli.Commands.Options;
 using OdhMigration.Cli.Hosting;
 using OdhMigration.Core.Common;
 using OdhMigration.Core.Stages.Apply;
@@ -25,19 +26,17 @@ public static class RunCommand
     public static Command Create(CliIo io)
     {
         var common = new CommonOptions();
-        var ns = new Option<string[]>("--namespace", "-n") { Description = "Namespace to migrate (repeatable); not with --resume, which uses the saved plan" };
-        var mode = new Option<string>("--mode") { Description = "serverless, modelmesh or all", DefaultValueFactory = _ => "all" };
-        mode.AcceptOnlyFromAmong("serverless", "modelmesh", "all");
-        var select = new Option<string[]>("--select") { Description = "Only these InferenceService names (comma-separated, repeatable)" };
-        var exclude = new Option<string[]>("--exclude") { Description = "Leave these InferenceService names out (comma-separated, repeatable)" };
-        var strategy = new Option<string?>("--strategy") { Description = "side-by-side, in-place or new-namespace (default per mode: side-by-side for Serverless, new-namespace for ModelMesh)" };
-        strategy.AcceptOnlyFromAmong(Strategies.All);
-        var targetNamespace = new Option<string?>("--target-namespace") { Description = "Target namespace for the new-namespace strategy" };
+        var ns = ScopeOptions.Namespace();
+        var mode = ScopeOptions.Mode();
+        var select = SelectionOptions.Select();
+        var exclude = SelectionOptions.Exclude();
+        var strategy = TransformChoiceOptions.Strategy();
+        var targetNamespace = TransformChoiceOptions.TargetNamespace();
         var approve = new Option<string[]>("--approve") { Description = "Gates approved in advance, for runs without a terminal: plan, cleanup (comma-separated)" };
-        var resume = new Option<bool>("--resume") { Description = "Continue the run in --workspace: keep its plan (not asked again if approved unchanged), finish or roll back what the ledger shows half-done, then validate and clean up" };
-        var concurrency = new Option<int>("--concurrency") { Description = "InferenceServices applied, and cleaned up, in parallel (cleanup keeps those sharing a runtime or another object in turn)", DefaultValueFactory = _ => 4 }.AtLeast(1);
-        var allowGitOps = new Option<bool>("--allow-gitops") { Description = "Apply to InferenceServices a GitOps tool manages" };
-        var validateTimeout = new Option<int>("--validate-timeout") { Description = "Seconds to wait for the replacements to become ready", DefaultValueFactory = _ => 600 }.AtLeast(1, " second");
+        var resume = new Option<bool>("--resume") { Description = "Continue the run in --workspace: keep its plan (not asked again if approved unchanged; --namespace, --select, --strategy and --target-namespace cannot change it), finish or roll back what the ledger shows half-done, then validate and clean up" };
+        var concurrency = ExecutionOptions.Concurrency();
+        var allowGitOps = ApplyChoiceOptions.AllowGitOps();
+        var validateTimeout = new Option<int>("--validate-timeout") { Description = "Seconds to wait for the replacements to become ready", DefaultValueFactory = _ => (int)new ValidateOptions().Timeout.TotalSeconds }.AtLeast(1, " second");
 
         var command = new Command("run", Description);
         common.AddTo(command);
@@ -51,10 +50,12 @@ public static class RunCommand
             var approved = Approvals(run.Get(approve));
             var namespaces = OptionParsing.NameList(run.Get(ns));
             var resuming = run.Get(resume);
-            if (run.Get(concurrency) < 1 || run.Get(validateTimeout) < 1)
-            {
-                throw new UsageException("--concurrency and --validate-timeout must be positive whole numbers");
-            }
+            var applyDefaults = new ApplyOptions();
+            var cleanupDefaults = new CleanupOptions();
+            var apply = applyDefaults with { Concurrency = run.Get(concurrency) ?? applyDefaults.Concurrency, AllowGitOps = run.Get(allowGitOps) };
+            var validate = new ValidateOptions { Timeout = TimeSpan.FromSeconds(run.Get(validateTimeout)) };
+            var cleanup = cleanupDefaults with { Concurrency = run.Get(concurrency) ?? cleanupDefaults.Concurrency };
+            UsageProblems.ThrowIfAny([.. apply.Problems(), .. validate.Problems(), .. cleanup.Problems()]);
 
             var layout = run.Workspace();
             PlanningChainOptions? planning = null;
@@ -87,6 +88,7 @@ public static class RunCommand
                     new DiscoverOptions { Namespaces = namespaces, Mode = run.Get(mode)!, Select = OptionParsing.NameList(run.Get(select)), Exclude = OptionParsing.NameList(run.Get(exclude)) },
                     new ExportOptions(),
                     new TransformOptions { Strategy = run.Get(strategy), TargetNamespace = run.Get(targetNamespace) });
+                PlanningProblems.ThrowIfAny(planning);
             }
 
             var cluster = run.ClusterWriter();
@@ -94,9 +96,9 @@ public static class RunCommand
             var settings = new MigrationRunSettings(
                 "run",
                 planning,
-                new ApplyOptions { Concurrency = run.Get(concurrency), AllowGitOps = run.Get(allowGitOps) },
-                new ValidateOptions { Timeout = TimeSpan.FromSeconds(run.Get(validateTimeout)) },
-                new CleanupOptions { Concurrency = run.Get(concurrency) });
+                apply,
+                validate,
+                cleanup);
             return await new MigrationRun(cluster, layout, run.Log, io.Stdout, gate, ProgressRenderer.For(run.Stderr)).RunAsync(settings, token).ConfigureAwait(false);
         }, ct));
         return command;

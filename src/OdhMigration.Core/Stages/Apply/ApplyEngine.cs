@@ -17,10 +17,7 @@ public sealed class ApplyEngine(ICluster cluster, IStageLog log)
 {
     public async Task<StageOutcome> RunAsync(ApplyOptions options, WorkspaceLayout layout, CancellationToken cancellationToken = default)
     {
-        if (options.Concurrency < 1)
-        {
-            throw new UsageException($"--concurrency {options.Concurrency}: must be at least 1");
-        }
+        UsageProblems.ThrowIfAny(options.Problems());
 
         var expectedPlan = ApprovedSha256.Resolve("--expect-plan-sha256", options.ExpectPlanSha256, options.RequireGate, options.DryRun, WorkspaceLayout.PlanFile, log);
         var (plan, planConsumed) = await WorkspaceDocuments.ReadPlanAsync(layout, cancellationToken).ConfigureAwait(false);

@@ -35,4 +35,27 @@ public sealed record ApplyOptions
     /// leaves the name unserved until the next run.
     /// </summary>
     public RetryPolicy CriticalRetry { get; init; } = RetryPolicy.Patient;
+
+    /// <summary>What makes these options unusable, as usage errors naming the option; empty when they are fine.</summary>
+    public IReadOnlyList<string> Problems()
+    {
+        var problems = new List<string>();
+        if (Concurrency < 1)
+        {
+            problems.Add($"--concurrency {Concurrency}: must be at least 1");
+        }
+
+        // Not "at least 1 second": only the command line counts in whole seconds; callers may wait less.
+        if (DeleteTimeout <= TimeSpan.Zero)
+        {
+            problems.Add($"--timeout {(int)DeleteTimeout.TotalSeconds}: must be at least 1 second");
+        }
+
+        if (string.IsNullOrWhiteSpace(FieldManager))
+        {
+            problems.Add("--field-manager: the value is empty or blank");
+        }
+
+        return problems;
+    }
 }

@@ -22,6 +22,7 @@ public sealed class CleanupEngine(ICluster cluster, IStageLog log, TimeProvider?
 
     public async Task<StageOutcome> RunAsync(CleanupOptions options, WorkspaceLayout layout, CancellationToken cancellationToken = default)
     {
+        UsageProblems.ThrowIfAny(options.Problems());
         var expectedValidation = ApprovedSha256.Resolve("--expect-validation-sha256", options.ExpectValidationSha256, options.RequireGate, options.DryRun, WorkspaceLayout.ValidationFile, log);
         var (plan, planConsumed) = await WorkspaceDocuments.ReadPlanAsync(layout, cancellationToken).ConfigureAwait(false);
         var (validation, validationConsumed) = await WorkspaceDocuments.ReadAsync(layout, layout.Validation, Validation.DocumentKind, Validation.CurrentSchemaVersion, ValidationJsonContext.Default.Validation, cancellationToken).ConfigureAwait(false);

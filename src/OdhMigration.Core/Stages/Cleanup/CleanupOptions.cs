@@ -20,4 +20,22 @@ public sealed record CleanupOptions
 
     /// <summary>InferenceServices cleaned in parallel; items sharing an object or a runtime are always handled in turn.</summary>
     public int Concurrency { get; init; } = 4;
+
+    /// <summary>What makes these options unusable, as usage errors naming the option; empty when they are fine.</summary>
+    public IReadOnlyList<string> Problems()
+    {
+        var problems = new List<string>();
+        // Not "at least 1 second": only the command line counts in whole seconds; callers may wait less.
+        if (Timeout <= TimeSpan.Zero)
+        {
+            problems.Add($"--timeout {(int)Timeout.TotalSeconds}: must be at least 1 second");
+        }
+
+        if (Concurrency < 1)
+        {
+            problems.Add($"--concurrency {Concurrency}: must be at least 1");
+        }
+
+        return problems;
+    }
 }

@@ -20,7 +20,7 @@ public sealed class DiscoverEngine(IClusterReader cluster, IStageLog log, TimePr
 
     public async Task<(StageOutcome Outcome, Inventory Inventory)> RunAsync(DiscoverOptions options, WorkspaceLayout layout, CancellationToken cancellationToken = default)
     {
-        Validate(options);
+        UsageProblems.ThrowIfAny(options.Problems());
         var selector = LabelSelector.Parse(options.Selector);
         var source = RetryingCluster.Over(cluster, options.Retry, log);
         var (defaults, _, warnings) = await ClusterDefaultsReader.ReadAsync(source, cancellationToken).ConfigureAwait(false);
@@ -97,41 +97,6 @@ public sealed class DiscoverEngine(IClusterReader cluster, IStageLog log, TimePr
             ["inventory-sha256"] = sha,
         };
         return (new StageOutcome(ExitCodes.Success, summary, results), inventory);
-    }
-
-    private static void Validate(DiscoverOptions options)
-    {
-        if (options.AllNamespaces && options.Namespaces.Count > 0)
-        {
-            throw new UsageException("--namespace and --all-namespaces cannot be combined");
-        }
-
-        if (!options.AllNamespaces && options.Namespaces.Count == 0)
-        {
-            throw new UsageException("give --namespace <ns> (repeatable) or --all-namespaces");
-        }
-
-        if (options.Mode is not ("all" or "serverless" or "modelmesh"))
-        {
-            throw new UsageException($"--mode '{options.Mode}': expected serverless, modelmesh or all");
-        }
-
-        foreach (var ns in options.Namespaces)
-        {
-            if (!NameLimits.IsDns1123Label(ns))
-            {
-                throw new UsageException($"--namespace '{ns}': not a valid namespace name (DNS-1123 label)");
-            }
-        }
-
-        try
-        {
-            LabelSelector.Parse(options.Selector);
-        }
-        catch (FormatException ex)
-        {
-            throw new UsageException($"--selector: {ex.Message}", ex);
-        }
     }
 
     private List<InventoryItem> DiscoverNamespace(string ns, NamespaceScan scan, DiscoverOptions options, ClusterDefaults defaults, LabelSelector selector)

@@ -22,7 +22,7 @@ public sealed class TransformEngine(IStageLog log, IEnumerable<IModeTransformer>
 
     public async Task<StageOutcome> RunAsync(TransformOptions options, WorkspaceLayout layout, CancellationToken cancellationToken = default)
     {
-        ValidateOptions(options);
+        UsageProblems.ThrowIfAny(options.Problems());
         var (inventory, inventoryConsumed) = await WorkspaceDocuments.ReadInventoryAsync(layout, cancellationToken).ConfigureAwait(false);
         var (export, exportConsumed) = await WorkspaceDocuments.ReadExportAsync(layout, cancellationToken).ConfigureAwait(false);
         CheckOptionKeys(options, inventory);
@@ -59,29 +59,6 @@ public sealed class TransformEngine(IStageLog log, IEnumerable<IModeTransformer>
             ["plan-sha256"] = sha,
             [GateSummary.PlanResult] = GateSummary.ForPlan(plan),
         });
-    }
-
-    private static void ValidateOptions(TransformOptions options)
-    {
-        if (options.Strategy is not null && !Strategies.All.Contains(options.Strategy))
-        {
-            throw new UsageException($"--strategy '{options.Strategy}': expected one of {string.Join(", ", Strategies.All)}");
-        }
-
-        if (options.Strategy == Strategies.NewNamespace && string.IsNullOrEmpty(options.TargetNamespace))
-        {
-            throw new UsageException("--strategy new-namespace needs --target-namespace <ns>");
-        }
-
-        if (options.TargetNamespace is { } target && !NameLimits.IsDns1123Label(target))
-        {
-            throw new UsageException($"--target-namespace '{target}': not a valid namespace name (DNS-1123 label)");
-        }
-
-        if (options.Visibility is not ("preserve" or "exposed"))
-        {
-            throw new UsageException($"--visibility '{options.Visibility}': expected preserve or exposed");
-        }
     }
 
     /// <summary>

@@ -25,13 +25,10 @@ public sealed class ValidateEngine(ICluster cluster, IStageLog log, HttpClient? 
 
     public async Task<StageOutcome> RunAsync(ValidateOptions options, WorkspaceLayout layout, CancellationToken cancellationToken = default)
     {
+        UsageProblems.ThrowIfAny(options.Problems());
         var (plan, planConsumed) = await WorkspaceDocuments.ReadPlanAsync(layout, cancellationToken).ConfigureAwait(false);
         var (ledger, ledgerConsumed) = await ReadLedgerAsync(layout, cancellationToken).ConfigureAwait(false);
         var request = options.RequestFile is null ? null : await ReadRequestAsync(options.RequestFile, cancellationToken).ConfigureAwait(false);
-        if (options.CompareOriginal && request is null)
-        {
-            throw new UsageException("--compare-original needs --request <file>");
-        }
 
         var retrying = new RetryingCluster(cluster, options.Retry, log);
         using var ownedHttp = http is null ? CreateHttpClient(options) : null;

@@ -21,4 +21,32 @@ public sealed record ValidateOptions
     /// <summary>Pause before re-reading when a watch ends without an answer.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(2);
     public RetryPolicy Retry { get; init; } = RetryPolicy.Default;
+
+    /// <summary>What makes these options unusable, as usage errors naming the option; empty when they are fine.</summary>
+    public IReadOnlyList<string> Problems()
+    {
+        var problems = new List<string>();
+        // Not "at least 1 second": only the command line counts in whole seconds; callers may wait less.
+        if (Timeout <= TimeSpan.Zero)
+        {
+            problems.Add($"--timeout {(int)Timeout.TotalSeconds}: must be at least 1 second");
+        }
+
+        if (!double.IsFinite(Tolerance) || Tolerance < 0)
+        {
+            problems.Add($"--tolerance {Tolerance.ToString(System.Globalization.CultureInfo.InvariantCulture)}: must be a finite number of at least 0");
+        }
+
+        if (Concurrency < 1)
+        {
+            problems.Add($"--concurrency {Concurrency}: must be at least 1");
+        }
+
+        if (CompareOriginal && RequestFile is null)
+        {
+            problems.Add("--compare-original needs --request <file>");
+        }
+
+        return problems;
+    }
 }

@@ -29,11 +29,6 @@ public sealed class ModelMeshTransformer : IModeTransformer
             throw new TransformRefusedException("side-by-side is not possible for ModelMesh (a namespace serves either ModelMesh or single-model runtimes); use --strategy new-namespace or in-place");
         }
 
-        if (options.Opset1 is not ("compat" or "upgrade" or "skip"))
-        {
-            throw new TransformRefusedException($"--opset1 '{options.Opset1}': expected compat, upgrade or skip");
-        }
-
         var inPlace = strategy == Strategies.InPlace;
         if (!inPlace && string.IsNullOrEmpty(options.TargetNamespace))
         {
