@@ -3,7 +3,8 @@
 # --help for all of them, then discover -> export -> transform offline on samples/serverless-basic.yaml, then
 # the whole chain (and dsc-finalize's dry run) live, every stage through its own binary, against the AOT
 # odh-migrate simulator serving the same sample.
-# Prints publish duration, binary sizes and --help start-up times (benchmarks, not timed assertions).
+# Prints publish duration, binary sizes and --help start-up times (benchmarks, not timed assertions), and checks
+# with stage-isolation-check.sh that each stage tool holds only its own stage.
 # Exits non-zero on any warning, failed publish or non-zero tool exit.
 set -euo pipefail
 
@@ -89,6 +90,11 @@ for project in "${projects[@]}"; do
   ms=$(best_ms "$binary" --help) || { failures+=("$tool: --help failed while timing"); continue; }
   printf '%-18s %12s %14s\n' "$tool" "$(awk -v b="$size" 'BEGIN { printf "%.1f", b / 1048576 }')" "$ms"
 done
+
+# Each stage tool links only its own stage (and odh-transform no HTTP client); see the script.
+if ! bash "$repo/.ci/stage-isolation-check.sh" "$out"; then
+  failures+=("stage isolation: a stage tool links more than its own stage (see above)")
+fi
 
 # One offline chain on the sample snapshot, through the AOT binaries themselves.
 workspace="$(mktemp -d)"
