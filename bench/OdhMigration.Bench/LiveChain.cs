@@ -4,6 +4,7 @@ using OdhMigration.Cluster;
 using OdhMigration.Core.Cluster;
 using OdhMigration.Core.Common;
 using OdhMigration.Core.Stages.Apply;
+using OdhMigration.Core.Stages.Chain;
 using OdhMigration.Core.Stages.Cleanup;
 using OdhMigration.Core.Stages.Discover;
 using OdhMigration.Core.Stages.Export;
@@ -48,9 +49,25 @@ internal static class LiveChain
         }
 
         var total = Stopwatch.StartNew();
-        await Stage("discover", async () => (await new DiscoverEngine(cluster, log).RunAsync(new DiscoverOptions { Namespaces = namespaces, Mode = "serverless" }, layout)).Outcome);
-        await Stage("export", () => new ExportEngine(cluster, log).RunAsync(new ExportOptions(), layout));
-        var transform = await Stage("transform", () => new TransformEngine(log, TransformerCatalog.All).RunAsync(new TransformOptions { Strategy = "side-by-side" }, layout));
+        // discover -> export -> transform through the same PlanningChain the dry-run commands use; its stage events
+        // reset the request counters and the clock, as Stage does for the writing stages below.
+        var planning = new PlanningStageMeter(host.Requests);
+        var chain = await new PlanningChain(cluster, log, planning).RunAsync(
+            new PlanningChainOptions(new DiscoverOptions { Namespaces = namespaces, Mode = "serverless" }, new ExportOptions(), new TransformOptions { Strategy = "side-by-side" }),
+            layout);
+        foreach (var (stage, outcome) in chain.Stages)
+        {
+            var (seconds, requests) = planning.Measured[stage];
+            rows.Add((stage, seconds, requests, outcome.ExitCode));
+        }
+
+        if (chain.Plan is null)
+        {
+            Console.Error.WriteLine("the planning chain stopped before transform; workspace kept: " + root);
+            return 1;
+        }
+
+        var transform = chain.Stages.Single(s => s.Stage == "transform").Outcome;
         await Stage("apply", () => new ApplyEngine(cluster, log).RunAsync(new ApplyOptions { ExpectPlanSha256 = transform.Results["plan-sha256"], PollInterval = TimeSpan.FromMilliseconds(100) }, layout));
         var validate = await Stage("validate", () => new ValidateEngine(cluster, log).RunAsync(new ValidateOptions { Timeout = TimeSpan.FromMinutes(5), PollInterval = TimeSpan.FromMilliseconds(200) }, layout));
         await Stage("cleanup", () => new CleanupEngine(cluster, log).RunAsync(new CleanupOptions { ExpectValidationSha256 = validate.Results.GetValueOrDefault("validation-sha256"), PollInterval = TimeSpan.FromMilliseconds(100), Timeout = TimeSpan.FromMinutes(5) }, layout));

@@ -10,34 +10,58 @@ using OdhMigration.Core.Stages.Export;
 using OdhMigration.Core.Stages.Transform;
 using OdhMigration.Core.Workspace;
 
-// dotnet run -c Release --project bench/OdhMigration.Bench -- offline --isvcs 1000 [--keep]
-// dotnet run -c Release --project bench/OdhMigration.Bench -- live --isvcs 1000 [--latency-ms 5] [--keep]
-if (args.Length < 1 || args[0] is not ("offline" or "live"))
+// Every benchmark runs one way: dotnet run -c Release --project bench/OdhMigration.Bench -- <benchmark> [options]
+// (docs/performance.md). A benchmark with a target exits 1 and prints TARGET MISSED when the run misses it.
+const string Usage = """
+    usage: OdhMigration.Bench <benchmark> [options]
+      offline --isvcs <n> [--keep]                      discover+export+transform offline (PlanningChain)
+      live --isvcs <n> [--latency-ms <ms>] [--keep]     every stage against the in-process simulator over HTTP
+      discover-export [--isvcs <n>] [--work-dir <dir>]  discover+export of one namespace (default 10000 ISVCs)
+      micro [--isvcs <n>]                               export's building blocks, timed separately
+      micro-ns --work-dir <dir>                         per-namespace listing of a discover-export snapshot
+      apply [--latency-ms <ms>]                         apply of 1000 ISVCs within twice the ideal time (target)
+      apply-overhead                                    apply engine's own cost, in-memory cluster
+      simulator                                         simulator loads and lists 10000 ISVCs in 5 s, 1 GB (target)
+    """;
+if (args.Length < 1)
 {
-    Console.Error.WriteLine("usage: OdhMigration.Bench offline --isvcs <n> [--keep]\n       OdhMigration.Bench live --isvcs <n> [--latency-ms <ms>] [--keep]");
+    Console.Error.WriteLine(Usage);
     return 2;
 }
 
-var isvcs = 1000;
-var at = Array.IndexOf(args, "--isvcs");
-if (at >= 0 && (at + 1 >= args.Length || !int.TryParse(args[at + 1], CultureInfo.InvariantCulture, out isvcs) || isvcs < 1))
+if (BenchArgs.Int(args, "--isvcs", args[0] is "discover-export" ? 10_000 : 1000, 1) is not { } isvcs
+    || BenchArgs.Int(args, "--latency-ms", 5, 0) is not { } latencyMs)
 {
-    Console.Error.WriteLine("--isvcs: expected a positive whole number");
     return 2;
 }
 
 var keep = args.Contains("--keep");
-if (args[0] == "live")
+var workDir = BenchArgs.Text(args, "--work-dir");
+switch (args[0])
 {
-    var latencyAt = Array.IndexOf(args, "--latency-ms");
-    var latencyMs = 5;
-    if (latencyAt >= 0 && (latencyAt + 1 >= args.Length || !int.TryParse(args[latencyAt + 1], CultureInfo.InvariantCulture, out latencyMs) || latencyMs < 0))
-    {
-        Console.Error.WriteLine("--latency-ms: expected a whole number of milliseconds, 0 or more");
+    case "offline":
+        break;
+    case "live":
+        return await LiveChain.RunAsync(isvcs, latencyMs, keep);
+    case "discover-export":
+        return await DiscoverExportBench.RunAsync(isvcs, workDir);
+    case "micro":
+        var microSnapshot = Path.Combine(Path.GetTempPath(), "odh-micro.yaml");
+        SnapshotGenerator.Write(microSnapshot, isvcs);
+        Micro.Run(microSnapshot);
+        return 0;
+    case "micro-ns" when workDir is not null:
+        await MicroNs.RunAsync(Path.Combine(workDir, "snapshot.yaml"));
+        return 0;
+    case "apply":
+        return await ApplyBench.RunAsync(latencyMs);
+    case "apply-overhead":
+        return await ApplyOverheadBench.RunAsync();
+    case "simulator":
+        return await SimulatorLoadBench.RunAsync();
+    default:
+        Console.Error.WriteLine(Usage);
         return 2;
-    }
-
-    return await LiveChain.RunAsync(isvcs, latencyMs, keep);
 }
 
 var workspace = Path.Combine(Path.GetTempPath(), "odh-bench-" + Guid.NewGuid().ToString("N")[..12]);

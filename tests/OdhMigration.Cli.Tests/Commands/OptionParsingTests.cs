@@ -86,16 +86,6 @@ public sealed class OptionParsingTests
     }
 
     [Fact]
-    public async Task A_missing_namespace_is_a_usage_error_naming_it()
-    {
-        using var ws = new TempWorkspace();
-        var result = await CliHarness.RunAsync(StageCatalog.Discover.CreateRoot, "--workspace", ws.Path, "--snapshot", Sample, "-n", "nope");
-        Assert.Equal(ExitCodes.UsageError, result.ExitCode);
-        Assert.Contains("namespace 'nope' does not exist", result.Stderr, StringComparison.Ordinal);
-        Assert.False(File.Exists(ws.Layout.Inventory));
-    }
-
-    [Fact]
     public async Task Malformed_snapshot_is_a_usage_error_naming_file_and_line()
     {
         using var ws = new TempWorkspace();

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using OdhMigration.Cli.Commands;
+using OdhMigration.DeliveryGen;
 
 namespace OdhMigration.Cli.Tests.Delivery;
 

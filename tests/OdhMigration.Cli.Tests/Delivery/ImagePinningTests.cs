@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using OdhMigration.Core.Manifests;
+using OdhMigration.DeliveryGen;
 
 namespace OdhMigration.Cli.Tests.Delivery;
 

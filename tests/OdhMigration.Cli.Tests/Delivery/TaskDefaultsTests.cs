@@ -1,5 +1,6 @@
 using OdhMigration.Cli.Commands;
 using OdhMigration.Cli.Hosting;
+using OdhMigration.DeliveryGen;
 
 namespace OdhMigration.Cli.Tests.Delivery;
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Completions;
 using OdhMigration.Cli.Commands;
 using OdhMigration.Cli.Hosting;
+using OdhMigration.DeliveryGen;
 
 namespace OdhMigration.Cli.Tests.Delivery;
 

@@ -3,6 +3,7 @@ using OdhMigration.Core.Cluster;
 using OdhMigration.Core.Common;
 using OdhMigration.Core.Manifests;
 using OdhMigration.Core.Stages.Apply;
+using OdhMigration.Core.Tests.Support;
 using OdhMigration.Core.Tests.TestDoubles;
 using OdhMigration.Core.Workspace;
 using OdhMigration.Core.Workspace.Documents;
@@ -17,7 +18,7 @@ public sealed class ApplyEngineTests : IDisposable
     private readonly InMemoryCluster _cluster = new();
     private readonly MemoryStageLog _log = new();
 
-    private static ApplyOptions Fast => new() { Retry = RetryPolicy.Immediate(), PollInterval = TimeSpan.FromMilliseconds(5), DeleteTimeout = TimeSpan.FromSeconds(2) };
+    private static ApplyOptions Fast => FastOptions.Apply;
 
     public void Dispose() => _ws.Dispose();
 

@@ -4,6 +4,7 @@ using OdhMigration.Core.Manifests;
 using OdhMigration.Core.Stages.Apply;
 using OdhMigration.Core.Stages.Cleanup;
 using OdhMigration.Core.Stages.Validate;
+using OdhMigration.Core.Tests.Support;
 using OdhMigration.Core.Tests.TestDoubles;
 using OdhMigration.Core.Workspace;
 using OdhMigration.Core.Workspace.Documents;
@@ -21,7 +22,7 @@ public sealed class CleanupBookkeepingTests : IDisposable
 
     public void Dispose() => _ws.Dispose();
 
-    private static CleanupOptions Fast => new() { Retry = RetryPolicy.Immediate(), PollInterval = TimeSpan.FromMilliseconds(5), Timeout = TimeSpan.FromMilliseconds(300) };
+    private static CleanupOptions Fast => FastOptions.Cleanup;
 
     private Task<StageOutcome> Clean(CleanupOptions? options = null) => new CleanupEngine(_cluster, new MemoryStageLog()).RunAsync(options ?? Fast, _ws.Layout);
 
@@ -45,7 +46,7 @@ public sealed class CleanupBookkeepingTests : IDisposable
 
         await _ws.WriteAsync();
         Assert.Equal(ExitCodes.Success, (await new ApplyEngine(_cluster, new MemoryStageLog()).RunAsync(new ApplyOptions { Retry = RetryPolicy.Immediate() }, _ws.Layout)).ExitCode);
-        Assert.Equal(ExitCodes.Success, (await new ValidateEngine(_cluster, new MemoryStageLog()).RunAsync(new ValidateOptions { Timeout = TimeSpan.FromSeconds(1), PollInterval = TimeSpan.FromMilliseconds(10), Retry = RetryPolicy.Immediate() }, _ws.Layout)).ExitCode);
+        Assert.Equal(ExitCodes.Success, (await new ValidateEngine(_cluster, new MemoryStageLog()).RunAsync(FastOptions.ValidateBeforeCleanup, _ws.Layout)).ExitCode);
         _cluster.Requests.Clear();
     }
 

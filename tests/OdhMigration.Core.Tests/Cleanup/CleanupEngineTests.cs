@@ -5,6 +5,7 @@ using OdhMigration.Core.Manifests;
 using OdhMigration.Core.Stages.Apply;
 using OdhMigration.Core.Stages.Cleanup;
 using OdhMigration.Core.Stages.Validate;
+using OdhMigration.Core.Tests.Support;
 using OdhMigration.Core.Tests.TestDoubles;
 using OdhMigration.Core.Workspace;
 using OdhMigration.Core.Workspace.Documents;
@@ -20,7 +21,7 @@ public sealed class CleanupEngineTests : IDisposable
 
     public CleanupEngineTests() => FakeKServe.Install(_cluster);
 
-    private static CleanupOptions Fast => new() { Retry = RetryPolicy.Immediate(), PollInterval = TimeSpan.FromMilliseconds(5), Timeout = TimeSpan.FromMilliseconds(300) };
+    private static CleanupOptions Fast => FastOptions.Cleanup;
 
     public void Dispose() => _ws.Dispose();
 
@@ -45,7 +46,7 @@ public sealed class CleanupEngineTests : IDisposable
 
         await _ws.WriteAsync();
         await new ApplyEngine(_cluster, new MemoryStageLog()).RunAsync(new ApplyOptions { Retry = RetryPolicy.Immediate() }, _ws.Layout);
-        var outcome = await new ValidateEngine(_cluster, new MemoryStageLog()).RunAsync(new ValidateOptions { Timeout = TimeSpan.FromSeconds(1), PollInterval = TimeSpan.FromMilliseconds(10), Retry = RetryPolicy.Immediate() }, _ws.Layout);
+        var outcome = await new ValidateEngine(_cluster, new MemoryStageLog()).RunAsync(FastOptions.ValidateBeforeCleanup, _ws.Layout);
         return outcome.Results["validation-sha256"];
     }
 
@@ -251,7 +252,7 @@ public sealed class CleanupEngineTests : IDisposable
 
             await ws.WriteAsync();
             Assert.Equal(ExitCodes.Success, (await new ApplyEngine(cluster, new MemoryStageLog()).RunAsync(new ApplyOptions { Retry = RetryPolicy.Immediate() }, ws.Layout)).ExitCode);
-            Assert.Equal(ExitCodes.Success, (await new ValidateEngine(cluster, new MemoryStageLog()).RunAsync(new ValidateOptions { Timeout = TimeSpan.FromSeconds(1), PollInterval = TimeSpan.FromMilliseconds(10), Retry = RetryPolicy.Immediate() }, ws.Layout)).ExitCode);
+            Assert.Equal(ExitCodes.Success, (await new ValidateEngine(cluster, new MemoryStageLog()).RunAsync(FastOptions.ValidateBeforeCleanup, ws.Layout)).ExitCode);
             await new CleanupEngine(cluster, new MemoryStageLog()).RunAsync(Fast with { Concurrency = concurrency }, ws.Layout);
             var (report, _) = await WorkspaceDocuments.ReadAsync(ws.Layout, ws.Layout.Cleanup, CleanupReport.DocumentKind, 1, CleanupReportJsonContext.Default.CleanupReport);
             var outcomes = report.Items.SelectMany(i => i.Objects.Select(o => $"{i.Name}: {o.Kind} {o.Name} {o.Outcome}")).ToList();

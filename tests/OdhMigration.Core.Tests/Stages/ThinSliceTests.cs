@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using OdhMigration.Core.Cluster;
 using OdhMigration.Core.Common;
 using OdhMigration.Core.Manifests;
+using OdhMigration.Core.Stages.Chain;
 using OdhMigration.Core.Stages.Discover;
 using OdhMigration.Core.Stages.Export;
 using OdhMigration.Core.Stages.Transform;
@@ -17,12 +18,10 @@ public sealed class ThinSliceTests
 
     private static async Task RunChainAsync(TempWorkspace ws, CancellationToken ct)
     {
-        var cluster = SnapshotCluster.Load(Sample);
-        var log = new MemoryStageLog();
-        var (discovered, _) = await new DiscoverEngine(cluster, log).RunAsync(new DiscoverOptions { Namespaces = ["fraud-detection"] }, ws.Layout, ct);
-        var exported = await new ExportEngine(cluster, log).RunAsync(new ExportOptions(), ws.Layout, ct);
-        var planned = await new TransformEngine(log, TransformerCatalog.All).RunAsync(new TransformOptions(), ws.Layout, ct);
-        Assert.Equal([0, 0, 0], new[] { discovered.ExitCode, exported.ExitCode, planned.ExitCode });
+        var chain = await new PlanningChain(SnapshotCluster.Load(Sample), new MemoryStageLog(), NullProgressSink.Instance).RunAsync(
+            new PlanningChainOptions(new DiscoverOptions { Namespaces = ["fraud-detection"] }, new ExportOptions(), new TransformOptions()), ws.Layout, ct);
+        Assert.Equal(["discover", "export", "transform"], chain.Stages.Select(s => s.Stage));
+        Assert.Equal([0, 0, 0], chain.Stages.Select(s => s.Outcome.ExitCode));
     }
 
     [Fact]

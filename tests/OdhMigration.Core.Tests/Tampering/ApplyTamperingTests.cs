@@ -3,6 +3,7 @@ using OdhMigration.Core.Cluster;
 using OdhMigration.Core.Common;
 using OdhMigration.Core.Manifests;
 using OdhMigration.Core.Stages.Apply;
+using OdhMigration.Core.Tests.Support;
 using OdhMigration.Core.Tests.TestDoubles;
 using OdhMigration.Core.Workspace;
 using OdhMigration.Core.Workspace.Documents;
@@ -21,7 +22,7 @@ public sealed class ApplyTamperingTests : IDisposable
 
     public void Dispose() => _ws.Dispose();
 
-    private static ApplyOptions Fast => new() { Retry = RetryPolicy.Immediate(), PollInterval = TimeSpan.FromMilliseconds(5), DeleteTimeout = TimeSpan.FromSeconds(2) };
+    private static ApplyOptions Fast => FastOptions.Apply;
 
     private Task<StageOutcome> Apply(string? expectSha = null) => new ApplyEngine(_cluster, _log).RunAsync(Fast with { ExpectPlanSha256 = expectSha }, _ws.Layout);
 

@@ -4,6 +4,7 @@ using OdhMigration.Core.Common;
 using OdhMigration.Core.Stages.Apply;
 using OdhMigration.Core.Stages.Cleanup;
 using OdhMigration.Core.Stages.Validate;
+using OdhMigration.Core.Tests.Support;
 using OdhMigration.Core.Tests.TestDoubles;
 using OdhMigration.Core.Workspace;
 using OdhMigration.Core.Workspace.Documents;
@@ -22,7 +23,7 @@ public sealed class CleanupTamperingTests : IDisposable
 
     public void Dispose() => _ws.Dispose();
 
-    private static CleanupOptions Fast => new() { Retry = RetryPolicy.Immediate(), PollInterval = TimeSpan.FromMilliseconds(5), Timeout = TimeSpan.FromMilliseconds(300) };
+    private static CleanupOptions Fast => FastOptions.Cleanup;
 
     private Task<StageOutcome> Clean() => new CleanupEngine(_cluster, _log).RunAsync(Fast, _ws.Layout);
 
@@ -50,7 +51,7 @@ public sealed class CleanupTamperingTests : IDisposable
         }
 
         Assert.Equal(ExitCodes.Success, (await new ApplyEngine(_cluster, new MemoryStageLog()).RunAsync(new ApplyOptions { Retry = RetryPolicy.Immediate() }, _ws.Layout)).ExitCode);
-        Assert.Equal(ExitCodes.Success, (await new ValidateEngine(_cluster, new MemoryStageLog()).RunAsync(new ValidateOptions { Timeout = TimeSpan.FromSeconds(1), PollInterval = TimeSpan.FromMilliseconds(10), Retry = RetryPolicy.Immediate() }, _ws.Layout)).ExitCode);
+        Assert.Equal(ExitCodes.Success, (await new ValidateEngine(_cluster, new MemoryStageLog()).RunAsync(FastOptions.ValidateBeforeCleanup, _ws.Layout)).ExitCode);
         _cluster.Requests.Clear();
     }
 
@@ -120,7 +121,7 @@ public sealed class CleanupTamperingTests : IDisposable
         var (plan, _) = await WorkspaceDocuments.ReadPlanAsync(_ws.Layout);
         var exportSha = await Hashing.Sha256FileAsync(_ws.Layout.Export);
         await WorkspaceDocuments.WriteAsync(_ws.Layout.Plan, plan with { Consumed = [.. plan.Consumed.Where(c => c.Path != "export.json"), new ConsumedDocument("export.json", exportSha)] }, PlanJsonContext.Default.Plan);
-        await new ValidateEngine(_cluster, new MemoryStageLog()).RunAsync(new ValidateOptions { Timeout = TimeSpan.FromSeconds(1), PollInterval = TimeSpan.FromMilliseconds(10), Retry = RetryPolicy.Immediate() }, _ws.Layout);
+        await new ValidateEngine(_cluster, new MemoryStageLog()).RunAsync(FastOptions.ValidateBeforeCleanup, _ws.Layout);
         _cluster.Requests.Clear();
 
         var outcome = await Clean();

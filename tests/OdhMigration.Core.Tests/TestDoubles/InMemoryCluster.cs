@@ -51,12 +51,20 @@ public sealed class InMemoryCluster : ICluster
 
     /// <summary>
     /// What KServe does with a deleted ISVC: once the object is marked for deletion, it runs its cleanup for
-    /// <paramref name="after"/> and then drops the finalizer, so the deletion finishes.
+    /// <paramref name="after"/> and then drops the finalizer, so the deletion finishes. Fails with a
+    /// <see cref="TimeoutException"/> when nothing marks the object for deletion within <paramref name="timeout"/>
+    /// (default 30 s), so a test whose engine never deletes ends instead of leaving this loop running.
     /// </summary>
-    public Task FinishDeletionAfterAsync(string kind, string? ns, string name, TimeSpan after) => Task.Run(async () =>
+    public Task FinishDeletionAfterAsync(string kind, string? ns, string name, TimeSpan after, TimeSpan? timeout = null) => Task.Run(async () =>
     {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
         while (Peek(kind, ns, name)?.At("metadata", "deletionTimestamp") is null)
         {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"{kind} {ns}/{name} was not marked for deletion within {timeout ?? TimeSpan.FromSeconds(30)}");
+            }
+
             await Task.Delay(5);
         }
 

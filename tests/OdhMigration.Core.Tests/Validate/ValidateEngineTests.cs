@@ -9,6 +9,7 @@ using OdhMigration.Core.Manifests;
 using OdhMigration.Core.Modes;
 using OdhMigration.Core.Stages.Apply;
 using OdhMigration.Core.Stages.Validate;
+using OdhMigration.Core.Tests.Support;
 using OdhMigration.Core.Tests.TestDoubles;
 using OdhMigration.Core.Workspace;
 using OdhMigration.Core.Workspace.Documents;
@@ -22,7 +23,7 @@ public sealed class ValidateEngineTests : IDisposable
     private readonly InMemoryCluster _cluster = new();
     private readonly MemoryStageLog _log = new();
 
-    private static ValidateOptions Fast => new() { Timeout = TimeSpan.FromSeconds(2), PollInterval = TimeSpan.FromMilliseconds(10), Retry = RetryPolicy.Immediate() };
+    private static ValidateOptions Fast => FastOptions.Validate;
 
     public void Dispose() => _ws.Dispose();
 

@@ -1,6 +1,7 @@
 using OdhMigration.Core.Cluster;
 using OdhMigration.Core.Common;
 using OdhMigration.Core.Stages.Apply;
+using OdhMigration.Core.Stages.Chain;
 using OdhMigration.Core.Stages.Cleanup;
 using OdhMigration.Core.Stages.Discover;
 using OdhMigration.Core.Stages.Export;
@@ -22,14 +23,25 @@ public sealed class Pipeline(SimulatedCluster sim) : IDisposable
 
     public static ApplyOptions FastApply => new() { PollInterval = TimeSpan.FromMilliseconds(50), DeleteTimeout = TimeSpan.FromSeconds(20), Retry = new RetryPolicy(8, TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(500)) };
 
+    /// <summary>discover -> export -> transform through the same PlanningChain the dry-run commands use; returns transform's outcome.</summary>
     public async Task<StageOutcome> PrepareAsync(string ns, string mode, string? strategy, string? targetNamespace = null, CancellationToken ct = default)
     {
-        var (discover, _) = await new DiscoverEngine(sim.Cluster, Log).RunAsync(new DiscoverOptions { Namespaces = [ns], Mode = mode, Retry = Retry ?? RetryPolicy.Default }, Layout, ct);
-        Assert.Equal(ExitCodes.Success, discover.ExitCode);
-        var export = await new ExportEngine(sim.Cluster, Log).RunAsync(new ExportOptions { Retry = Retry ?? RetryPolicy.Default }, Layout, ct);
-        Assert.Equal(ExitCodes.Success, export.ExitCode);
-        return await new TransformEngine(Log, TransformerCatalog.All).RunAsync(new TransformOptions { Strategy = strategy, TargetNamespace = targetNamespace }, Layout, ct);
+        var chain = await new PlanningChain(sim.Cluster, Log, NullProgressSink.Instance).RunAsync(
+            new PlanningChainOptions(
+                new DiscoverOptions { Namespaces = [ns], Mode = mode, Retry = Retry ?? RetryPolicy.Default },
+                new ExportOptions { Retry = Retry ?? RetryPolicy.Default },
+                new TransformOptions { Strategy = strategy, TargetNamespace = targetNamespace }),
+            Layout,
+            ct);
+        Assert.Equal(ExitCodes.Success, Outcome(chain, "discover").ExitCode);
+        Assert.Equal(ExitCodes.Success, Outcome(chain, "export").ExitCode);
+        return Outcome(chain, "transform");
     }
+
+    // A stage the chain stopped before has no outcome: that fails here, naming the stage and the log.
+    private StageOutcome Outcome(PlanningChainResult chain, string stage) =>
+        chain.Stages.Where(s => s.Stage == stage).Select(s => s.Outcome).FirstOrDefault()
+        ?? throw new Xunit.Sdk.XunitException($"the planning chain stopped before {stage}:\n{Logs}");
 
     public Task<StageOutcome> ApplyAsync(ApplyOptions? options = null, CancellationToken ct = default) =>
         new ApplyEngine(sim.Cluster, Log).RunAsync(options ?? FastApply, Layout, ct);

@@ -3,16 +3,16 @@ using System.Globalization;
 using OdhMigration.Cli.Commands;
 using OdhMigration.Cli.Hosting;
 
-namespace OdhMigration.Cli.Tests.Delivery;
+namespace OdhMigration.DeliveryGen;
 
 /// <summary>One option of a stage tool, read from its real command definition (never from a copied list).</summary>
-internal sealed record ToolOption(string Name, string Description, string DefaultText, bool IsList, bool IsPairList, bool IsBool)
+public sealed record ToolOption(string Name, string Description, string DefaultText, bool IsList, bool IsPairList, bool IsBool)
 {
     /// <summary>The Tekton param / action input name: the option's long name without its dashes.</summary>
     public string ParamName => Name[2..];
 }
 
-internal static class ToolOptions
+public static class ToolOptions
 {
     /// <summary>Options a Task binds itself (to its workspace and /tekton/results) instead of exposing as params.</summary>
     public static readonly IReadOnlySet<string> BoundByTask = new HashSet<string>(StringComparer.Ordinal) { "--workspace", "--result-dir", RequireGate };

@@ -1,18 +1,17 @@
 using System.Diagnostics;
+using System.Globalization;
 using OdhMigration.Core.Cluster;
 using OdhMigration.Core.Common;
 using OdhMigration.Core.Stages.Apply;
 using OdhMigration.Core.Tests.TestDoubles;
 using static OdhMigration.Core.Tests.TestDoubles.PlanWorkspace;
 
-namespace OdhMigration.Core.Tests.Apply;
+namespace OdhMigration.Bench;
 
-/// <summary>The engine's own cost per ISVC (plan gate, ledger journal), without any API latency. Run with --filter "Category=Benchmark".</summary>
-[Trait("Category", "Benchmark")]
-public sealed class ApplyEngineOverheadBenchmark
+/// <summary>apply's own cost per ISVC (plan gate, ledger journal) against an in-memory cluster, without any API latency.</summary>
+internal static class ApplyOverheadBench
 {
-    [Fact]
-    public async Task Engine_overhead_for_1000_isvcs_against_an_in_memory_cluster()
+    public static async Task<int> RunAsync()
     {
         using var ws = new PlanWorkspace();
         for (var i = 0; i < 1000; i++)
@@ -25,9 +24,7 @@ public sealed class ApplyEngineOverheadBenchmark
         var watch = Stopwatch.StartNew();
         var outcome = await new ApplyEngine(cluster, new MemoryStageLog()).RunAsync(new ApplyOptions { Retry = RetryPolicy.Immediate() }, ws.Layout);
         watch.Stop();
-        Assert.Equal(ExitCodes.Success, outcome.ExitCode);
-        var line = $"engine overhead: 1000 ISVCs, {cluster.Requests.Count} requests, {watch.Elapsed.TotalSeconds:0.00} s";
-        TestContext.Current.TestOutputHelper?.WriteLine(line);
-        Console.WriteLine(line);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"engine overhead: 1000 ISVCs, {cluster.Requests.Count} requests, {watch.Elapsed.TotalSeconds:0.00} s"));
+        return Target.Check(outcome.ExitCode == ExitCodes.Success, $"apply exit code {outcome.ExitCode} (expected {ExitCodes.Success})") ? 0 : 1;
     }
 }

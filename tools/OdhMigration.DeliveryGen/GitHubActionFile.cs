@@ -1,13 +1,13 @@
 using System.Text;
 using OdhMigration.Cli.Commands;
 
-namespace OdhMigration.Cli.Tests.Delivery;
+namespace OdhMigration.DeliveryGen;
 
 /// <summary>
 /// Renders one stage's composite action: it runs the same image as Tekton with `docker run --user` set to the
 /// runner's UID (no root, no Docker action). Inputs reach the script only through env, never interpolated into it.
 /// </summary>
-internal static class GitHubActionFile
+public static class GitHubActionFile
 {
     /// <summary>Options the action derives from its own inputs (folders mounted into the container).</summary>
     public static readonly IReadOnlySet<string> MountedPaths = new HashSet<string>(StringComparer.Ordinal) { "--workspace", "--result-dir", "--kubeconfig", "--snapshot" };

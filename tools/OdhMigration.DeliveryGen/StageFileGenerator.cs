@@ -2,17 +2,18 @@ using System.Text.Json.Nodes;
 using OdhMigration.Cli.Commands;
 using OdhMigration.Core.Manifests;
 
-namespace OdhMigration.Cli.Tests.Delivery;
+namespace OdhMigration.DeliveryGen;
 
 /// <summary>
 /// Writes the per-stage delivery files (Tekton Task, Tekton StepAction, GitHub composite action) from the real
 /// command definitions, so params and inputs follow the tools' options as they grow. The committed files are
-/// checked against this output by <see cref="StageFilesUpToDateTests"/>; set ODH_UPDATE_DELIVERY=1 to rewrite them.
+/// checked against this output by the StageFilesUpToDate test (through <see cref="DeliveryDrift"/>); `--write`
+/// rewrites them.
 /// </summary>
-internal static class StageFileGenerator
+public static class StageFileGenerator
 {
-    public const string Header = "# Generated from src/OdhMigration.Cli/Commands by tests/OdhMigration.Cli.Tests/Delivery/StageFileGenerator.cs.\n" +
-        "# Do not edit by hand: run `ODH_UPDATE_DELIVERY=1 dotnet test tests/OdhMigration.Cli.Tests --filter StageFilesUpToDate`.\n";
+    public const string Header = "# Generated from src/OdhMigration.Cli/Commands by tools/OdhMigration.DeliveryGen.\n" +
+        $"# Do not edit by hand: run `{DeliveryDrift.WriteCommand}`.\n";
 
     public static IReadOnlyDictionary<string, string> Generate()
     {

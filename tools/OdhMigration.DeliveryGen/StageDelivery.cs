@@ -1,10 +1,10 @@
-namespace OdhMigration.Cli.Tests.Delivery;
+namespace OdhMigration.DeliveryGen;
 
 /// <summary>
 /// What the delivery files need to know about a stage beyond its options: the Tekton results it writes with
 /// --result-dir (kept tiny: counts, verdict, artifact sha256) and the ServiceAccount it runs as.
 /// </summary>
-internal sealed record StageDelivery(string Stage, string ServiceAccount, IReadOnlyList<(string Name, string Description)> Results)
+public sealed record StageDelivery(string Stage, string ServiceAccount, IReadOnlyList<(string Name, string Description)> Results)
 {
     public const string Version = "0.1.0";
     public const string ImageRepository = "ghcr.io/odh-migration-tasks";
