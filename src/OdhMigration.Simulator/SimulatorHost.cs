@@ -84,7 +84,12 @@ public sealed class SimulatorHost : IAsyncDisposable
         var clock = TimeProvider.System;
         var kinds = new KindRegistry(Kinds.All.Concat(SelfReviews.Kinds).Concat(options.ExtraKinds).Concat(objects.Select(o => o.Kind)));
         var schemas = new SchemaAdmission(options.Crds ?? CrdSchemas.Empty);
-        var store = new ObjectStore(kinds, clock, options.WatchHistory) { PropagationFinalizers = options.GarbageCollector, ReadDefaults = schemas.DefaultStored };
+        var store = new ObjectStore(kinds, clock, options.WatchHistory)
+        {
+            PropagationFinalizers = options.GarbageCollector,
+            ReadDefaults = schemas.DefaultStored,
+            FieldTypes = new Patching.Ownership.FieldTypes(options.Crds ?? CrdSchemas.Empty),
+        };
         store.Load(objects);
         store.AddAdmission(schemas); // schema validation precedes the webhooks
         store.AddAdmission(new Admission.BuiltinValidation());

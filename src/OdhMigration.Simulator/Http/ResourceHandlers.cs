@@ -177,7 +177,7 @@ internal sealed class ResourceHandlers(ObjectStore store, AccessReviewer access,
             }
 
             applied.Metadata()["name"] = info.Name;
-            var (result, created) = store.Patch(kind, info.Namespace, info.Name!, live => ServerSideApply.Apply(live, applied, write.FieldManager!), write, createIfMissing: info.Subresource is null);
+            var (result, created) = store.Apply(kind, info.Namespace, info.Name!, applied, write);
             await WriteResultAsync(context, created ? 201 : 200, result, write, cancellationToken);
             return;
         }

@@ -108,19 +108,5 @@ internal static partial class ObjectMeta
 
     public static JsonObject Materialize(JsonObject obj) => (JsonObject)Materialize((JsonNode)obj)!;
 
-    public static void ValidateName(ResourceKind kind, string name)
-    {
-        if (name.Length == 0)
-        {
-            throw ApiException.Invalid(kind, name, "metadata.name", "Required value: name or generateName is required");
-        }
-
-        if (name.Length > 253 || !DnsSubdomain().IsMatch(name))
-        {
-            throw ApiException.Invalid(kind, name, "metadata.name", $"Invalid value: \"{name}\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character");
-        }
-    }
-
-    [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
-    private static partial Regex DnsSubdomain();
+    public static void ValidateName(ResourceKind kind, string name) => Admission.NameValidation.Validate(kind, name);
 }

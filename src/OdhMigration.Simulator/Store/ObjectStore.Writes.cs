@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using OdhMigration.Core.Manifests;
 using OdhMigration.Simulator.Patching;
+using OdhMigration.Simulator.Patching.Ownership;
 
 namespace OdhMigration.Simulator.Store;
 
@@ -56,6 +57,18 @@ public sealed partial class ObjectStore
             var candidate = ObjectMeta.Materialize(change(current.DeepCopy()));
             return (CommitUpdate(kind, key, current, candidate, context).DeepCopy(), false);
         }
+    }
+
+    /// <summary>
+    /// Server-side apply (PATCH application/apply-patch+yaml): merges <paramref name="applied"/> for the context's
+    /// field manager, creating the object when missing (not on a subresource), 409 on conflicts unless forced.
+    /// </summary>
+    public (JsonObject Object, bool Created) Apply(ResourceKind kind, string? ns, string name, JsonObject applied, WriteContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var manager = context.FieldManager ?? throw ApiException.BadRequest("fieldManager is required for apply requests");
+        var apply = context with { Operation = "Apply" };
+        return Patch(kind, ns, name, live => ServerSideApply.Apply(kind, FieldTypes, live, applied, manager, apply.Force, apply.Subresource, ObjectMeta.Timestamp(_clock.GetUtcNow())), apply, createIfMissing: apply.Subresource is null);
     }
 
     public DeleteResult Delete(ResourceKind kind, string? ns, string name, DeleteRequest request)
@@ -196,15 +209,21 @@ public sealed partial class ObjectStore
             NamespaceLifecycle.PrepareForCreate(obj);
         }
 
+        // An apply computed its ownership while merging; any other create owns what it sets (an Update entry).
+        var applied = context.Operation == "Apply" ? meta["managedFields"]?.DeepClone() : null;
         meta.Remove("managedFields");
         foreach (var check in _admission)
         {
             check.Admit(kind, null, obj, context);
         }
 
-        if (context.FieldManager is { Length: > 0 } manager)
+        if (applied is not null)
         {
-            ManagedFields.Record(obj, manager, context.Operation, kind.ApiVersion, obj.DeepCopy(), null, ObjectMeta.Timestamp(_clock.GetUtcNow()));
+            meta["managedFields"] = applied;
+        }
+        else if (context.FieldManager is { Length: > 0 } manager)
+        {
+            ServerSideApply.RecordUpdate(kind, FieldTypes, null, obj, manager, null, ObjectMeta.Timestamp(_clock.GetUtcNow()));
         }
 
         if (context.DryRun)
@@ -238,6 +257,10 @@ public sealed partial class ObjectStore
         {
             next = current.DeepCopy();
             next["status"] = candidate["status"]?.DeepClone();
+            if (context.Operation == "Apply")
+            {
+                next.Metadata()["managedFields"] = candidate.Metadata()["managedFields"]?.DeepClone();
+            }
         }
         else
         {
@@ -259,7 +282,11 @@ public sealed partial class ObjectStore
                 meta["namespace"] = current.Namespace();
             }
 
-            meta["managedFields"] = currentMeta["managedFields"]?.DeepClone();
+            if (context.Operation != "Apply")
+            {
+                meta["managedFields"] = currentMeta["managedFields"]?.DeepClone(); // ownership is the server's to record
+            }
+
             if (meta["managedFields"] is null)
             {
                 meta.Remove("managedFields");
@@ -296,14 +323,14 @@ public sealed partial class ObjectStore
             throw ApiException.Invalid(kind, name, "metadata.finalizers", "Forbidden: no new finalizers can be added if the object is being deleted");
         }
 
-        if (ObjectMeta.SameExceptServerFields(next, current))
+        if (ObjectMeta.SameExceptServerFields(next, current) && (context.Operation != "Apply" || ManagerEntry.SameOwnership(next, current)))
         {
-            return current; // a no-op write does not bump resourceVersion, as on a real server
+            return current; // a no-op write (an apply that changes no value and no ownership) does not bump resourceVersion
         }
 
-        if (context.FieldManager is { Length: > 0 } manager)
+        if (context.Operation != "Apply" && context.FieldManager is { Length: > 0 } manager)
         {
-            ManagedFields.Record(next, manager, context.Operation, kind.ApiVersion, candidate, context.Subresource, ObjectMeta.Timestamp(_clock.GetUtcNow()));
+            ServerSideApply.RecordUpdate(kind, FieldTypes, current, next, manager, context.Subresource, ObjectMeta.Timestamp(_clock.GetUtcNow()));
         }
 
         if (context.DryRun)

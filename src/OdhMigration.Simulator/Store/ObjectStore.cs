@@ -53,6 +53,9 @@ public sealed partial class ObjectStore
     /// </summary>
     public Action<ResourceKind, JsonObject>? ReadDefaults { get; init; }
 
+    /// <summary>How each kind's lists and maps are owned, for managedFields and server-side apply (from the CRD schemas).</summary>
+    public Patching.Ownership.FieldTypes FieldTypes { get; init; } = Patching.Ownership.FieldTypes.Schemaless;
+
     public void AddAdmission(IAdmissionCheck check)
     {
         lock (_gate)
