@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using OdhMigration.Core.Reporting;
 
 namespace OdhMigration.Core.Workspace.Documents;
 
@@ -24,6 +25,7 @@ public sealed record ExportReport : IWorkspaceDocument
     /// </summary>
     public List<ExportedFile> NamespaceFiles { get; init; } = [];
     public bool SecretDataIncluded { get; init; }
+    [JsonConverter(typeof(RedactedTextListConverter))]
     public List<string> Warnings { get; init; } = [];
 }
 
@@ -34,11 +36,13 @@ public sealed record ExportedItem
 
     /// <summary>ok or failed.</summary>
     public string Status { get; init; } = "ok";
+    [JsonConverter(typeof(RedactedTextConverter))]
     public string? Error { get; init; }
     public List<ExportedFile> Files { get; init; } = [];
 
     /// <summary>Workspace-relative JSON file mapping each saved file to the ownerReferences removed from it (they must not be re-applied).</summary>
     public string? OwnerReferencesFile { get; init; }
+    [JsonConverter(typeof(RedactedTextListConverter))]
     public List<string> Warnings { get; init; } = [];
 }
 
