@@ -304,7 +304,7 @@ public sealed class LiveCluster : ICluster, IDisposable
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException)
         {
-            throw new ClusterException(0, "ConnectionLost", $"{method} {shown}: the connection to the API server failed ({ex.Message})", ex);
+            throw new ClusterException(0, "ConnectionLost", $"{method} {shown}: the connection to the API server failed ({PlainErrors.Describe(ex)})", ex);
         }
     }
 

@@ -175,7 +175,7 @@ public sealed record RetryPolicy
 
     private static Exception GaveUp(Exception failure, string why) => failure is ClusterException cluster
         ? new ClusterException(cluster.StatusCode, cluster.Reason, $"{cluster.Message} ({why})", cluster) { RetryAfter = cluster.RetryAfter }
-        : new ClusterException(0, failure is OperationCanceledException or TimeoutException ? "Timeout" : "ConnectionLost", $"{failure.Message} ({why})", failure);
+        : new ClusterException(0, failure is OperationCanceledException or TimeoutException ? "Timeout" : "ConnectionLost", $"{PlainErrors.Describe(failure)} ({why})", failure);
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 }

@@ -59,7 +59,7 @@ public sealed class RetryingCluster : ICluster
         // Merge patches and apply patches set values: sending one twice leaves the object as once. A JSON patch can
         // add to a list, so one whose answer was lost is not sent again.
         Func<Exception, TimeSpan, CancellationToken, Task<Settled<JsonObject>?>>? settle = patchKind == PatchKind.Json
-            ? (failure, _, _) => throw new ClusterException(0, "Unknown", $"{what}: {RetryPolicy.Describe(failure)}; a JSON patch may have been applied before the answer was lost, so it is not sent again ({failure.Message})", failure)
+            ? (failure, _, _) => throw new ClusterException(0, "Unknown", $"{what}: {RetryPolicy.Describe(failure)}; a JSON patch may have been applied before the answer was lost, so it is not sent again ({PlainErrors.Describe(failure)})", failure)
             : null;
         return _policy.RunAsync(what, ct => _inner.PatchAsync(kind, ns, name, patchKind, body, options, ct), settle, _log, cancellationToken);
     }
@@ -182,7 +182,7 @@ public sealed class RetryingCluster : ICluster
     }
 
     private static Func<Exception, TimeSpan, CancellationToken, Task<Settled<T>?>> NotRepeated<T>(string what) =>
-        (failure, _, _) => throw new ClusterException(0, "Unknown", $"{what}: {RetryPolicy.Describe(failure)}; it may have been processed and cannot be checked, so it is not sent again ({failure.Message})", failure);
+        (failure, _, _) => throw new ClusterException(0, "Unknown", $"{what}: {RetryPolicy.Describe(failure)}; it may have been processed and cannot be checked, so it is not sent again ({PlainErrors.Describe(failure)})", failure);
 
     private static bool IsManagedBy(JsonObject obj, string fieldManager) =>
         obj.At("metadata", "managedFields") is JsonArray fields && fields.OfType<JsonObject>().Any(f => f.Str("manager") == fieldManager);

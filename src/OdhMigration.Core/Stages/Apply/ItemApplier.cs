@@ -624,6 +624,6 @@ internal sealed class ItemApplier(ICluster cluster, LedgerStore ledger, ApplyOpt
     private static string Describe(Exception ex) => ex switch
     {
         ClusterException c => $"{c.StatusCode} {c.Reason}: {c.Message}",
-        _ => ex.Message,
+        _ => PlainErrors.Describe(ex),
     };
 }

@@ -58,8 +58,8 @@ internal sealed class LabelChanger(ICluster cluster, LedgerStore ledger, ApplyOp
             }
             catch (Exception ex) when (ex is ClusterException or HttpRequestException or IOException)
             {
-                problems.Add($"{target}: {ex.Message}");
-                log.Error($"{target} could not be changed: {ex.Message}");
+                problems.Add($"{target}: {PlainErrors.Describe(ex)}");
+                log.Error($"{target} could not be changed: {PlainErrors.Describe(ex)}");
             }
         }
 

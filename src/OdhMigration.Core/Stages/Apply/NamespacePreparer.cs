@@ -43,10 +43,10 @@ internal sealed class NamespacePreparer(ICluster cluster, LedgerStore ledger, Ap
             }
             catch (Exception ex) when (ex is ClusterException or HttpRequestException or IOException)
             {
-                log.Error($"namespace {ns}: {ex.Message}");
+                log.Error($"namespace {ns}: {PlainErrors.Describe(ex)}");
                 foreach (var item in items)
                 {
-                    refusals[item] = $"namespace {ns}: {ex.Message}";
+                    refusals[item] = $"namespace {ns}: {PlainErrors.Describe(ex)}";
                 }
             }
         }

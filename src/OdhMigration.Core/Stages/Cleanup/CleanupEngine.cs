@@ -251,8 +251,8 @@ public sealed class CleanupEngine(ICluster cluster, IStageLog log, TimeProvider?
             }
             catch (ItemFailedException ex)
             {
-                log.Error($"{item.Namespace}/{item.Name}: {ex.Message}");
-                return Result(CleanupOutcomes.Failed, ex.Message);
+                log.Error($"{item.Namespace}/{item.Name}: {PlainErrors.Describe(ex)}");
+                return Result(CleanupOutcomes.Failed, PlainErrors.Describe(ex));
             }
 
             if (deletion.OnlyWithRuntime is { } runtimeName && !RuntimeGone(ns ?? item.Namespace, runtimeName)
@@ -303,12 +303,12 @@ public sealed class CleanupEngine(ICluster cluster, IStageLog log, TimeProvider?
             }
             catch (ClusterException ex) when (ex.IsConflict)
             {
-                return Result(CleanupOutcomes.Kept, $"changed while cleanup ran (uid precondition failed): {ex.Message}");
+                return Result(CleanupOutcomes.Kept, $"changed while cleanup ran (uid precondition failed): {PlainErrors.Describe(ex)}");
             }
             catch (Exception ex) when (ex is ClusterException or HttpRequestException or IOException)
             {
-                log.Error($"{item.Namespace}/{item.Name}: cannot delete {deletion.Kind} {ns}/{deletion.Name}: {ex.Message}");
-                return Result(CleanupOutcomes.Failed, ex.Message);
+                log.Error($"{item.Namespace}/{item.Name}: cannot delete {deletion.Kind} {ns}/{deletion.Name}: {PlainErrors.Describe(ex)}");
+                return Result(CleanupOutcomes.Failed, PlainErrors.Describe(ex));
             }
         }
 

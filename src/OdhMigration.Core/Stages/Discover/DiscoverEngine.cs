@@ -147,7 +147,7 @@ public sealed class DiscoverEngine(IClusterReader cluster, IStageLog log, TimePr
 
     private InventoryItem Unreadable(JsonObject isvc, Exception ex)
     {
-        var blocker = $"cannot be read: {ex.Message}";
+        var blocker = $"cannot be read: {PlainErrors.Describe(ex)}";
         log.Warn($"InferenceService {isvc.Namespace()}/{isvc.Name()} {blocker}");
         return new InventoryItem
         {

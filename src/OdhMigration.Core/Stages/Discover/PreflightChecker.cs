@@ -1,4 +1,5 @@
 using OdhMigration.Core.Cluster;
+using OdhMigration.Core.Common;
 using OdhMigration.Core.Manifests;
 using OdhMigration.Core.Workspace.Documents;
 
@@ -57,7 +58,7 @@ public static class PreflightChecker
             }
             catch (Exception ex) when (ex is ClusterException or HttpRequestException or IOException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
             {
-                return (q, Allowed: (bool?)null, Error: (string?)ex.Message);
+                return (q, Allowed: (bool?)null, Error: (string?)PlainErrors.Describe(ex));
             }
             finally
             {

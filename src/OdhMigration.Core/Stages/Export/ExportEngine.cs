@@ -50,8 +50,8 @@ public sealed class ExportEngine(IClusterReader cluster, IStageLog log, TimeProv
             }
             catch (Exception ex) when (ex is ClusterException { IsForbidden: false } or IOException)
             {
-                log.Error($"namespace {group.Key}: {ex.Message}");
-                exported.AddRange(group.Select(i => Failed(i, $"namespace {i.Namespace} could not be read: {ex.Message}", [])));
+                log.Error($"namespace {group.Key}: {PlainErrors.Describe(ex)}");
+                exported.AddRange(group.Select(i => Failed(i, $"namespace {i.Namespace} could not be read: {PlainErrors.Describe(ex)}", [])));
                 continue;
             }
 
@@ -123,8 +123,8 @@ public sealed class ExportEngine(IClusterReader cluster, IStageLog log, TimeProv
         }
         catch (Exception ex) when (ex is ExportItemException or ClusterException { IsForbidden: false } or IOException or UnauthorizedAccessException or ManifestFormatException)
         {
-            log.Error($"export {item.Namespace}/{item.Name} failed: {ex.Message}");
-            return Failed(item, ex.Message, warnings);
+            log.Error($"export {item.Namespace}/{item.Name} failed: {PlainErrors.Describe(ex)}");
+            return Failed(item, PlainErrors.Describe(ex), warnings);
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using OdhMigration.Core.Common;
 using OdhMigration.Core.Workspace;
 using OdhMigration.Core.Workspace.Documents;
 using OdhMigration.Core.Workspace.Vocabulary;
@@ -48,7 +49,7 @@ public sealed record TransformResult
 public sealed class TransformRefusedException(string message) : Exception(message)
 {
     public TransformRefusedException() : this("refused") { }
-    public TransformRefusedException(string message, Exception inner) : this(message + ": " + inner.Message) { }
+    public TransformRefusedException(string message, Exception inner) : this(message + ": " + PlainErrors.Describe(inner)) { }
 }
 
 public interface IModeTransformer

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using OdhMigration.Core.Common;
 using OdhMigration.Core.Workspace.Documents;
 
 namespace OdhMigration.Core.Stages.Validate;
@@ -47,7 +48,7 @@ public sealed class InferenceProbe(HttpClient http)
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            return new Response(0, null, $"cannot reach {url}: {ex.Message}");
+            return new Response(0, null, $"cannot reach {url}: {PlainErrors.Describe(ex)}");
         }
     }
 

@@ -142,8 +142,8 @@ public sealed class ValidateEngine(ICluster cluster, IStageLog log, HttpClient? 
         }
         catch (Exception ex) when (ex is ClusterException or HttpRequestException or IOException && !ct.IsCancellationRequested)
         {
-            log.Error($"{id}: cannot read it: {ex.Message}");
-            return Result(false, ValidationReasons.NotReady, $"cannot read it from the cluster: {ex.Message}");
+            log.Error($"{id}: cannot read it: {PlainErrors.Describe(ex)}");
+            return Result(false, ValidationReasons.NotReady, $"cannot read it from the cluster: {PlainErrors.Describe(ex)}");
         }
     }
 

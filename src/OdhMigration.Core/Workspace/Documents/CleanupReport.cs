@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using OdhMigration.Core.Reporting;
 
 namespace OdhMigration.Core.Workspace.Documents;
 
@@ -32,6 +33,7 @@ public sealed record CleanupItem
 
     /// <summary>cleaned, skipped (replacement did not pass) or failed (something could not be deleted).</summary>
     public string Status { get; init; } = "";
+    [JsonConverter(typeof(RedactedTextConverter))]
     public string? Reason { get; init; }
     public List<CleanupObject> Objects { get; init; } = [];
 }
@@ -40,7 +42,7 @@ public sealed record CleanupItem
 /// Outcome: deleted, already-gone (absent before this run touched it), would-delete (dry run), kept, failed, stuck (a
 /// finalizer holds it; see Reason), handled-elsewhere (another item of this run named the same object; counted there).
 /// </summary>
-public sealed record CleanupObject(string Kind, string? Namespace, string Name, string Outcome, string? Reason, string? BackupFile, string? Uid);
+public sealed record CleanupObject(string Kind, string? Namespace, string Name, string Outcome, [property: JsonConverter(typeof(RedactedTextConverter))] string? Reason, string? BackupFile, string? Uid);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(CleanupReport))]

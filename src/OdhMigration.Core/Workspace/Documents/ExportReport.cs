@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using OdhMigration.Core.Reporting;
 using OdhMigration.Core.Workspace.Vocabulary;
 
 namespace OdhMigration.Core.Workspace.Documents;
@@ -25,6 +26,7 @@ public sealed record ExportReport : IWorkspaceDocument
     /// </summary>
     public List<ExportedFile> NamespaceFiles { get; init; } = [];
     public bool SecretDataIncluded { get; init; }
+    [JsonConverter(typeof(RedactedTextListConverter))]
     public List<string> Warnings { get; init; } = [];
 }
 
@@ -35,11 +37,13 @@ public sealed record ExportedItem
 
     /// <summary>ok or failed.</summary>
     public string Status { get; init; } = ItemStatuses.Ok;
+    [JsonConverter(typeof(RedactedTextConverter))]
     public string? Error { get; init; }
     public List<ExportedFile> Files { get; init; } = [];
 
     /// <summary>Workspace-relative JSON file mapping each saved file to the ownerReferences removed from it (they must not be re-applied).</summary>
     public string? OwnerReferencesFile { get; init; }
+    [JsonConverter(typeof(RedactedTextListConverter))]
     public List<string> Warnings { get; init; } = [];
 }
 

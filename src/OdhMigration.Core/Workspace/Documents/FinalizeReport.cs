@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using OdhMigration.Core.Reporting;
 
 namespace OdhMigration.Core.Workspace.Documents;
 
@@ -23,7 +24,9 @@ public sealed record FinalizeReport : IWorkspaceDocument
     public List<OperatorAdvice> Operators { get; init; } = [];
 
     /// <summary>What still stands between this cluster and the 3.x upgrade.</summary>
+    [JsonConverter(typeof(RedactedTextListConverter))]
     public List<string> Blockers { get; init; } = [];
+    [JsonConverter(typeof(RedactedTextListConverter))]
     public List<string> Warnings { get; init; } = [];
 }
 

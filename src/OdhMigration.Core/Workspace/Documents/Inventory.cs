@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using OdhMigration.Core.Reporting;
 
 namespace OdhMigration.Core.Workspace.Documents;
 
@@ -15,6 +16,7 @@ public sealed record Inventory : IWorkspaceDocument
     public DiscoverScope Scope { get; init; } = new();
     public ClusterDefaults Cluster { get; init; } = new();
     public List<InventoryItem> Items { get; init; } = [];
+    [JsonConverter(typeof(RedactedTextListConverter))]
     public List<string> Warnings { get; init; } = [];
     public List<PreflightCheck> Preflight { get; init; } = [];
 }
@@ -56,9 +58,12 @@ public sealed record InventoryItem
     public bool Selected { get; init; }
 
     /// <summary>Why the item is (not) eligible and (not) selected, in plain words.</summary>
+    [JsonConverter(typeof(RedactedTextListConverter))]
     public List<string> Reasons { get; init; } = [];
     public IsvcFacts Facts { get; init; } = new();
+    [JsonConverter(typeof(RedactedTextListConverter))]
     public List<string> Warnings { get; init; } = [];
+    [JsonConverter(typeof(RedactedTextListConverter))]
     public List<string> Blockers { get; init; } = [];
 }
 
@@ -89,6 +94,7 @@ public sealed record IsvcFacts
     public string? StorageKey { get; init; }
 
     /// <summary>storage.path, the path inside a pvc:// URI, or a plain storageUri path; never a remote URI (it may hold credentials).</summary>
+    [JsonConverter(typeof(RedactedTextConverter))]
     public string? StoragePath { get; init; }
     public bool HasTransformer { get; init; }
     public bool HasExplainer { get; init; }

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using OdhMigration.Core.Reporting;
 using OdhMigration.Core.Workspace.Vocabulary;
 
 namespace OdhMigration.Core.Workspace.Documents;
@@ -40,6 +41,7 @@ public sealed record LedgerItem
     public string TargetNamespace { get; set; } = "";
     public string TargetName { get; set; } = "";
     public string State { get; set; } = LedgerItemStates.Pending;
+    [JsonConverter(typeof(RedactedTextConverter))]
     public string? Error { get; set; }
 
     /// <summary>uid of the original ISVC when apply first saw it (in-place: the object it deleted).</summary>
@@ -63,6 +65,7 @@ public sealed record LedgerStep
     public string? Uid { get; set; }
     public string? ResourceVersion { get; set; }
     public string? Detail { get; set; }
+    [JsonConverter(typeof(RedactedTextConverter))]
     public string? Error { get; set; }
     public DateTimeOffset At { get; set; }
 
@@ -71,7 +74,7 @@ public sealed record LedgerStep
 }
 
 /// <summary>One line of the ledger journal (ledger.journal.jsonl): a step event for an item.</summary>
-public sealed record LedgerJournalEntry(long Sequence, string Namespace, string Name, LedgerStep Step, string? ItemState, string? ItemError, string? OriginalUid, string? ReplacementUid);
+public sealed record LedgerJournalEntry(long Sequence, string Namespace, string Name, LedgerStep Step, string? ItemState, [property: JsonConverter(typeof(RedactedTextConverter))] string? ItemError, string? OriginalUid, string? ReplacementUid);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(Ledger))]

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using OdhMigration.Core.Reporting;
 using OdhMigration.Core.Workspace.Vocabulary;
 
 namespace OdhMigration.Core.Workspace.Documents;
@@ -18,6 +19,7 @@ public sealed record Plan : IWorkspaceDocument
 
     /// <summary>Per original runtime: which ISVCs still use it after the planned migration, so cleanup never deletes one in use.</summary>
     public List<RuntimeUsage> Runtimes { get; init; } = [];
+    [JsonConverter(typeof(RedactedTextListConverter))]
     public List<string> Warnings { get; init; } = [];
 }
 
@@ -44,6 +46,7 @@ public sealed record PlanItem
 
     /// <summary>ok or failed (with Error); failed items are never applied.</summary>
     public string Status { get; init; } = ItemStatuses.Ok;
+    [JsonConverter(typeof(RedactedTextConverter))]
     public string? Error { get; init; }
     public string TargetNamespace { get; init; } = "";
     public string TargetName { get; init; } = "";
@@ -84,7 +87,9 @@ public sealed record PlanItem
     /// order. They are recreated under the same names, so cleanup must not delete them afterwards.
     /// </summary>
     public List<PlannedDeletion> DeleteBeforeApply { get; init; } = [];
+    [JsonConverter(typeof(RedactedTextListConverter))]
     public List<string> Warnings { get; init; } = [];
+    [JsonConverter(typeof(RedactedTextListConverter))]
     public List<string> Changes { get; init; } = [];
     public EndpointMapping? Endpoint { get; init; }
 }

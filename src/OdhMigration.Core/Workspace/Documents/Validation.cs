@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using OdhMigration.Core.Reporting;
 
 namespace OdhMigration.Core.Workspace.Documents;
 
@@ -33,8 +34,10 @@ public sealed record ValidatedItem
 
     /// <summary>Passed, NotApplied, NotFound, NotReady, NoURL, WrongDeploymentMode, RuntimeMissing, UnsupportedModelFormat, InsufficientResources, InferenceFailed, OutputMismatch.</summary>
     public string Reason { get; init; } = "";
+    [JsonConverter(typeof(RedactedTextConverter))]
     public string Message { get; init; } = "";
     public List<ValidationCondition> Conditions { get; init; } = [];
+    [JsonConverter(typeof(RedactedTextListConverter))]
     public List<string> Remedies { get; init; } = [];
     public string? Url { get; init; }
     public string? DeploymentMode { get; init; }
@@ -44,7 +47,7 @@ public sealed record ValidatedItem
 }
 
 /// <summary>A condition as Kubernetes writes them: Type, Status (True/False/Unknown), Reason (CamelCase), Message.</summary>
-public sealed record ValidationCondition(string Type, string Status, string Reason, string Message);
+public sealed record ValidationCondition(string Type, string Status, string Reason, [property: JsonConverter(typeof(RedactedTextConverter))] string Message);
 
 public sealed record InferenceCheck
 {
@@ -53,6 +56,7 @@ public sealed record InferenceCheck
     public string Url { get; init; } = "";
     public int? StatusCode { get; init; }
     public bool Passed { get; init; }
+    [JsonConverter(typeof(RedactedTextConverter))]
     public string Message { get; init; } = "";
     public bool Compared { get; init; }
     public int? OriginalStatusCode { get; init; }

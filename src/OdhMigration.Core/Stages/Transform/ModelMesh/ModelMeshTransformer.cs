@@ -393,7 +393,7 @@ public sealed class ModelMeshTransformer : IModeTransformer
         }
 
         objects.AddRange(AuthObjects.Create(item.Name, target, item.Namespace));
-        changes.Add($"token auth (the ModelMesh runtime had {ModelMeshKeys.EnableAuth}: \"true\"): {IsvcFactsReader.AuthKey}: \"true\", ServiceAccount {item.Name}-sa, Role {item.Name}-view-role, RoleBinding {item.Name}-view, token Secret {AuthObjects.TokenSecretName(item.Name)} (a new token: clients must update theirs)");
+        changes.Add($"token auth (the ModelMesh runtime had {ModelMeshKeys.EnableAuth}: \"true\"): {IsvcFactsReader.AuthKey}: \"true\", ServiceAccount {item.Name}-sa, Role {item.Name}-view-role, RoleBinding {item.Name}-view, token Secret {AuthObjects.TokenSecretName(item.Name)} (a new token is issued; clients must update theirs)");
     }
 
     private static (List<ObjectRef>, List<SecretKeyCopy>) SecretCopies(TransformContext context, JsonObject isvc, StorageOutcome storage, string target, List<string> warnings, List<string> changes)

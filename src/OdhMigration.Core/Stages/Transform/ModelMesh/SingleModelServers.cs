@@ -79,7 +79,8 @@ public static class SingleModelServers
         {
             if (MlServerMultiModelEnv.Contains(entry.Str("name"), StringComparer.Ordinal))
             {
-                changes.Add($"runtime: removed multi-model setting {entry.Str("name")}={entry.Str("value")}");
+                // The name only: an env value is not shown in a document meant for people (docs/workspace.md).
+                changes.Add($"runtime: removed multi-model setting {entry.Str("name")}");
                 continue;
             }
 

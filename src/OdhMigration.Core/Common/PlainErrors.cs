@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace OdhMigration.Cli.Hosting;
+namespace OdhMigration.Core.Common;
 
 /// <summary>
 /// Turns system exceptions into sentences a platform engineer can act on. The published tools are trimmed with
@@ -54,7 +54,9 @@ public static partial class PlainErrors
     /// <summary>The exit-2 sentence for a file-system problem, e.g. "cannot use /ws/inventory.json: permission denied".</summary>
     public static string FileSystem(Exception exception) => exception switch
     {
-        UnauthorizedAccessException => $"cannot read or write {PathOf(exception) ?? "a file"}: permission denied ({Describe(exception)})",
+        // The path is the news; the runtime's own words would only repeat "permission denied".
+        UnauthorizedAccessException when PathOf(exception) is { } path => $"cannot read or write {path}: permission denied",
+        UnauthorizedAccessException => $"cannot read or write a file: permission denied ({Describe(exception)})",
         _ => $"file system error: {Describe(exception)}",
     };
 
