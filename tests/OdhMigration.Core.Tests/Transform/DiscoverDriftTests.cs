@@ -97,7 +97,7 @@ public sealed class DiscoverDriftTests
 
         var item = Assert.Single(plan.Items, i => i.Name == CreditScoring);
         Assert.Equal("failed", item.Status);
-        Assert.Contains("runtime was credit-scoring at discover, the exported original says churn-runtime", item.Error, StringComparison.Ordinal);
+        Assert.Contains("ServingRuntime was credit-scoring at discover, the exported original says churn-runtime", item.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -34,6 +34,18 @@ public sealed class StageGrantUsageTests
         ("cleanup", "delete rbac.authorization.k8s.io/roles", "a ModelMesh runtime's token auth objects (ServiceAccount, Role, RoleBinding, Secret) go with the runtime"),
     ];
 
+    /// <summary>
+    /// Entries of <see cref="BeyondTheScenarios"/> a scenario may or may not use, depending on a race it does not
+    /// control: in-place deletes the original ISVC, and the garbage collector removes the auth objects and token
+    /// Secret that ISVC owns; apply deletes whichever of them is still there when it gets to it. So "a scenario now
+    /// uses it" is no reason to drop these entries (seen under load: apply deleted the token Secret itself).
+    /// </summary>
+    private static readonly HashSet<string> RacingTheGarbageCollector =
+    [
+        "apply delete /serviceaccounts", "apply delete /secrets",
+        "apply delete rbac.authorization.k8s.io/roles", "apply delete rbac.authorization.k8s.io/rolebindings",
+    ];
+
     [Fact]
     public async Task Every_granted_verb_and_resource_is_used_by_its_stage_and_every_request_is_granted()
     {
@@ -57,7 +69,7 @@ public sealed class StageGrantUsageTests
             var beyond = BeyondTheScenarios.Where(b => b.Stage == stage).Select(b => b.Grant).ToHashSet(StringComparer.Ordinal);
             problems.AddRange(granted.Except(used[stage]).Except(beyond).Order(StringComparer.Ordinal).Select(g => $"odh-migration-{stage} is granted '{g}', which no scenario of the stage uses"));
             problems.AddRange(beyond.Except(granted).Order(StringComparer.Ordinal).Select(g => $"BeyondTheScenarios lists '{g}' for {stage}, which is no longer granted: remove the entry"));
-            problems.AddRange(beyond.Intersect(used[stage]).Order(StringComparer.Ordinal).Select(g => $"BeyondTheScenarios lists '{g}' for {stage}, which a scenario now uses: remove the entry"));
+            problems.AddRange(beyond.Intersect(used[stage]).Where(g => !RacingTheGarbageCollector.Contains($"{stage} {g}")).Order(StringComparer.Ordinal).Select(g => $"BeyondTheScenarios lists '{g}' for {stage}, which a scenario now uses: remove the entry"));
             problems.AddRange(used[stage].Except(granted).Order(StringComparer.Ordinal).Select(g => $"{stage} asks for '{g}', which odh-migration-{stage} is not granted"));
         }
 

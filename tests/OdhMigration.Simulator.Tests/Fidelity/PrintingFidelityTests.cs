@@ -229,7 +229,8 @@ public sealed class PrintingFidelityTests(FidelityFixture sim) : IClassFixture<F
             sim.KubeconfigPath,
             async () =>
             {
-                await Eventually.TrueAsync(async () => (await sim.RequestsAsync())["counters"]!["watch inferenceservices"] is not null, what: "kubectl watching");
+                // kubectl reads discovery and the OpenAPI documents before it watches: slow on a loaded machine.
+                await Eventually.TrueAsync(async () => (await sim.RequestsAsync())["counters"]!["watch inferenceservices"] is not null, TimeSpan.FromSeconds(60), "kubectl watching");
                 var created = await sim.PythonAsync("POST", $"/apis/serving.kserve.io/v1beta1/namespaces/{ns}/inferenceservices", JsonNode.Parse($$"""
                     {"apiVersion":"serving.kserve.io/v1beta1","kind":"InferenceService","metadata":{"name":"watched","namespace":"{{ns}}"},
                      "spec":{"predictor":{"model":{"modelFormat":{"name":"onnx"},"storageUri":"s3://b/m"} } } }
@@ -237,7 +238,7 @@ public sealed class PrintingFidelityTests(FidelityFixture sim) : IClassFixture<F
                 Assert.Equal(201, created.Status);
             },
             text => text.Contains("watched", StringComparison.Ordinal),
-            TimeSpan.FromSeconds(20),
+            TimeSpan.FromSeconds(30),
             "get", "isvc", "-n", ns, "-w");
 
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);

@@ -34,7 +34,7 @@ public static class DiscoverDrift
 
         if (was.Runtime is not null && now.Runtime is not null && was.Runtime != now.Runtime)
         {
-            refusals.Add(Changed("runtime", was.Runtime, now.Runtime) + $" (export saved ServingRuntime {was.Runtime})");
+            refusals.Add(Changed("ServingRuntime", was.Runtime, now.Runtime) + $" (export saved ServingRuntime {was.Runtime})");
         }
         else if (was.RuntimeResolvedBy == "spec" && now.RuntimeResolvedBy != "spec")
         {

@@ -143,7 +143,7 @@ public sealed class TransformEngine(IStageLog log, IEnumerable<IModeTransformer>
                 Namespace = item.Namespace,
                 Name = item.Name,
                 SourceMode = item.Mode,
-                Status = "ok",
+                Status = ItemStatuses.Ok,
                 Error = null,
                 ApplyDir = layout.Relative(result.AppliesOriginalNames ? originalNamesDir : rawDir),
                 Files = applied,

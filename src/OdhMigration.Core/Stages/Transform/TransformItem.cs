@@ -1,6 +1,7 @@
 using OdhMigration.Core.Manifests;
 using OdhMigration.Core.Modes;
 using OdhMigration.Core.Workspace.Documents;
+using OdhMigration.Core.Workspace.Vocabulary;
 
 namespace OdhMigration.Core.Stages.Transform;
 
@@ -19,8 +20,8 @@ public sealed record TransformItem(string Namespace, string Name, string Mode, s
     /// </summary>
     public static TransformItem Read(IReadOnlyList<SavedObject> originals, InventoryItem discovered)
     {
-        var isvc = originals.First(o => o.Role == "isvc").Object;
-        var runtime = originals.FirstOrDefault(o => o.Role == "runtime")?.Object;
+        var isvc = originals.First(o => o.Role == ExportRoles.Isvc).Object;
+        var runtime = originals.FirstOrDefault(o => o.Role == ExportRoles.Runtime)?.Object;
         var (mode, modeSource) = isvc.Annotation(DeploymentMode.AnnotationKey) is not null
             ? ModeResolution.Resolve(isvc, null)
             : new ModeResolution(discovered.Mode, discovered.ModeSource == "annotation" ? "discover (the annotation is gone; export saves no status)" : discovered.ModeSource);
