@@ -229,8 +229,13 @@ public sealed class PrintingFidelityTests(FidelityFixture sim) : IClassFixture<F
             sim.KubeconfigPath,
             async () =>
             {
-                // kubectl reads discovery and the OpenAPI documents before it watches: slow on a loaded machine.
-                await Eventually.TrueAsync(async () => (await sim.RequestsAsync())["counters"]!["watch inferenceservices"] is not null, TimeSpan.FromSeconds(60), "kubectl watching");
+                // kubectl -w lists, then watches from the list's resourceVersion, so an object created once the list
+                // was answered reaches the watch even if the watch request is not there yet. (A watch is recorded in
+                // the request log only when it ends, so it cannot be waited for there.) Discovery first: slow under load.
+                await Eventually.TrueAsync(
+                    async () => (await sim.RequestsAsync())["requests"]!.AsArray().Any(r => r!["verb"]!.GetValue<string>() == "list" && r["resource"]!.GetValue<string>() == "inferenceservices" && r["namespace"]?.GetValue<string>() == ns),
+                    TimeSpan.FromSeconds(60),
+                    "kubectl listing");
                 var created = await sim.PythonAsync("POST", $"/apis/serving.kserve.io/v1beta1/namespaces/{ns}/inferenceservices", JsonNode.Parse($$"""
                     {"apiVersion":"serving.kserve.io/v1beta1","kind":"InferenceService","metadata":{"name":"watched","namespace":"{{ns}}"},
                      "spec":{"predictor":{"model":{"modelFormat":{"name":"onnx"},"storageUri":"s3://b/m"} } } }
