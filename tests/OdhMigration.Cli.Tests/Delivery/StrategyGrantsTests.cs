@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using OdhMigration.Cli.Commands;
-using OdhMigration.Cli.Hosting;
+using OdhMigration.Cli.Tests.Commands;
 using OdhMigration.Core.Common;
 using OdhMigration.Core.Manifests;
 
@@ -18,11 +18,8 @@ public sealed class StrategyGrantsTests : IDisposable
 
     private static async Task<(int Code, string Stdout, string Stderr)> RunAsync(params string[] args)
     {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var io = new CliIo(stdout, stderr);
-        var code = await CliApp.RunAsync(UmbrellaCommand.Create(io), args, io, TestContext.Current.CancellationToken);
-        return (code, stdout.ToString(), stderr.ToString());
+        var result = await CliHarness.RunAsync(UmbrellaCommand.Create, args);
+        return (result.ExitCode, result.Stdout, result.Stderr);
     }
 
     private async Task DiscoverAsync(string sample, string ns)
