@@ -12,30 +12,6 @@ namespace OdhMigration.Simulator.Patching;
 /// </summary>
 public static class StrategicMergePatch
 {
-    /// <summary>patchMergeKey by field name (k8s.io/api core/v1 types.go tags); ports use port or containerPort by shape.</summary>
-    private static readonly Dictionary<string, string> MergeKeys = new(StringComparer.Ordinal)
-    {
-        ["containers"] = "name",
-        ["initContainers"] = "name",
-        ["ephemeralContainers"] = "name",
-        ["env"] = "name",
-        ["volumes"] = "name",
-        ["volumeMounts"] = "mountPath",
-        ["volumeDevices"] = "devicePath",
-        ["imagePullSecrets"] = "name",
-        ["secrets"] = "name",
-        ["ownerReferences"] = "uid",
-        ["hostAliases"] = "ip",
-        ["topologySpreadConstraints"] = "topologyKey",
-        ["resourceClaims"] = "name",
-        ["schedulingGates"] = "name",
-        ["conditions"] = "type",
-        ["ports"] = "port",
-    };
-
-    /// <summary>Primitive lists with patchStrategy merge: set union.</summary>
-    private static readonly HashSet<string> MergedPrimitiveLists = new(StringComparer.Ordinal) { "finalizers" };
-
     public static JsonNode? Apply(JsonNode? target, JsonNode? patch)
     {
         if (patch is not JsonObject patchObject)
@@ -117,7 +93,7 @@ public static class StrategicMergePatch
 
     private static JsonArray MergeList(string field, JsonArray? target, JsonArray patch)
     {
-        if (MergedPrimitiveLists.Contains(field) && patch.All(i => i is JsonValue))
+        if (BuiltinListKeys.MergedPrimitiveLists.Contains(field) && patch.All(i => i is JsonValue))
         {
             var union = target is null ? new JsonArray() : (JsonArray)target.DeepClone();
             foreach (var item in patch.Where(i => union.All(u => u?.ToJsonString() != i?.ToJsonString())))
@@ -179,7 +155,7 @@ public static class StrategicMergePatch
 
     private static string? MergeKeyFor(string field, JsonArray patch, JsonArray? target)
     {
-        if (!MergeKeys.TryGetValue(field, out var key))
+        if (!BuiltinListKeys.MergeKeys.TryGetValue(field, out var key))
         {
             return null;
         }

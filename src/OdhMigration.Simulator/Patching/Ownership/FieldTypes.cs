@@ -81,33 +81,14 @@ internal sealed class BuiltinType(string? name) : FieldType
     private static readonly (string, JsonNode?)[] ByName = [("name", null)];
     private static readonly JsonNode Tcp = JsonValue.Create("TCP");
 
-    private static readonly Dictionary<string, string> MapKeys = new(StringComparer.Ordinal)
-    {
-        ["containers"] = "name",
-        ["initContainers"] = "name",
-        ["ephemeralContainers"] = "name",
-        ["env"] = "name",
-        ["volumes"] = "name",
-        ["volumeMounts"] = "mountPath",
-        ["volumeDevices"] = "devicePath",
-        ["imagePullSecrets"] = "name",
-        ["secrets"] = "name",
-        ["ownerReferences"] = "uid",
-        ["hostAliases"] = "ip",
-        ["resourceClaims"] = "name",
-        ["schedulingGates"] = "name",
-        ["conditions"] = "type",
-    };
-
-    private static readonly HashSet<string> Sets = new(StringComparer.Ordinal) { "finalizers" };
 
     public override FieldType Field(string name) => new BuiltinType(name);
 
     public override FieldType Items => new BuiltinType(null);
 
     public override ListKind List => name is null ? ListKind.Atomic
-        : name == "ports" || MapKeys.ContainsKey(name) ? ListKind.Map
-        : Sets.Contains(name) ? ListKind.Set
+        : BuiltinListKeys.MergeKeys.ContainsKey(name) ? ListKind.Map
+        : BuiltinListKeys.MergedPrimitiveLists.Contains(name) ? ListKind.Set
         : ListKind.Atomic;
 
     public override IReadOnlyList<(string Name, JsonNode? Default)> Keys(JsonArray list)
@@ -118,7 +99,7 @@ internal sealed class BuiltinType(string? name) : FieldType
             return [(container ? "containerPort" : "port", null), ("protocol", Tcp)];
         }
 
-        return name is not null && MapKeys.TryGetValue(name, out var key) ? (key == "name" ? ByName : [(key, null)]) : [];
+        return name is not null && BuiltinListKeys.MergeKeys.TryGetValue(name, out var key) ? (key == "name" ? ByName : [(key, null)]) : [];
     }
 }
 
