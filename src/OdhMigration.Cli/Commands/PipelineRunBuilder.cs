@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using OdhMigration.Core.Common;
+using OdhMigration.Core.Manifests;
 using OdhMigration.Core.Workspace.Documents;
 
 namespace OdhMigration.Cli.Commands;
@@ -97,6 +98,17 @@ public static class PipelineRunBuilder
         }
 
         var chosen = namespaces.Where(g => settings.Namespace is null || g.Key == settings.Namespace).ToList();
+
+        // inventory.json is a workspace document, so untrusted: its namespaces become file names (setup/<ns>.yaml) and
+        // resource names, so each must be a name the API server would accept.
+        foreach (var ns in chosen.Select(g => g.Key))
+        {
+            if (KubernetesNames.Problem("Namespace", ns) is { } problem)
+            {
+                throw new UsageException($"inventory.json: namespace '{KubernetesNames.Printable(ns)}' of a selected InferenceService is not a valid namespace name: {problem}");
+            }
+        }
+
         return chosen
             .Select(g => Migration(g.Key, g.Select(i => i.Name).Order(StringComparer.Ordinal).ToList(), g.Select(i => i.Mode).ToHashSet(StringComparer.Ordinal), chosen.Count, settings))
             .ToList();

@@ -123,6 +123,21 @@ public sealed class StrategyGrantsTests : IDisposable
         Assert.DoesNotContain(documents, d => d.Items("rules").Any(r => r.Strings("resourceNames").Contains("fraud-detection-raw")));
     }
 
+    [Fact]
+    public async Task A_namespace_in_inventory_json_that_is_no_namespace_name_never_becomes_a_file()
+    {
+        await DiscoverAsync("serverless-basic.yaml", "fraud-detection");
+        var inventory = Path.Combine(_workspace, "inventory.json");
+        await File.WriteAllTextAsync(inventory, (await File.ReadAllTextAsync(inventory, TestContext.Current.CancellationToken)).Replace("\"fraud-detection\"", "\"../escaped\"", StringComparison.Ordinal), TestContext.Current.CancellationToken);
+        var outDir = Path.Combine(_workspace, "out");
+        var (code, stdout, stderr) = await RunAsync("pipelineruns", "--workspace", _workspace, "--approvers", "alice", "--out-dir", outDir);
+        Assert.Equal(ExitCodes.UsageError, code);
+        Assert.Equal("", stdout);
+        Assert.Contains("inventory.json: namespace '../escaped'", stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(outDir));
+        Assert.False(File.Exists(Path.Combine(_workspace, "escaped.yaml")));
+    }
+
     [Theory]
     [InlineData("same", 2, "would move 2 namespaces into one")]
     [InlineData("{namespace}", 1, "use --strategy in-place")]
