@@ -10,6 +10,7 @@ public sealed class WorkspaceLayout
 {
     public const string InventoryFile = "inventory.json";
     public const string ExportFile = "export.json";
+    public const string CapacityFile = "capacity.json";
     public const string PlanFile = "plan.json";
     public const string LedgerFile = "ledger.json";
     public const string ValidationFile = "validation.json";
@@ -35,6 +36,7 @@ public sealed class WorkspaceLayout
 
     public string Inventory => Path.Combine(Root, InventoryFile);
     public string Export => Path.Combine(Root, ExportFile);
+    public string Capacity => Path.Combine(Root, CapacityFile);
     public string Plan => Path.Combine(Root, PlanFile);
     public string Ledger => Path.Combine(Root, LedgerFile);
     public string Validation => Path.Combine(Root, ValidationFile);

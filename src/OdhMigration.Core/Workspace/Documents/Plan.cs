@@ -19,6 +19,9 @@ public sealed record Plan : IWorkspaceDocument
 
     /// <summary>Per original runtime: which ISVCs still use it after the planned migration, so cleanup never deletes one in use.</summary>
     public List<RuntimeUsage> Runtimes { get; init; } = [];
+
+    /// <summary>Waves (transform --waves auto | --wave-size N), in order; null when the plan has no waves (one implicit wave; keeps older plans byte-identical).</summary>
+    public List<PlanWave>? Waves { get; init; }
     [JsonConverter(typeof(RedactedTextListConverter))]
     public List<string> Warnings { get; init; } = [];
 }
@@ -31,6 +34,12 @@ public sealed record PlanOptions
 
     /// <summary>--ignore-existing-ns: apply may use a target namespace that already exists (see PlanItem.RequireNewTargetNamespace).</summary>
     public bool IgnoreExistingNamespace { get; init; }
+
+    /// <summary>How waves were planned: null (no waves), "auto" (fit free capacity and quotas) or "size".</summary>
+    public string? Waves { get; init; }
+
+    /// <summary>--wave-size N: at most N ISVCs per wave.</summary>
+    public int? WaveSize { get; init; }
 }
 
 public sealed record PlanItem
@@ -53,6 +62,9 @@ public sealed record PlanItem
 
     /// <summary>Workspace-relative folder apply uses (raw/ or raw-original-names/).</summary>
     public string ApplyDir { get; init; } = "";
+
+    /// <summary>1-based wave this item belongs to (see Plan.Waves); null when the plan has no waves.</summary>
+    public int? Wave { get; init; }
     public List<PlannedFile> Files { get; init; } = [];
 
     /// <summary>Objects apply creates (from ApplyDir), in order.</summary>
@@ -92,6 +104,28 @@ public sealed record PlanItem
     [JsonConverter(typeof(RedactedTextListConverter))]
     public List<string> Changes { get; init; } = [];
     public EndpointMapping? Endpoint { get; init; }
+}
+
+/// <summary>One wave: its items, what they request, and the arithmetic that shows it fits.</summary>
+public sealed record PlanWave
+{
+    public int Number { get; init; }
+
+    /// <summary>"namespace/name" of the items, in plan order.</summary>
+    public List<string> Items { get; init; } = [];
+
+    /// <summary>Sum of the items' replacement requests (base units, see CapacityReport).</summary>
+    public Dictionary<string, decimal> Demand { get; init; } = [];
+
+    /// <summary>Serverless originals of this wave must be stopped (serving.kserve.io/stop) before its replacements can fit.</summary>
+    public bool StopOriginalsFirst { get; init; }
+
+    /// <summary>This wave must be cleaned up (originals deleted) before the next one can fit.</summary>
+    public bool CleanupBeforeNextWave { get; init; }
+
+    /// <summary>Human-readable lines: free capacity and quota per resource, minus this wave's demand.</summary>
+    [JsonConverter(typeof(RedactedTextListConverter))]
+    public List<string> Arithmetic { get; init; } = [];
 }
 
 public sealed record PlannedFile(string Path, string Sha256, string Kind, string Name, string? Namespace);

@@ -1,0 +1,79 @@
+using System.Text.Json.Serialization;
+using OdhMigration.Core.Reporting;
+
+namespace OdhMigration.Core.Workspace.Documents;
+
+/// <summary>
+/// capacity.json, written by export: what each selected ISVC's replacement will request, the ResourceQuotas of its
+/// namespace and, where the account may read nodes and pods, the cluster's schedulable capacity. Transform reads it
+/// to plan waves (docs/waves.md).
+/// </summary>
+/// <remarks>
+/// Amounts are decimals in base units keyed by resource name: <c>cpu</c> in cores, <c>memory</c> and
+/// <c>ephemeral-storage</c> in bytes, extended resources (<c>nvidia.com/gpu</c>, ...) in units. Quota keys keep the
+/// quota's own names (<c>requests.cpu</c>, <c>requests.nvidia.com/gpu</c>, <c>pods</c>, ...).
+/// </remarks>
+public sealed record CapacityReport : IWorkspaceDocument
+{
+    public const int CurrentSchemaVersion = 1;
+    public const string DocumentKind = "CapacityReport";
+
+    public int SchemaVersion { get; init; } = CurrentSchemaVersion;
+    public string Kind { get; init; } = DocumentKind;
+    public DateTimeOffset GeneratedAt { get; init; }
+    public SourceInfo Source { get; init; } = new("snapshot", "");
+    public List<ConsumedDocument> Consumed { get; init; } = [];
+
+    /// <summary>Per selected ISVC: what its replacement will request when it starts.</summary>
+    public List<ItemDemand> Items { get; init; } = [];
+
+    /// <summary>Per exported namespace, each ResourceQuota with what is still free under it.</summary>
+    public List<NamespaceQuota> Quotas { get; init; } = [];
+
+    /// <summary>Schedulable capacity; <see cref="ClusterCapacity.Readable"/> false (with the reason) when the account may not read it.</summary>
+    public ClusterCapacity Cluster { get; init; } = new();
+    [JsonConverter(typeof(RedactedTextListConverter))]
+    public List<string> Warnings { get; init; } = [];
+}
+
+/// <summary>One ISVC's replacement: per component (predictor, transformer, explainer) requests per replica times the replicas it starts with.</summary>
+public sealed record ItemDemand
+{
+    public string Namespace { get; init; } = "";
+    public string Name { get; init; } = "";
+    public List<ComponentDemand> Components { get; init; } = [];
+
+    /// <summary>Sum over components of PerReplica x Replicas.</summary>
+    public Dictionary<string, decimal> Total { get; init; } = [];
+
+    /// <summary>The runtime it runs on (items sharing a runtime stay in one wave).</summary>
+    public string? Runtime { get; init; }
+
+    /// <summary>Serverless originals can be stopped (serving.kserve.io/stop) to free what they hold; ModelMesh ones cannot.</summary>
+    public bool OriginalCanBeStopped { get; init; }
+
+    /// <summary>What the original holds while it runs (freed when it is stopped or cleaned up); empty when unknown.</summary>
+    public Dictionary<string, decimal> OriginalHolds { get; init; } = [];
+    [JsonConverter(typeof(RedactedTextListConverter))]
+    public List<string> Notes { get; init; } = [];
+}
+
+public sealed record ComponentDemand(string Component, int Replicas, Dictionary<string, decimal> PerReplica, Dictionary<string, string> NodeSelector);
+
+public sealed record NamespaceQuota(string Namespace, string Name, Dictionary<string, decimal> Hard, Dictionary<string, decimal> Used, Dictionary<string, decimal> Free);
+
+public sealed record ClusterCapacity
+{
+    public bool Readable { get; init; }
+
+    /// <summary>Why capacity is unknown (e.g. "forbidden: cannot list nodes"), when it is.</summary>
+    public string? Reason { get; init; }
+    public List<CapacityPool> Pools { get; init; } = [];
+}
+
+/// <summary>Nodes grouped by the labels that decide where a pod may land (GPU product, node selector keys), with what is free on them.</summary>
+public sealed record CapacityPool(string Key, Dictionary<string, string> Labels, List<string> Nodes, Dictionary<string, decimal> Allocatable, Dictionary<string, decimal> Requested, Dictionary<string, decimal> Free);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(CapacityReport))]
+public sealed partial class CapacityReportJsonContext : JsonSerializerContext;
