@@ -9,6 +9,8 @@ public static class Kinds
     public static readonly ResourceKind ConfigMap = new("", "v1", "ConfigMap", "configmaps", true, ["cm"]);
     public static readonly ResourceKind Service = new("", "v1", "Service", "services", true, ["svc"]);
     public static readonly ResourceKind Pod = new("", "v1", "Pod", "pods", true, ["po"]);
+    public static readonly ResourceKind Node = new("", "v1", "Node", "nodes", false, ["no"]);
+    public static readonly ResourceKind ResourceQuota = new("", "v1", "ResourceQuota", "resourcequotas", true, ["quota"]);
     public static readonly ResourceKind PersistentVolumeClaim = new("", "v1", "PersistentVolumeClaim", "persistentvolumeclaims", true, ["pvc"]);
     public static readonly ResourceKind Role = new("rbac.authorization.k8s.io", "v1", "Role", "roles", true);
     public static readonly ResourceKind RoleBinding = new("rbac.authorization.k8s.io", "v1", "RoleBinding", "rolebindings", true);
@@ -28,7 +30,7 @@ public static class Kinds
 
     public static IReadOnlyList<ResourceKind> All { get; } =
     [
-        Namespace, Secret, ServiceAccount, ConfigMap, Service, Pod, PersistentVolumeClaim, Role, RoleBinding,
+        Namespace, Secret, ServiceAccount, ConfigMap, Service, Pod, Node, ResourceQuota, PersistentVolumeClaim, Role, RoleBinding,
         InferenceService, ServingRuntime, Predictor, Route, Template, DataScienceCluster, DSCInitialization, VirtualService,
         Subscription, ClusterServiceVersion, SelfSubjectAccessReview,
     ];

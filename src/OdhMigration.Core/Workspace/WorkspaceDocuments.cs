@@ -136,6 +136,9 @@ public static class WorkspaceDocuments
     public static Task<(ExportReport Document, ConsumedDocument Consumed)> ReadExportAsync(WorkspaceLayout layout, CancellationToken cancellationToken = default) =>
         ReadAsync(layout, layout.Export, ExportReport.DocumentKind, ExportReport.CurrentSchemaVersion, ExportReportJsonContext.Default.ExportReport, cancellationToken);
 
+    public static Task<(CapacityReport Document, ConsumedDocument Consumed)> ReadCapacityAsync(WorkspaceLayout layout, CancellationToken cancellationToken = default) =>
+        ReadAsync(layout, layout.Capacity, CapacityReport.DocumentKind, CapacityReport.CurrentSchemaVersion, CapacityReportJsonContext.Default.CapacityReport, cancellationToken);
+
     public static Task<(Plan Document, ConsumedDocument Consumed)> ReadPlanAsync(WorkspaceLayout layout, CancellationToken cancellationToken = default) =>
         ReadAsync(layout, layout.Plan, Plan.DocumentKind, Plan.CurrentSchemaVersion, PlanJsonContext.Default.Plan, cancellationToken);
 

@@ -14,11 +14,14 @@ public sealed record ChainScenario(string Sample, string Namespace, string Mode,
 {
     public static readonly IReadOnlyList<ChainScenario> All =
     [
-        new("serverless-team.yaml", "ml-team", "serverless", "side-by-side", null, []),
-        new("serverless-team.yaml", "ml-team", "serverless", "in-place", null, ["in-place"]),
-        new("modelmesh-team.yaml", "mm-models", "modelmesh", "new-namespace", "mm-raw", ["new-namespace"]),
-        new("modelmesh-team.yaml", "mm-models", "modelmesh", "in-place", null, ["in-place"]),
+        new("serverless-team.yaml", "ml-team", "serverless", "side-by-side", null, [CapacityGrant]),
+        new("serverless-team.yaml", "ml-team", "serverless", "in-place", null, ["in-place", CapacityGrant]),
+        new("modelmesh-team.yaml", "mm-models", "modelmesh", "new-namespace", "mm-raw", ["new-namespace", CapacityGrant]),
+        new("modelmesh-team.yaml", "mm-models", "modelmesh", "in-place", null, ["in-place", CapacityGrant]),
     ];
+
+    /// <summary>tekton/rbac/optional/cluster-capacity.yaml: export reads nodes and all pods for capacity.json (without it, capacity is unknown and export still succeeds).</summary>
+    public const string CapacityGrant = "cluster-capacity";
 
     public TektonRbac Rbac() => Target is null
         ? TektonRbac.Load(Namespace, OptionalGrants)

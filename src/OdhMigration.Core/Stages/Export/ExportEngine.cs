@@ -40,6 +40,7 @@ public sealed class ExportEngine(IClusterReader cluster, IStageLog log, TimeProv
 
         var exported = new List<ExportedItem>();
         var namespaceFiles = new List<ExportedFile>();
+        var capacity = new CapacityReader(source, log);
         foreach (var group in selected.GroupBy(i => i.Namespace, StringComparer.Ordinal))
         {
             NamespaceObjects objects;
@@ -60,6 +61,8 @@ public sealed class ExportEngine(IClusterReader cluster, IStageLog log, TimeProv
                 warnings.Add($"namespace {group.Key}: Pods could not be listed (forbidden); pvcs.yaml does not say which pods mount each claim");
             }
 
+            capacity.AddDemand(objects, group);
+            await capacity.AddQuotasAsync(group.Key, cancellationToken).ConfigureAwait(false);
             var auth = new AuthObjectFinder.AuthIndex(objects);
             var items = group.ToList();
             var results = new ExportedItem[items.Count];
@@ -70,6 +73,18 @@ public sealed class ExportEngine(IClusterReader cluster, IStageLog log, TimeProv
                 async (i, ct) => results[i] = await ExportItemAsync(layout, items[i], objects, auth, routes, options, gate, ct).ConfigureAwait(false)).ConfigureAwait(false);
             exported.AddRange(results);
         }
+
+        // capacity.json before export.json: a workspace whose export.json exists has its capacity.json too.
+        var clusterCapacity = selected.Count == 0
+            ? new ClusterCapacity { Readable = false, Reason = "no InferenceService is selected" }
+            : await capacity.ReadClusterAsync(cancellationToken).ConfigureAwait(false);
+        if (!clusterCapacity.Readable && selected.Count > 0)
+        {
+            warnings.Add($"capacity.json: cluster capacity is unknown ({clusterCapacity.Reason})");
+        }
+
+        var capacityReport = capacity.Report(_clock.GetUtcNow(), new SourceInfo(source.BackingType, source.Description), consumed, clusterCapacity);
+        await WorkspaceDocuments.WriteAsync(layout.Capacity, capacityReport, CapacityReportJsonContext.Default.CapacityReport, cancellationToken).ConfigureAwait(false);
 
         var report = new ExportReport
         {

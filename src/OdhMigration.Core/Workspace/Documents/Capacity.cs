@@ -58,7 +58,12 @@ public sealed record ItemDemand
     public List<string> Notes { get; init; } = [];
 }
 
-public sealed record ComponentDemand(string Component, int Replicas, Dictionary<string, decimal> PerReplica, Dictionary<string, string> NodeSelector);
+/// <summary>One component's pod: requests per replica (every container), the replicas it starts with, and where it may be placed (the runtime's nodeSelector with the component's over it).</summary>
+public sealed record ComponentDemand(string Component, int Replicas, Dictionary<string, decimal> PerReplica, Dictionary<string, string> NodeSelector)
+{
+    /// <summary>The pod's tolerations (runtime's and component's) as key[=value][:effect], "key" for operator Exists; a tainted pool takes only pods that tolerate its taints.</summary>
+    public List<string> Tolerations { get; init; } = [];
+}
 
 public sealed record NamespaceQuota(string Namespace, string Name, Dictionary<string, decimal> Hard, Dictionary<string, decimal> Used, Dictionary<string, decimal> Free);
 
@@ -72,7 +77,11 @@ public sealed record ClusterCapacity
 }
 
 /// <summary>Nodes grouped by the labels that decide where a pod may land (GPU product, node selector keys), with what is free on them.</summary>
-public sealed record CapacityPool(string Key, Dictionary<string, string> Labels, List<string> Nodes, Dictionary<string, decimal> Allocatable, Dictionary<string, decimal> Requested, Dictionary<string, decimal> Free);
+public sealed record CapacityPool(string Key, Dictionary<string, string> Labels, List<string> Nodes, Dictionary<string, decimal> Allocatable, Dictionary<string, decimal> Requested, Dictionary<string, decimal> Free)
+{
+    /// <summary>NoSchedule/NoExecute taints the pool's nodes share (key[=value]:effect); only pods that tolerate them land there.</summary>
+    public List<string> Taints { get; init; } = [];
+}
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(CapacityReport))]

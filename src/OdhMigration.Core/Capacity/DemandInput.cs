@@ -1,0 +1,10 @@
+using System.Text.Json.Nodes;
+
+namespace OdhMigration.Core.Capacity;
+
+/// <summary>
+/// What <see cref="DemandCalculator"/> reads for one ISVC: the ISVC as it runs now, its mode (Serverless, ModelMesh,
+/// ...), the ServingRuntime it runs on (null when it was not found) and, when pods could be listed, the pods of its
+/// namespace or just those labelled for it (to say what a Serverless original holds; the calculator filters by label).
+/// </summary>
+public sealed record DemandInput(JsonObject Isvc, string SourceMode, string? RuntimeName, JsonObject? Runtime, IReadOnlyList<JsonObject>? Pods);

@@ -1,0 +1,135 @@
+using System.Text.Json.Nodes;
+using OdhMigration.Core.Capacity;
+using OdhMigration.Core.Cluster;
+using OdhMigration.Core.Common;
+using OdhMigration.Core.Manifests;
+using OdhMigration.Core.Workspace.Documents;
+
+namespace OdhMigration.Core.Stages.Export;
+
+/// <summary>
+/// Collects capacity.json while export walks the namespaces: each selected ISVC's demand, each namespace's
+/// ResourceQuotas, and at the end the cluster's nodes and pods. Nothing here fails export: what cannot be read or
+/// parsed becomes a warning (and, for the cluster, Readable false with the reason).
+/// </summary>
+public sealed class CapacityReader(IClusterReader cluster, IStageLog log)
+{
+    /// <summary>The optional grant that lets export read nodes and all pods (tekton/rbac/optional/).</summary>
+    public const string ClusterGrantFile = "tekton/rbac/optional/cluster-capacity.yaml";
+
+    private readonly List<ItemDemand> _items = [];
+    private readonly List<NamespaceQuota> _quotas = [];
+
+    public List<string> Warnings { get; } = [];
+
+    /// <summary>The demand of each item of one namespace; its objects are the ones export already listed.</summary>
+    public void AddDemand(NamespaceObjects objects, IEnumerable<InventoryItem> items)
+    {
+        // Pods grouped once per namespace: each listing read parses a fresh copy, so filtering per item would parse
+        // every pod once per ISVC.
+        var podsByIsvc = objects.Pods?
+            .Where(p => p.Label(DemandCalculator.IsvcPodLabel) is not null)
+            .GroupBy(p => p.Label(DemandCalculator.IsvcPodLabel)!, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<JsonObject>)g.ToList(), StringComparer.Ordinal);
+        foreach (var item in items)
+        {
+            if (objects.Isvc(item.Name) is not { } isvc)
+            {
+                continue; // export records the item as failed; there is nothing to size
+            }
+
+            var runtime = item.Facts.Runtime is { } name ? objects.Runtime(name) : null;
+            try
+            {
+                _items.Add(DemandCalculator.Compute(new DemandInput(isvc, item.Mode, item.Facts.Runtime, runtime, podsByIsvc is null ? null : podsByIsvc.GetValueOrDefault(item.Name) ?? [])));
+            }
+            catch (QuantityException ex)
+            {
+                Warn($"{item.Namespace}/{item.Name}: what its replacement requests is unknown: {ex.Message}");
+                _items.Add(new ItemDemand { Namespace = item.Namespace, Name = item.Name, Runtime = item.Facts.Runtime, OriginalCanBeStopped = item.Mode == Modes.DeploymentMode.Serverless, Notes = [ex.Message] });
+            }
+        }
+    }
+
+    /// <summary>The namespace's ResourceQuotas; a namespace whose quotas may not be listed gets a warning.</summary>
+    public async Task AddQuotasAsync(string ns, CancellationToken ct)
+    {
+        IReadOnlyList<JsonObject> quotas;
+        try
+        {
+            quotas = await cluster.ListAsync(Kinds.ResourceQuota, ns, null, ct).ConfigureAwait(false);
+        }
+        catch (ClusterException ex)
+        {
+            Warn($"namespace {ns}: ResourceQuotas could not be listed ({PlainErrors.Describe(ex)}); its quota limits are unknown to wave planning");
+            return;
+        }
+
+        foreach (var quota in quotas.OrderBy(q => q.Name(), StringComparer.Ordinal))
+        {
+            try
+            {
+                _quotas.Add(Quotas.From(quota));
+            }
+            catch (QuantityException ex)
+            {
+                Warn($"{ex.Message}; the quota is not recorded");
+            }
+        }
+    }
+
+    /// <summary>Nodes and pods of the whole cluster; unreadable (with the reason) when the account may not list them or there are none.</summary>
+    public async Task<ClusterCapacity> ReadClusterAsync(CancellationToken ct)
+    {
+        IReadOnlyList<JsonObject> nodes;
+        IReadOnlyList<JsonObject> pods;
+        try
+        {
+            nodes = await cluster.ListAsync(Kinds.Node, null, null, ct).ConfigureAwait(false);
+            if (nodes.Count == 0)
+            {
+                return Unreadable(cluster.BackingType == "snapshot" ? "the snapshot holds no Node objects" : "the API server listed no nodes");
+            }
+
+            pods = await cluster.ListAsync(Kinds.Pod, null, null, ct).ConfigureAwait(false);
+        }
+        catch (ClusterException ex) when (ex.IsForbidden)
+        {
+            return Unreadable($"forbidden: the account may not list nodes and pods in all namespaces ({PlainErrors.Describe(ex)}); bind {ClusterGrantFile} to let export read them");
+        }
+        catch (ClusterException ex)
+        {
+            return Unreadable($"nodes or pods could not be listed: {PlainErrors.Describe(ex)}");
+        }
+
+        var warnings = new List<string>();
+        var pools = CapacityPools.Build(nodes, pods, warnings);
+        warnings.ForEach(Warn);
+        return pools.Count == 0
+            ? Unreadable("no node is schedulable (all are cordoned or unreadable)")
+            : new ClusterCapacity { Readable = true, Pools = pools };
+    }
+
+    public CapacityReport Report(DateTimeOffset generatedAt, SourceInfo source, ConsumedDocument consumed, ClusterCapacity clusterCapacity) => new()
+    {
+        GeneratedAt = generatedAt,
+        Source = source,
+        Consumed = [consumed],
+        Items = [.. _items.OrderBy(i => i.Namespace, StringComparer.Ordinal).ThenBy(i => i.Name, StringComparer.Ordinal)],
+        Quotas = _quotas,
+        Cluster = clusterCapacity,
+        Warnings = Warnings,
+    };
+
+    private ClusterCapacity Unreadable(string reason)
+    {
+        Warn($"cluster capacity is unknown: {reason}; waves can only be planned by size (--wave-size)");
+        return new ClusterCapacity { Readable = false, Reason = reason };
+    }
+
+    private void Warn(string message)
+    {
+        Warnings.Add(message);
+        log.Warn(message);
+    }
+}
