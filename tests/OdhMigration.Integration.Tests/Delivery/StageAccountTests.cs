@@ -1,5 +1,8 @@
 using OdhMigration.Core.Common;
 using OdhMigration.Core.Manifests;
+using OdhMigration.Core.Stages.Discover;
+using OdhMigration.Core.Stages.Export;
+using OdhMigration.Core.Workspace;
 using OdhMigration.Integration.Tests.Support;
 using OdhMigration.Simulator;
 
@@ -40,6 +43,27 @@ public sealed class StageAccountTests
         Assert.NotEqual(ExitCodes.Success, cleanup.ExitCode);
         sim.Host.Access.Rules = AccessRules.AllowAll;
         Assert.Equal(before, (await sim.Cluster.ListAsync(Kinds.InferenceService, "ml-team")).Count);
+    }
+
+    [Fact]
+    public async Task Without_the_optional_capacity_grant_export_succeeds_and_capacity_json_says_why_capacity_is_unknown()
+    {
+        var rbac = TektonRbac.Load("ml-team");
+        await using var sim = await SimulatedCluster.StartSampleAsync("serverless-team.yaml", Enforcing(rbac.For("discover")));
+        using var pipeline = new Pipeline(sim);
+        var (discover, _) = await new DiscoverEngine(sim.Cluster, pipeline.Log).RunAsync(new DiscoverOptions { Namespaces = ["ml-team"], Mode = "serverless" }, pipeline.Layout);
+        StageChain.AssertSucceeded("discover", discover, pipeline);
+
+        sim.Host.Access.Rules = rbac.For("export");
+        sim.Host.Requests.Reset();
+        StageChain.AssertSucceeded("export", await new ExportEngine(sim.Cluster, pipeline.Log).RunAsync(new ExportOptions(), pipeline.Layout), pipeline);
+
+        Assert.Contains(sim.Host.Requests.Recent, q => q.Status == 403 && q.Path.StartsWith("/api/v1/nodes", StringComparison.Ordinal));
+        var (capacity, _) = await WorkspaceDocuments.ReadCapacityAsync(pipeline.Layout);
+        Assert.False(capacity.Cluster.Readable);
+        Assert.StartsWith("forbidden: the account may not list nodes", capacity.Cluster.Reason, StringComparison.Ordinal);
+        Assert.NotEmpty(capacity.Items);
+        Assert.DoesNotContain(sim.Host.Requests.Recent, q => q.Status == 403 && !q.Path.StartsWith("/api/v1/nodes", StringComparison.Ordinal));
     }
 
     [Fact]
