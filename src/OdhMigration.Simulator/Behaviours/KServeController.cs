@@ -8,7 +8,8 @@ namespace OdhMigration.Simulator.Behaviours;
 /// <summary>
 /// A KServe-like controller for RawDeployment InferenceServices: resolves the ServingRuntime, then reports
 /// status.deploymentMode, URLs and PredictorReady/IngressReady/Ready conditions. Readiness comes
-/// <see cref="KServeControllerOptions.ReadyDelay"/> after each spec change (generation), so tools really have to wait.
+/// <see cref="KServeControllerOptions.ReadyDelay"/> after each spec change (generation), so tools really have to wait,
+/// and, while the cluster has nodes, only once enough predictor pods run (<see cref="PodController.Available"/>).
 /// Serverless and ModelMesh ISVCs are left alone: their status stays whatever the snapshot says.
 /// </summary>
 internal sealed class KServeController(ObjectStore store, KServeControllerOptions options, TimeProvider clock, PodController? pods = null) : IController
