@@ -67,12 +67,12 @@ public sealed class SimulatorHost : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         if (options.Crds is not null)
         {
-            return StartAsync(options, SnapshotLoader.Load(snapshotPath, options.ExtraKinds.ToList()), null, cancellationToken);
+            return StartAsync(options, SnapshotLoader.Load(snapshotPath, SnapshotKinds(options)), null, cancellationToken);
         }
 
         // One pass over the snapshot: the CRDs are picked up as the documents stream by.
         var crds = new List<System.Text.Json.Nodes.JsonObject>();
-        var objects = SnapshotLoader.FromDocuments(CrdSchemas.Collecting(SnapshotLoader.ReadDocuments(snapshotPath), crds), options.ExtraKinds.ToList());
+        var objects = SnapshotLoader.FromDocuments(CrdSchemas.Collecting(SnapshotLoader.ReadDocuments(snapshotPath), crds), SnapshotKinds(options));
         return StartAsync(options with { Crds = new CrdSchemas(crds) }, objects, null, cancellationToken);
     }
 
@@ -82,7 +82,7 @@ public sealed class SimulatorHost : IAsyncDisposable
         var objects = snapshot.ToList();
         var endpoint = ParseListen(options.Listen);
         var clock = TimeProvider.System;
-        var kinds = new KindRegistry(Kinds.All.Concat(SelfReviews.Kinds).Concat(options.ExtraKinds).Concat(objects.Select(o => o.Kind)));
+        var kinds = new KindRegistry(Kinds.All.Concat(SelfReviews.Kinds).Concat(Scheduling.SchedulingKinds.All).Concat(options.ExtraKinds).Concat(objects.Select(o => o.Kind)));
         var schemas = new SchemaAdmission(options.Crds ?? CrdSchemas.Empty);
         var store = new ObjectStore(kinds, clock, options.WatchHistory)
         {
@@ -126,7 +126,10 @@ public sealed class SimulatorHost : IAsyncDisposable
         var controllers = new List<IController>();
         if (options.KServe.Enabled)
         {
-            controllers.Add(new KServeController(store, options.KServe, clock));
+            // Pods first: the KServe controller reads them to decide whether the predictor is available.
+            var pods = new PodController(store, options.KServe, clock);
+            controllers.Add(pods);
+            controllers.Add(new KServeController(store, options.KServe, clock, pods));
         }
 
         if (options.TokenController)
@@ -172,6 +175,9 @@ public sealed class SimulatorHost : IAsyncDisposable
         await _app.StopAsync(CancellationToken.None);
         await _app.DisposeAsync();
     }
+
+    /// <summary>Kinds a snapshot may hold besides <see cref="Kinds.All"/>: Nodes, and the caller's extra kinds.</summary>
+    private static List<ResourceKind> SnapshotKinds(SimulatorOptions options) => [.. Scheduling.SchedulingKinds.All, .. options.ExtraKinds];
 
     private static IPEndPoint ParseListen(string listen)
     {

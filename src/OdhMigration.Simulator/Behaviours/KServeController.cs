@@ -8,10 +8,11 @@ namespace OdhMigration.Simulator.Behaviours;
 /// <summary>
 /// A KServe-like controller for RawDeployment InferenceServices: resolves the ServingRuntime, then reports
 /// status.deploymentMode, URLs and PredictorReady/IngressReady/Ready conditions. Readiness comes
-/// <see cref="KServeControllerOptions.ReadyDelay"/> after each spec change (generation), so tools really have to wait.
+/// <see cref="KServeControllerOptions.ReadyDelay"/> after each spec change (generation), so tools really have to wait,
+/// and, while the cluster has nodes, only once enough predictor pods run (<see cref="PodController.Available"/>).
 /// Serverless and ModelMesh ISVCs are left alone: their status stays whatever the snapshot says.
 /// </summary>
-internal sealed class KServeController(ObjectStore store, KServeControllerOptions options, TimeProvider clock) : IController
+internal sealed class KServeController(ObjectStore store, KServeControllerOptions options, TimeProvider clock, PodController? pods = null) : IController
 {
     private const string Manager = "kserve-controller";
     private readonly ConcurrentDictionary<string, DateTimeOffset> _readyAt = new(StringComparer.Ordinal);
@@ -47,6 +48,14 @@ internal sealed class KServeController(ObjectStore store, KServeControllerOption
             _runtimeOf[(e.Namespace, e.Name)] = RuntimeCheck.NamedRuntime(e.Object);
             Reconcile(e.Namespace, e.Name, stopping);
         }
+        else if (e.Kind.GroupResource == Kinds.Pod.GroupResource)
+        {
+            // A predictor pod scheduled, went or came back: the Deployment's availability, so PredictorReady, may follow.
+            if (pods is { Active: true } && e.Object.Label(Scheduling.WorkloadPods.IsvcLabel) is { Length: > 0 } owner)
+            {
+                Reconcile(e.Namespace, owner, stopping);
+            }
+        }
         else if (e.Kind.GroupResource == Kinds.ServingRuntime.GroupResource)
         {
             var affected = _runtimeOf
@@ -78,8 +87,9 @@ internal sealed class KServeController(ObjectStore store, KServeControllerOption
         var now = clock.GetUtcNow();
         var readyAt = _readyAt.GetOrAdd(GenerationKey(isvc), now + options.ReadyDelay);
         var verdict = RuntimeCheck.Evaluate(store, isvc);
-        var ready = verdict.Ok && now >= readyAt;
-        if (verdict.Ok && !ready)
+        var available = !verdict.Ok || pods is null || pods.Available(isvc, DeploymentModes.Raw, verdict);
+        var ready = verdict.Ok && available && now >= readyAt;
+        if (verdict.Ok && available && !ready)
         {
             _ = RequeueAsync(ns, name, readyAt - now, stopping);
         }
@@ -91,7 +101,7 @@ internal sealed class KServeController(ObjectStore store, KServeControllerOption
             store.Patch(Kinds.InferenceService, ns, name, live =>
             {
                 var at = clock.GetUtcNow();
-                return WithStatus(live!, verdict, verdict.Ok && at >= readyAt, at);
+                return WithStatus(live!, verdict, available, verdict.Ok && available && at >= readyAt, at);
             }, WriteContext.Internal(Manager, "status"));
         }
         catch (ApiException ex) when (ex.Code == 404)
@@ -147,7 +157,7 @@ internal sealed class KServeController(ObjectStore store, KServeControllerOption
         }
     }
 
-    private JsonObject WithStatus(JsonObject live, RuntimeVerdict verdict, bool ready, DateTimeOffset now)
+    private JsonObject WithStatus(JsonObject live, RuntimeVerdict verdict, bool available, bool ready, DateTimeOffset now)
     {
         var name = live.Name();
         var ns = live.Namespace();
@@ -167,7 +177,13 @@ internal sealed class KServeController(ObjectStore store, KServeControllerOption
             status.Remove("url");
             status.Remove("address");
         }
-        var (reason, message) = verdict.Ok ? (ready ? (null, null) : ("Progressing", "waiting for the predictor deployment to become available")) : (verdict.Reason, verdict.Message);
+        var (reason, message) = !verdict.Ok ? (verdict.Reason, verdict.Message)
+            : ready ? (null, null)
+            // KServe copies the Deployment's Available condition into PredictorReady (pkg/apis/serving/v1beta1/
+            // inference_service_status.go PropagateRawStatus); the Deployment controller words it so when too few pods
+            // are available (pkg/controller/deployment/sync.go, MinimumReplicasUnavailable). Ready mirrors it.
+            : !available ? ("MinimumReplicasUnavailable", "Deployment does not have minimum availability.")
+            : ("Progressing", "waiting for the predictor deployment to become available");
         var previous = status["conditions"] as JsonArray;
         var predictorStatus = ready ? "True" : "False";
         status["conditions"] = new JsonArray(
