@@ -98,6 +98,11 @@ public sealed class SimulatorHost : IAsyncDisposable
             store.AddAdmission(new InferenceServiceWebhook());
         }
 
+        if (options.ServingRuntimeWebhook)
+        {
+            store.AddAdmission(new Admission.ServingRuntimeWebhook(ns => store.List(Kinds.ServingRuntime, ListRequest.All(ns)).Items));
+        }
+
         var faults = new FaultInjector(options.Faults);
         var requests = new RequestLog();
         var access = new AccessReviewer(options.Access);
