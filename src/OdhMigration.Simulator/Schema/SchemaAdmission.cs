@@ -7,7 +7,7 @@ namespace OdhMigration.Simulator.Schema;
 /// <summary>
 /// The API server's handling of a custom resource body against its CRD schema, on every create, update, patch and
 /// apply (main resource and status): prune unknown fields and answer them per <c>fieldValidation</c>, apply
-/// defaults, then validate (422 Invalid with field paths). Runs before the webhooks, as schema validation does.
+/// defaults, then validate (422 Invalid with field paths): the schema, then list uniqueness. Runs before the webhooks, as schema validation does.
 /// </summary>
 internal sealed class SchemaAdmission(CrdSchemas schemas) : IAdmissionCheck
 {
@@ -39,6 +39,13 @@ internal sealed class SchemaAdmission(CrdSchemas schemas) : IAdmissionCheck
 
         SchemaDefaulter.DefaultRoot(candidate, schema);
         var errors = SchemaValidator.ValidateRoot(candidate, schema);
+
+        // List-type uniqueness follows the schema errors; an update only answers it if the stored object kept it.
+        if (previous is null || ListUniqueness.ValidateRoot(previous, schema).Count == 0)
+        {
+            errors.AddRange(ListUniqueness.ValidateRoot(candidate, schema));
+        }
+
         if (errors.Count > 0)
         {
             throw FieldError.ToInvalid(kind, candidate.Name(), errors);
