@@ -83,7 +83,8 @@ public sealed class SimulatorHost : IAsyncDisposable
         var endpoint = ParseListen(options.Listen);
         var clock = TimeProvider.System;
         var kinds = new KindRegistry(Kinds.All.Concat(SelfReviews.Kinds).Concat(options.ExtraKinds).Concat(objects.Select(o => o.Kind)));
-        var schemas = new SchemaAdmission(options.Crds ?? CrdSchemas.Empty);
+        var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("OdhMigration.Simulator");
+        var schemas = new SchemaAdmission(options.Crds ?? CrdSchemas.Empty, message => SchemaLog.UnevaluatedRule(logger, message));
         var store = new ObjectStore(kinds, clock, options.WatchHistory)
         {
             PropagationFinalizers = options.GarbageCollector,
@@ -145,7 +146,6 @@ public sealed class SimulatorHost : IAsyncDisposable
             controllers.Add(new NamespaceController(store));
         }
 
-        var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("OdhMigration.Simulator");
         var behaviours = new BehaviourRunner(store, controllers, logger);
         behaviours.Start();
         return new SimulatorHost(app, behaviours, store, faults, requests, access, baseAddress, options);

@@ -9,8 +9,8 @@ namespace OdhMigration.Simulator.Schema;
 /// One node of a CRD's structural <c>openAPIV3Schema</c>, compiled once per kind so pruning, defaulting and
 /// validation never re-read the CRD: the keywords the API server acts on (k8s.io/apiextensions-apiserver
 /// pkg/apiserver/schema: structural.go), nothing else. <c>anyOf</c>/<c>allOf</c>/<c>oneOf</c>/<c>not</c> only carry
-/// value validations in a structural schema (<see cref="SchemaComposites"/>); <c>x-kubernetes-validations</c> (CEL)
-/// are not evaluated.
+/// value validations in a structural schema (<see cref="SchemaComposites"/>); of <c>x-kubernetes-validations</c> (CEL)
+/// only <c>self == oldSelf</c> is evaluated (<see cref="CelRules"/>).
 /// </summary>
 public sealed class StructuralSchema
 {
@@ -78,6 +78,12 @@ public sealed class StructuralSchema
 
     public StructuralSchema? Not { get; private init; }
 
+    /// <summary>This node's <c>x-kubernetes-validations</c> (see <see cref="CelRules"/>).</summary>
+    public IReadOnlyList<CelRule> Rules { get; private init; } = [];
+
+    /// <summary>Whether this node or any node under it carries CEL rules (lets the CEL step skip rule-free kinds and subtrees).</summary>
+    public bool HasRulesBelow { get; private init; }
+
     /// <summary>Whether this node carries <c>anyOf</c>/<c>oneOf</c>/<c>allOf</c>/<c>not</c> value validations.</summary>
     public bool HasComposites => AnyOf.Count > 0 || OneOf.Count > 0 || AllOf.Count > 0 || Not is not null;
 
@@ -115,8 +121,11 @@ public sealed class StructuralSchema
         var additional = node["additionalProperties"];
         var additionalSchema = additional is JsonObject a ? Compile(a) : null;
         var itemSchema = node["items"] is JsonObject items ? Compile(items) : null;
+        var rules = CelRule.Compile(node);
         return new StructuralSchema
         {
+            Rules = rules,
+            HasRulesBelow = rules.Count > 0 || (properties?.Values.Any(p => p.HasRulesBelow) ?? false) || additionalSchema?.HasRulesBelow == true || itemSchema?.HasRulesBelow == true,
             Type = node["type"]?.GetValue<string>(),
             Properties = properties,
             AdditionalProperties = additionalSchema,
