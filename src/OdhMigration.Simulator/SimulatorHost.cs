@@ -83,7 +83,8 @@ public sealed class SimulatorHost : IAsyncDisposable
         var endpoint = ParseListen(options.Listen);
         var clock = TimeProvider.System;
         var kinds = new KindRegistry(Kinds.All.Concat(SelfReviews.Kinds).Concat(Scheduling.SchedulingKinds.All).Concat(options.ExtraKinds).Concat(objects.Select(o => o.Kind)));
-        var schemas = new SchemaAdmission(options.Crds ?? CrdSchemas.Empty);
+        var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("OdhMigration.Simulator");
+        var schemas = new SchemaAdmission(options.Crds ?? CrdSchemas.Empty, message => SchemaLog.UnevaluatedRule(logger, message));
         var store = new ObjectStore(kinds, clock, options.WatchHistory)
         {
             PropagationFinalizers = options.GarbageCollector,
@@ -96,6 +97,11 @@ public sealed class SimulatorHost : IAsyncDisposable
         if (options.DeploymentModeWebhook)
         {
             store.AddAdmission(new InferenceServiceWebhook());
+        }
+
+        if (options.ServingRuntimeWebhook)
+        {
+            store.AddAdmission(new Admission.ServingRuntimeWebhook(ns => store.List(Kinds.ServingRuntime, ListRequest.All(ns)).Items));
         }
 
         var faults = new FaultInjector(options.Faults);
@@ -143,7 +149,6 @@ public sealed class SimulatorHost : IAsyncDisposable
             controllers.Add(new NamespaceController(store));
         }
 
-        var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("OdhMigration.Simulator");
         var behaviours = new BehaviourRunner(store, controllers, logger);
         behaviours.Start();
         return new SimulatorHost(app, behaviours, store, faults, requests, access, baseAddress, options);

@@ -17,6 +17,9 @@ public sealed record SimulatorOptions
     /// <summary>KServe's validating webhook for InferenceServices (deployment mode changes, names, implementations, autoscaling).</summary>
     public bool DeploymentModeWebhook { get; init; } = true;
 
+    /// <summary>KServe's validating webhook for ServingRuntimes (autoSelect priorities per model format, multi-node rules).</summary>
+    public bool ServingRuntimeWebhook { get; init; } = true;
+
     /// <summary>Fills kubernetes.io/service-account-token Secrets whose ServiceAccount exists.</summary>
     public bool TokenController { get; init; } = true;
 

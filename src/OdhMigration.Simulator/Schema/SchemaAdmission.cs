@@ -7,10 +7,12 @@ namespace OdhMigration.Simulator.Schema;
 /// <summary>
 /// The API server's handling of a custom resource body against its CRD schema, on every create, update, patch and
 /// apply (main resource and status): prune unknown fields and answer them per <c>fieldValidation</c>, apply
-/// defaults, then validate (422 Invalid with field paths). Runs before the webhooks, as schema validation does.
+/// defaults, then validate (422 Invalid with field paths): the schema, list uniqueness, then CEL rules. Runs before the webhooks, as schema validation does.
 /// </summary>
-internal sealed class SchemaAdmission(CrdSchemas schemas) : IAdmissionCheck
+internal sealed class SchemaAdmission(CrdSchemas schemas, Action<string>? unevaluatedRule = null) : IAdmissionCheck
 {
+    private readonly CelRules _cel = new(unevaluatedRule ?? (_ => { }));
+
     /// <summary>Defaults an object read from storage (a snapshot object).</summary>
     public void DefaultStored(ResourceKind kind, JsonObject stored)
     {
@@ -39,6 +41,15 @@ internal sealed class SchemaAdmission(CrdSchemas schemas) : IAdmissionCheck
 
         SchemaDefaulter.DefaultRoot(candidate, schema);
         var errors = SchemaValidator.ValidateRoot(candidate, schema);
+
+        // List-type uniqueness follows the schema errors; an update only answers it if the stored object kept it.
+        if (previous is null || ListUniqueness.ValidateRoot(previous, schema).Count == 0)
+        {
+            errors.AddRange(ListUniqueness.ValidateRoot(candidate, schema));
+        }
+
+        _cel.Validate(kind.Kind, candidate, previous, schema, errors);
+
         if (errors.Count > 0)
         {
             throw FieldError.ToInvalid(kind, candidate.Name(), errors);

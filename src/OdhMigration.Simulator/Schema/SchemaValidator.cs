@@ -44,7 +44,7 @@ public static class SchemaValidator
         return errors;
     }
 
-    private static void Validate(JsonNode? node, StructuralSchema schema, string path, List<FieldError> errors)
+    internal static void Validate(JsonNode? node, StructuralSchema schema, string path, List<FieldError> errors)
     {
         var actual = TypeName(node);
         if (node is null)
@@ -61,6 +61,11 @@ public static class SchemaValidator
         {
             errors.Add(FieldError.TypeInvalid(path, actual, $"{path} in body must be of type {Expected(schema)}: \"{actual}\""));
             return;
+        }
+
+        if (schema.HasComposites)
+        {
+            SchemaComposites.Validate(node, schema, path, errors); // kube-openapi's schemaPropsValidator runs after the type check
         }
 
         if (schema.Enum is { } allowed && !allowed.Any(a => JsonNode.DeepEquals(a, node)))

@@ -8,8 +8,9 @@ namespace OdhMigration.Simulator.Schema;
 /// <summary>
 /// One node of a CRD's structural <c>openAPIV3Schema</c>, compiled once per kind so pruning, defaulting and
 /// validation never re-read the CRD: the keywords the API server acts on (k8s.io/apiextensions-apiserver
-/// pkg/apiserver/schema: structural.go), nothing else. <c>anyOf</c>/<c>allOf</c>/<c>oneOf</c> only carry value
-/// validations in a structural schema and are not evaluated; <c>x-kubernetes-validations</c> (CEL) are not evaluated.
+/// pkg/apiserver/schema: structural.go), nothing else. <c>anyOf</c>/<c>allOf</c>/<c>oneOf</c>/<c>not</c> only carry
+/// value validations in a structural schema (<see cref="SchemaComposites"/>); of <c>x-kubernetes-validations</c> (CEL)
+/// only <c>self == oldSelf</c> is evaluated (<see cref="CelRules"/>).
 /// </summary>
 public sealed class StructuralSchema
 {
@@ -69,6 +70,23 @@ public sealed class StructuralSchema
 
     public string? PatternText { get; private init; }
 
+    public IReadOnlyList<StructuralSchema> AnyOf { get; private init; } = [];
+
+    public IReadOnlyList<StructuralSchema> OneOf { get; private init; } = [];
+
+    public IReadOnlyList<StructuralSchema> AllOf { get; private init; } = [];
+
+    public StructuralSchema? Not { get; private init; }
+
+    /// <summary>This node's <c>x-kubernetes-validations</c> (see <see cref="CelRules"/>).</summary>
+    public IReadOnlyList<CelRule> Rules { get; private init; } = [];
+
+    /// <summary>Whether this node or any node under it carries CEL rules (lets the CEL step skip rule-free kinds and subtrees).</summary>
+    public bool HasRulesBelow { get; private init; }
+
+    /// <summary>Whether this node carries <c>anyOf</c>/<c>oneOf</c>/<c>allOf</c>/<c>not</c> value validations.</summary>
+    public bool HasComposites => AnyOf.Count > 0 || OneOf.Count > 0 || AllOf.Count > 0 || Not is not null;
+
     /// <summary>The compiled <c>pattern</c> (RE2 in the API server; the patterns CRDs use mean the same in .NET), compiled on first use.</summary>
     public Regex? Pattern
     {
@@ -101,13 +119,18 @@ public sealed class StructuralSchema
             ? props.Where(p => p.Value is JsonObject).ToDictionary(p => p.Key, p => Compile((JsonObject)p.Value!), Ordinal)
             : null;
         var additional = node["additionalProperties"];
+        var additionalSchema = additional is JsonObject a ? Compile(a) : null;
+        var itemSchema = node["items"] is JsonObject items ? Compile(items) : null;
+        var rules = CelRule.Compile(node);
         return new StructuralSchema
         {
+            Rules = rules,
+            HasRulesBelow = rules.Count > 0 || (properties?.Values.Any(p => p.HasRulesBelow) ?? false) || additionalSchema?.HasRulesBelow == true || itemSchema?.HasRulesBelow == true,
             Type = node["type"]?.GetValue<string>(),
             Properties = properties,
-            AdditionalProperties = additional is JsonObject a ? Compile(a) : null,
+            AdditionalProperties = additionalSchema,
             AdditionalPropertiesAllowed = additional is JsonValue v && v.GetValueKind() == JsonValueKind.True,
-            Items = node["items"] is JsonObject items ? Compile(items) : null,
+            Items = itemSchema,
             Required = node["required"] is JsonArray required ? required.Select(r => r!.GetValue<string>()).ToList() : [],
             Enum = node["enum"] is JsonArray e ? e.Select(x => x?.DeepClone()).ToList() : null,
             Format = node["format"]?.GetValue<string>(),
@@ -128,8 +151,15 @@ public sealed class StructuralSchema
             MinItems = (long?)Number(node, "minItems"),
             MaxItems = (long?)Number(node, "maxItems"),
             PatternText = node["pattern"]?.GetValue<string>(),
+            AnyOf = Branches(node, "anyOf"),
+            OneOf = Branches(node, "oneOf"),
+            AllOf = Branches(node, "allOf"),
+            Not = node["not"] is JsonObject not ? Compile(not) : null,
         };
     }
+
+    private static List<StructuralSchema> Branches(JsonObject node, string name) =>
+        node[name] is JsonArray branches ? branches.OfType<JsonObject>().Select(Compile).ToList() : [];
 
     private static bool Flag(JsonObject node, string name) => node[name] is JsonValue v && v.GetValueKind() == JsonValueKind.True;
 
