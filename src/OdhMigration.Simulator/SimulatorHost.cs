@@ -65,18 +65,23 @@ public sealed class SimulatorHost : IAsyncDisposable
     public static Task<SimulatorHost> StartAsync(SimulatorOptions options, string snapshotPath, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
+        // The objects read from the file are the store's own: it takes them without another copy.
+        var documents = new SnapshotDocuments();
         if (options.Crds is not null)
         {
-            return StartAsync(options, SnapshotLoader.Load(snapshotPath, SnapshotKinds(options)), null, cancellationToken);
+            return StartCoreAsync(options, SnapshotLoader.FromDocuments(documents.Read(snapshotPath), SnapshotKinds(options)), documents.IsOwned, null, cancellationToken);
         }
 
         // One pass over the snapshot: the CRDs are picked up as the documents stream by.
         var crds = new List<System.Text.Json.Nodes.JsonObject>();
-        var objects = SnapshotLoader.FromDocuments(CrdSchemas.Collecting(SnapshotLoader.ReadDocuments(snapshotPath), crds), SnapshotKinds(options));
-        return StartAsync(options with { Crds = new CrdSchemas(crds) }, objects, null, cancellationToken);
+        var objects = SnapshotLoader.FromDocuments(CrdSchemas.Collecting(documents.Read(snapshotPath), crds), SnapshotKinds(options));
+        return StartCoreAsync(options with { Crds = new CrdSchemas(crds) }, objects, documents.IsOwned, null, cancellationToken);
     }
 
-    public static async Task<SimulatorHost> StartAsync(SimulatorOptions options, IEnumerable<SnapshotObject> snapshot, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
+    public static Task<SimulatorHost> StartAsync(SimulatorOptions options, IEnumerable<SnapshotObject> snapshot, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default) =>
+        StartCoreAsync(options, snapshot, null, loggerFactory, cancellationToken);
+
+    private static async Task<SimulatorHost> StartCoreAsync(SimulatorOptions options, IEnumerable<SnapshotObject> snapshot, Func<System.Text.Json.Nodes.JsonObject, bool>? owned, ILoggerFactory? loggerFactory, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         var objects = snapshot.ToList();
@@ -91,7 +96,7 @@ public sealed class SimulatorHost : IAsyncDisposable
             ReadDefaults = schemas.DefaultStored,
             FieldTypes = new Patching.Ownership.FieldTypes(options.Crds ?? CrdSchemas.Empty),
         };
-        store.Load(objects);
+        store.Load(objects, owned);
         store.AddAdmission(schemas); // schema validation precedes the webhooks
         store.AddAdmission(new Admission.BuiltinValidation());
         if (options.DeploymentModeWebhook)

@@ -26,12 +26,14 @@ internal sealed class KServeController(ObjectStore store, KServeControllerOption
 
     public void Start(CancellationToken stopping)
     {
-        foreach (var isvc in store.List(Kinds.InferenceService, ListRequest.All()).Items)
+        // Only a few fields of each ISVC are needed here (Reconcile reads the object itself): no deep copies.
+        var isvcs = store.Select(Kinds.InferenceService, isvc => (Namespace: isvc.Namespace(), Name: isvc.Name(), Runtime: RuntimeCheck.NamedRuntime(isvc), Generation: GenerationKey(isvc)));
+        foreach (var isvc in isvcs)
         {
-            _runtimeOf[(isvc.Namespace(), isvc.Name())] = RuntimeCheck.NamedRuntime(isvc);
+            _runtimeOf[(isvc.Namespace, isvc.Name)] = isvc.Runtime;
             // Objects already in the snapshot are running: they are Ready at once if their runtime is fine.
-            _readyAt.TryAdd(GenerationKey(isvc), clock.GetUtcNow());
-            Reconcile(isvc.Namespace(), isvc.Name(), stopping);
+            _readyAt.TryAdd(isvc.Generation, clock.GetUtcNow());
+            Reconcile(isvc.Namespace, isvc.Name, stopping);
         }
     }
 

@@ -234,7 +234,7 @@ public sealed partial class ObjectStore
         meta["resourceVersion"] = NextResourceVersion();
         table.Put(key, obj);
         _byUid[meta.Str("uid")!] = (kind, key);
-        Publish(new StoreEvent("ADDED", kind, obj.DeepCopy(), _resourceVersion, null));
+        Publish(new StoreEvent("ADDED", kind, obj, _resourceVersion, null)); // shared: stored objects are never mutated
         return obj;
     }
 
@@ -255,8 +255,7 @@ public sealed partial class ObjectStore
         JsonObject next;
         if (context.IsStatus)
         {
-            next = current.DeepCopy();
-            next["status"] = candidate["status"]?.DeepClone();
+            next = WithStatusOf(current, candidate);
             if (context.Operation == "Apply")
             {
                 next.Metadata()["managedFields"] = candidate.Metadata()["managedFields"]?.DeepClone();
@@ -346,11 +345,37 @@ public sealed partial class ObjectStore
         return WriteLocked(kind, key, next, current);
     }
 
+    /// <summary>
+    /// A copy of <paramref name="current"/> with the status of <paramref name="candidate"/> (a status write), in
+    /// current's field order. The candidate is the write's private copy, so its status moves instead of being cloned.
+    /// </summary>
+    private static JsonObject WithStatusOf(JsonObject current, JsonObject candidate)
+    {
+        var status = candidate["status"];
+        candidate.Remove("status");
+        var next = new JsonObject();
+        foreach (var (key, value) in current)
+        {
+            next[key] = key == "status" ? status : value?.DeepClone();
+        }
+
+        if (!next.ContainsKey("status"))
+        {
+            next["status"] = status;
+        }
+
+        return next;
+    }
+
+    /// <summary>
+    /// Stores a new version. The event shares the stored object: stored objects are never mutated (a write stores a
+    /// new one), which is what <see cref="StoreEvent.Previous"/> and the cached list JSON already rely on.
+    /// </summary>
     private JsonObject WriteLocked(ResourceKind kind, string key, JsonObject next, JsonObject previous)
     {
         next.Metadata()["resourceVersion"] = NextResourceVersion();
         Table(kind).Put(key, next);
-        Publish(new StoreEvent("MODIFIED", kind, next.DeepCopy(), _resourceVersion, previous.Labels()) { Previous = previous });
+        Publish(new StoreEvent("MODIFIED", kind, next, _resourceVersion, previous.Labels()) { Previous = previous });
         return next;
     }
 

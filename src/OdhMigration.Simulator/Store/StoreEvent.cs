@@ -4,8 +4,9 @@ using OdhMigration.Core.Manifests;
 namespace OdhMigration.Simulator.Store;
 
 /// <summary>
-/// One change in the store. <see cref="Object"/> is a private copy that nobody mutates, so many watchers may
-/// serialise it concurrently; <see cref="Json"/> is rendered once and shared.
+/// One change in the store. <see cref="Object"/> is the stored version itself (stored objects are never mutated: a
+/// write stores a new one) or a private copy, and nobody mutates it, so many watchers may serialise it concurrently;
+/// <see cref="Json"/> is rendered once and shared.
 /// </summary>
 public sealed class StoreEvent
 {
