@@ -25,10 +25,13 @@ public static class TransformCommand
         var storagePath = TransformChoiceOptions.StoragePath();
         var storageUri = TransformChoiceOptions.StorageUri();
         var templateNamespace = TransformChoiceOptions.TemplateNamespace();
+        var waves = WaveOptions.Waves();
+        var waveSize = WaveOptions.WaveSize();
+        var waveOrder = WaveOptions.WaveOrder();
 
         var command = new Command("transform", Description);
         common.AddTo(command);
-        foreach (var option in new Option[] { strategy, targetNamespace, visibility, ignoreExistingNs, copyPermissions, opset1, noAutoVersioning, runtimeTemplate, storagePath, storageUri, templateNamespace })
+        foreach (var option in new Option[] { strategy, targetNamespace, visibility, ignoreExistingNs, copyPermissions, opset1, noAutoVersioning, runtimeTemplate, storagePath, storageUri, templateNamespace, waves, waveSize, waveOrder })
         {
             command.Options.Add(option);
         }
@@ -49,6 +52,9 @@ public static class TransformCommand
                 StoragePaths = OptionParsing.Pairs(storagePath.Name, run.Get(storagePath)),
                 StorageUris = OptionParsing.Pairs(storageUri.Name, run.Get(storageUri)),
                 TemplateNamespace = run.Get(templateNamespace),
+                Waves = run.Get(waves),
+                WaveSize = run.Get(waveSize),
+                WaveOrder = run.Get(waveOrder),
             };
             UsageProblems.ThrowIfAny(options.Problems());
             return new TransformEngine(run.Log, TransformerCatalog.All).RunAsync(options, layout, token);

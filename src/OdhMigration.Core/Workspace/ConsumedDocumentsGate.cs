@@ -14,10 +14,13 @@ public static class ConsumedDocumentsGate
     /// <summary>The documents a plan must record, and that must be unchanged when it is carried out.</summary>
     public static readonly IReadOnlyList<string> Required = [WorkspaceLayout.InventoryFile, WorkspaceLayout.ExportFile];
 
+    /// <summary>Documents checked only when the plan records them: capacity.json, read when transform planned waves.</summary>
+    public static readonly IReadOnlyList<string> WhenRecorded = [WorkspaceLayout.CapacityFile];
+
     /// <param name="nothingDone">How the refusal ends, e.g. "nothing was applied".</param>
     public static async Task VerifyAsync(WorkspaceLayout layout, Plan plan, string nothingDone, CancellationToken cancellationToken)
     {
-        foreach (var document in Required)
+        foreach (var document in Required.Concat(WhenRecorded.Where(d => plan.Consumed.Any(c => c.Path == d))))
         {
             var recorded = plan.Consumed.LastOrDefault(c => c.Path == document);
             if (recorded is null)

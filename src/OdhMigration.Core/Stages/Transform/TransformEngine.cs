@@ -4,6 +4,7 @@ using OdhMigration.Core.Common;
 using OdhMigration.Core.Manifests;
 using OdhMigration.Core.Modes;
 using OdhMigration.Core.Reporting;
+using OdhMigration.Core.Stages.Transform.Waves;
 using OdhMigration.Core.Workspace;
 using OdhMigration.Core.Workspace.Documents;
 using OdhMigration.Core.Workspace.Vocabulary;
@@ -26,6 +27,8 @@ public sealed class TransformEngine(IStageLog log, IEnumerable<IModeTransformer>
         var (inventory, inventoryConsumed) = await WorkspaceDocuments.ReadInventoryAsync(layout, cancellationToken).ConfigureAwait(false);
         var (export, exportConsumed) = await WorkspaceDocuments.ReadExportAsync(layout, cancellationToken).ConfigureAwait(false);
         CheckOptionKeys(options, inventory);
+        TransformWaves.CheckOrderNames(options, inventory);
+        var (capacity, capacityConsumed) = await TransformWaves.LoadAsync(options, layout, cancellationToken).ConfigureAwait(false);
 
         var items = new List<PlanItem>();
         var byName = inventory.Items.GroupBy(i => (i.Namespace, i.Name)).ToDictionary(g => g.Key, g => g.First());
@@ -35,6 +38,9 @@ public sealed class TransformEngine(IStageLog log, IEnumerable<IModeTransformer>
             items.Add(await TransformItemAsync(layout, inventory, export, exported, item, options, cancellationToken).ConfigureAwait(false));
         }
 
+        // Waves first: an InferenceService that can never fit is refused, and then keeps its original runtime in use.
+        var (waved, waves, waveWarnings) = TransformWaves.Assign(options, inventory, capacity, items, log);
+        items = waved;
         var runtimes = RuntimeUsages(inventory, items);
         var usageByRuntime = runtimes.ToDictionary(r => (r.Namespace, r.Name));
         var backups = BackupHashes.From(export);
@@ -42,10 +48,12 @@ public sealed class TransformEngine(IStageLog log, IEnumerable<IModeTransformer>
         var plan = new Plan
         {
             GeneratedAt = _clock.GetUtcNow(),
-            Consumed = [inventoryConsumed, exportConsumed],
-            Options = new PlanOptions { Strategy = options.Strategy, TargetNamespace = options.TargetNamespace, Visibility = options.Visibility, IgnoreExistingNamespace = options.IgnoreExistingNamespace },
+            Consumed = capacityConsumed is null ? [inventoryConsumed, exportConsumed] : [inventoryConsumed, exportConsumed, capacityConsumed],
+            Options = new PlanOptions { Strategy = options.Strategy, TargetNamespace = options.TargetNamespace, Visibility = options.Visibility, IgnoreExistingNamespace = options.IgnoreExistingNamespace, Waves = options.WaveMode, WaveSize = options.WaveSize },
             Items = items,
             Runtimes = runtimes,
+            Waves = waves,
+            Warnings = waveWarnings,
         };
         var sha = await WorkspaceDocuments.WriteAsync(layout.Plan, plan, PlanJsonContext.Default.Plan, cancellationToken).ConfigureAwait(false);
 

@@ -1,4 +1,6 @@
 using OdhMigration.Core.Manifests;
+using OdhMigration.Core.Stages.Transform.Waves;
+using WaveOrderChoice = OdhMigration.Core.Stages.Transform.Waves.WaveOrder;
 using OdhMigration.Core.Workspace.Vocabulary;
 
 namespace OdhMigration.Core.Stages.Transform;
@@ -29,6 +31,18 @@ public sealed record TransformOptions
     public IReadOnlyDictionary<string, string> StorageUris { get; init; } = new Dictionary<string, string>();
     public string? TemplateNamespace { get; init; }
 
+    /// <summary>--waves: <see cref="WaveModes.Auto"/> (fit free capacity and quotas) or null.</summary>
+    public string? Waves { get; init; }
+
+    /// <summary>--wave-size N: at most N InferenceServices per wave (a runtime's ISVCs stay together).</summary>
+    public int? WaveSize { get; init; }
+
+    /// <summary>--wave-order: largest (default), plan, or ns/a,ns/b,... (see <see cref="WaveOrder"/>).</summary>
+    public string? WaveOrder { get; init; }
+
+    /// <summary>How waves are planned (PlanOptions.Waves): auto, size, or null for a plan without waves.</summary>
+    public string? WaveMode => Waves ?? (WaveSize is null ? null : WaveModes.Size);
+
     /// <summary>What makes these options unusable, as usage errors naming the option; empty when they are fine.</summary>
     public IReadOnlyList<string> Problems()
     {
@@ -58,6 +72,34 @@ public sealed record TransformOptions
             problems.Add($"--opset1 '{Opset1}': expected compat, upgrade or skip");
         }
 
+        problems.AddRange(WaveProblems());
+        return problems;
+    }
+
+    private List<string> WaveProblems()
+    {
+        var problems = new List<string>();
+        if (Waves is not null && Waves != WaveModes.Auto)
+        {
+            problems.Add($"--waves '{Waves}': expected {WaveModes.Auto} (or --wave-size N for fixed-size waves)");
+        }
+
+        if (Waves is not null && WaveSize is not null)
+        {
+            problems.Add("--waves auto and --wave-size are mutually exclusive: fit the capacity, or a fixed number per wave");
+        }
+
+        if (WaveSize is < 1)
+        {
+            problems.Add($"--wave-size {WaveSize}: expected a number of InferenceServices of at least 1");
+        }
+
+        if (WaveOrder is not null && WaveMode is null)
+        {
+            problems.Add("--wave-order needs --waves auto or --wave-size N");
+        }
+
+        problems.AddRange(WaveOrderChoice.Problems(WaveOrder));
         return problems;
     }
 

@@ -1,0 +1,58 @@
+using OdhMigration.Core.Workspace.Documents;
+using OdhMigration.Core.Workspace.Vocabulary;
+
+namespace OdhMigration.Core.Stages.Transform.Waves;
+
+/// <summary>One planned (ok) InferenceService as the wave planner sees it; <paramref name="Demand"/> is null when capacity.json has no entry for it.</summary>
+public sealed record WaveCandidate(string Namespace, string Name, string TargetNamespace, string Strategy, string? Runtime, ItemDemand? Demand)
+{
+    private static readonly Dictionary<string, decimal> None = [];
+
+    public string Key => $"{Namespace}/{Name}";
+
+    /// <summary>in-place deletes the original before the replacement is created, so what it holds is free for its own wave.</summary>
+    public bool FreedInItsWave => Strategy == Strategies.InPlace;
+
+    /// <summary>A Serverless original kept running beside its replacement can be stopped (serving.kserve.io/stop) to free what it holds.</summary>
+    public bool CanBeStopped => !FreedInItsWave && Demand?.OriginalCanBeStopped == true;
+
+    public IReadOnlyDictionary<string, decimal> Holds => Demand?.OriginalHolds ?? None;
+
+    /// <summary>Requests of the replacement as a whole, with pods (the replicas it starts) when the components say.</summary>
+    public Dictionary<string, decimal> Requests()
+    {
+        var total = new Dictionary<string, decimal>(Demand?.Total ?? None, StringComparer.Ordinal);
+        if (Demand is { Components.Count: > 0 } demand && !total.ContainsKey(Resources.Pods))
+        {
+            total[Resources.Pods] = demand.Components.Sum(c => c.Replicas);
+        }
+
+        return total;
+    }
+
+    /// <summary>Per component what it places on nodes, and where it may go; the total without a node selector when no components are recorded.</summary>
+    public IEnumerable<(Dictionary<string, decimal> Amounts, IReadOnlyDictionary<string, string> NodeSelector)> Placements()
+    {
+        if (Demand is not { } demand)
+        {
+            yield break;
+        }
+
+        if (demand.Components.Count == 0)
+        {
+            yield return (new Dictionary<string, decimal>(demand.Total, StringComparer.Ordinal), new Dictionary<string, string>());
+            yield break;
+        }
+
+        foreach (var component in demand.Components)
+        {
+            var amounts = component.PerReplica.ToDictionary(p => p.Key, p => p.Value * component.Replicas, StringComparer.Ordinal);
+            amounts.TryAdd(Resources.Pods, component.Replicas);
+            yield return (amounts, component.NodeSelector);
+        }
+    }
+
+    /// <summary>The node selector of the first component that has one (where its original most likely runs too).</summary>
+    public IReadOnlyDictionary<string, string>? HomeSelector() =>
+        Demand?.Components.Select(c => c.NodeSelector).FirstOrDefault(s => s.Count > 0);
+}

@@ -1,0 +1,46 @@
+using OdhMigration.Core.Stages.Transform.Waves;
+using OdhMigration.Core.Workspace.Documents;
+using OdhMigration.Core.Workspace.Vocabulary;
+
+namespace OdhMigration.Core.Tests.Transform.Waves;
+
+/// <summary>Builds the capacity.json documents (CapacityReport) and wave candidates the tests plan from.</summary>
+internal static class WaveFixtures
+{
+    public const string Gpu = "nvidia.com/gpu";
+    public const string Ns = "ml";
+
+    public static readonly Dictionary<string, string> A100 = new() { ["nvidia.com/gpu.product"] = "A100" };
+
+    public static ItemDemand Demand(string name, decimal gpu, decimal holdsGpu = 0, bool canStop = false, string? runtime = null, Dictionary<string, string>? selector = null, int replicas = 1, string ns = Ns) => new()
+    {
+        Namespace = ns,
+        Name = name,
+        Runtime = runtime,
+        OriginalCanBeStopped = canStop,
+        Components = [new ComponentDemand("predictor", replicas, new() { [Gpu] = gpu, ["cpu"] = 1, ["memory"] = 4m * 1024 * 1024 * 1024 }, selector ?? A100)],
+        Total = new() { [Gpu] = gpu * replicas, ["cpu"] = replicas, ["memory"] = replicas * 4m * 1024 * 1024 * 1024 },
+        OriginalHolds = holdsGpu == 0 ? [] : new() { [Gpu] = holdsGpu, ["cpu"] = 1, ["memory"] = 4m * 1024 * 1024 * 1024 },
+    };
+
+    public static WaveCandidate Candidate(ItemDemand demand, string strategy = Strategies.SideBySide, string? targetNamespace = null) =>
+        new(demand.Namespace, demand.Name, targetNamespace ?? demand.Namespace, strategy, demand.Runtime, demand);
+
+    public static CapacityPool Pool(string key, decimal allocatableGpu, decimal freeGpu, Dictionary<string, string>? labels = null) =>
+        new(key, labels ?? A100, [$"{key}-node-1"],
+            new() { [Gpu] = allocatableGpu, ["cpu"] = 64, ["memory"] = 512m * 1024 * 1024 * 1024 },
+            new() { [Gpu] = allocatableGpu - freeGpu },
+            new() { [Gpu] = freeGpu, ["cpu"] = 48, ["memory"] = 400m * 1024 * 1024 * 1024 });
+
+    public static CapacityReport Capacity(IEnumerable<ItemDemand> items, IEnumerable<CapacityPool> pools, IEnumerable<NamespaceQuota>? quotas = null) => new()
+    {
+        Items = [.. items],
+        Quotas = [.. quotas ?? []],
+        Cluster = new ClusterCapacity { Readable = true, Pools = [.. pools] },
+    };
+
+    public static WavePlan Auto(CapacityReport capacity, IReadOnlyList<WaveCandidate> candidates, WaveOrder? order = null) =>
+        WavePlanner.Plan(candidates, new WaveSettings(WaveModes.Auto, null, order ?? WaveOrder.Default), capacity);
+
+    public static List<List<string>> Names(WavePlan plan) => plan.Waves.Select(w => w.Items.Select(i => i.Split('/')[1]).ToList()).ToList();
+}
