@@ -8,7 +8,7 @@ public static class WaveOptions
     /// <summary>Only whether K is at least 1 is checked while parsing; K beyond the plan's waves is refused by the stage (exit 2) once it read plan.json.</summary>
     public static Option<int?> Wave() => new Option<int?>("--wave")
     {
-        Description = "Act only on the InferenceServices of plan wave K (1-based; default: every wave); refused (exit 2) when K is outside the plan's waves or the plan has none",
+        Description = "Act only on the InferenceServices of plan wave K (1-based; default: every wave; pipelineruns passes it to the run's apply, validate and cleanup); refused (exit 2) when K is outside the plan's waves or the plan has none",
     }.AtLeast(1);
 
     public static Option<bool> ForceWave() => new("--force-wave")
