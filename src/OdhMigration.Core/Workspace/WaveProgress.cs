@@ -27,6 +27,18 @@ public static class WaveProgress
             : report.Items.Where(i => i.Status == ItemStatuses.Cleaned).Select(i => (i.Namespace, i.Name)).ToHashSet();
     }
 
+    /// <summary>Each plan item's position, so merged per-wave documents list items in plan order within a wave.</summary>
+    public static Dictionary<(string Namespace, string Name), int> PlanOrder(Plan plan)
+    {
+        var order = new Dictionary<(string, string), int>();
+        for (var i = 0; i < plan.Items.Count; i++)
+        {
+            order.TryAdd((plan.Items[i].Namespace, plan.Items[i].Name), i);
+        }
+
+        return order;
+    }
+
     private static async Task<T?> PreviousAsync<T>(WorkspaceLayout layout, string path, ConsumedDocument plan, string kind, int version, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo, Func<T, List<ConsumedDocument>> consumed, CancellationToken ct)
         where T : class, IWorkspaceDocument
     {

@@ -66,7 +66,8 @@ public sealed class ApplyEngine(ICluster cluster, IStageLog log)
                 results.Add(await applier.ApplyAsync(w, refusal, inv, ct).ConfigureAwait(false));
             }).ConfigureAwait(false);
             // A label shared with items of other waves counts their earlier applies (ledger) as done too.
-            var earlier = ledger.Snapshot().Items.Where(l => l.State == LedgerItemStates.Applied && !results.Any(r => r.Namespace == l.Namespace && r.Name == l.Name))
+            var thisRun = results.Select(r => (r.Namespace, r.Name)).ToHashSet();
+            var earlier = ledger.Snapshot().Items.Where(l => l.State == LedgerItemStates.Applied && !thisRun.Contains((l.Namespace, l.Name)))
                 .Select(l => new ApplyItemResult(l.Namespace, l.Name, ApplyItemStatus.AlreadyApplied, "applied by an earlier run"));
             labelProblems = await new LabelChanger(retrying, ledger, options, log).ApplyAsync(plan, [.. results, .. earlier], cancellationToken).ConfigureAwait(false);
             ledgerSha = await ledger.FlushAsync(CancellationToken.None).ConfigureAwait(false);

@@ -79,7 +79,9 @@ public sealed class CleanupEngine(ICluster cluster, IStageLog log, TimeProvider?
 
         // --wave K replaces only wave K's entries of the report; the counts are this run's (the log and results say
         // what this run did), the items every wave's so far, so apply of a later wave can see which were cleaned.
-        var otherWaves = previous?.Items.Where(p => !candidates.Any(c => c.Namespace == p.Namespace && c.Name == p.Name)).ToList() ?? [];
+        var cleanedNow = candidates.Select(c => (c.Namespace, c.Name)).ToHashSet();
+        var otherWaves = previous?.Items.Where(p => !cleanedNow.Contains((p.Namespace, p.Name))).ToList() ?? [];
+        var position = WaveProgress.PlanOrder(plan);
         var report = new CleanupReport
         {
             GeneratedAt = _clock.GetUtcNow(),
@@ -89,7 +91,7 @@ public sealed class CleanupEngine(ICluster cluster, IStageLog log, TimeProvider?
             AlreadyAbsent = alreadyAbsent,
             Kept = kept,
             Failed = failed,
-            Items = [.. otherWaves.Concat(items).OrderBy(i => i.Wave ?? 0).ThenBy(i => plan.Items.FindIndex(p => p.Namespace == i.Namespace && p.Name == i.Name))],
+            Items = [.. otherWaves.Concat(items).OrderBy(i => i.Wave ?? 0).ThenBy(i => position.GetValueOrDefault((i.Namespace, i.Name), -1))],
         };
         var sha = await WorkspaceDocuments.WriteAsync(reportPath, report, CleanupReportJsonContext.Default.CleanupReport, cancellationToken).ConfigureAwait(false);
         var skipped = items.Count(i => i.Status == ItemStatuses.Skipped);

@@ -49,9 +49,11 @@ public sealed class ValidateEngine(ICluster cluster, IStageLog log, HttpClient? 
 
         // --wave K replaces only wave K's entries: the other waves' results (same plan) stay, so cleanup of any
         // wave finds its validation in the one validation.json. Without --wave the whole document is rewritten.
+        var validatedNow = items.Select(i => (i.Namespace, i.Name)).ToHashSet();
         var kept = selection.Number is null ? [] : (await WaveProgress.PreviousValidationAsync(layout, planConsumed, cancellationToken).ConfigureAwait(false))?.Items
-            .Where(v => !items.Any(i => i.Namespace == v.Namespace && i.Name == v.Name)).ToList() ?? [];
-        var merged = kept.Concat(results).OrderBy(v => v.Wave ?? 0).ThenBy(v => plan.Items.FindIndex(i => i.Namespace == v.Namespace && i.Name == v.Name)).ToList();
+            .Where(v => !validatedNow.Contains((v.Namespace, v.Name))).ToList() ?? [];
+        var position = WaveProgress.PlanOrder(plan);
+        var merged = kept.Concat(results).OrderBy(v => v.Wave ?? 0).ThenBy(v => position.GetValueOrDefault((v.Namespace, v.Name), -1)).ToList();
         var validation = new Validation
         {
             GeneratedAt = _clock.GetUtcNow(),
