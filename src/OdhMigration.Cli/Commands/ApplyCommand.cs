@@ -23,9 +23,11 @@ public static class ApplyCommand
         var stopOriginal = ApplyChoiceOptions.StopOriginal();
         var timeout = ExecutionOptions.Timeout();
         var fieldManager = ApplyChoiceOptions.FieldManager();
+        var wave = WaveOptions.Wave();
+        var forceWave = WaveOptions.ForceWave();
 
         common.AddTo(command);
-        foreach (var option in new Option[] { dryRun, expectPlan, requireGate, concurrency, allowGitOps, stopOriginal, timeout, fieldManager })
+        foreach (var option in new Option[] { dryRun, expectPlan, requireGate, concurrency, allowGitOps, stopOriginal, timeout, fieldManager, wave, forceWave })
         {
             command.Options.Add(option);
         }
@@ -44,6 +46,8 @@ public static class ApplyCommand
                 StopOriginal = run.Get(stopOriginal),
                 DeleteTimeout = ExecutionOptions.Seconds(run.Get(timeout), defaults.DeleteTimeout),
                 FieldManager = run.Get(fieldManager) ?? defaults.FieldManager,
+                Wave = run.Get(wave),
+                ForceWave = run.Get(forceWave),
             };
             UsageProblems.ThrowIfAny(options.Problems());
             return new ApplyEngine(run.ClusterWriter(), run.Log).RunAsync(options, layout, token);

@@ -20,9 +20,10 @@ public static class CleanupCommand
         var expectValidation = GateOptions.ExpectSha256(command, "--expect-validation-sha256", "Refuse (exit 3) unless validation.json has this sha256 (what the approval gate saw)", requireGate, WorkspaceLayout.ValidationFile);
         var timeout = ExecutionOptions.Timeout();
         var concurrency = ExecutionOptions.Concurrency();
+        var wave = WaveOptions.Wave();
 
         common.AddTo(command);
-        foreach (var option in new Option[] { dryRun, expectValidation, requireGate, timeout, concurrency })
+        foreach (var option in new Option[] { dryRun, expectValidation, requireGate, timeout, concurrency, wave })
         {
             command.Options.Add(option);
         }
@@ -38,6 +39,7 @@ public static class CleanupCommand
                 RequireGate = run.Get(requireGate),
                 Timeout = ExecutionOptions.Seconds(run.Get(timeout), defaults.Timeout),
                 Concurrency = run.Get(concurrency) ?? defaults.Concurrency,
+                Wave = run.Get(wave),
             };
             UsageProblems.ThrowIfAny(options.Problems());
             return new CleanupEngine(run.ClusterWriter(), run.Log).RunAsync(options, layout, token);

@@ -115,7 +115,8 @@ public static class PipelineRunBuilder
     }
 
     /// <summary>The run's generateName: Kubernetes appends 5 random characters, so every try gets a new run.</summary>
-    public static string RunPrefix(string ns, string? resumeFrom = null) => Bounded($"migrate-{ns}{(resumeFrom is null ? "" : "-" + resumeFrom)}", 52) + "-";
+    public static string RunPrefix(string ns, string? resumeFrom = null, int? wave = null) =>
+        Bounded($"migrate-{ns}{(resumeFrom is null ? "" : "-" + resumeFrom)}{(wave is { } k ? "-w" + k.ToString(System.Globalization.CultureInfo.InvariantCulture) : "")}", 52) + "-";
 
     /// <summary>The namespace's workspace PVC: one per migrated namespace, owned by no PipelineRun.</summary>
     public static string ClaimName(string ns) => Bounded("odh-migration-ws-" + ns, 63);
@@ -202,11 +203,12 @@ public static class PipelineRunBuilder
             parameters.Add(Param("target-namespace", target));
         }
 
+        AddWave(parameters, settings);
         AddImages(parameters, ImageTools, settings);
 
         // Long enough for two human approvals (each gate waits up to 72h); pipeline >= tasks + finally.
         var timeouts = new JsonObject { ["pipeline"] = "168h0m0s", ["tasks"] = "167h0m0s", ["finally"] = "1h0m0s" };
-        return Run(ns, RunPrefix(ns), settings.Pipeline, parameters, StageTasks, settings, labels, timeouts, pending: false);
+        return Run(ns, RunPrefix(ns, null, settings.Wave), settings.Pipeline, parameters, StageTasks, settings, labels, timeouts, pending: false);
     }
 
     /// <summary>
@@ -225,9 +227,10 @@ public static class PipelineRunBuilder
 
         var parameters = new List<JsonNode?> { Param("namespace", ns), Param(shaParam, sha.ToLowerInvariant()) };
         var stageTasks = StageTasks.Where(t => tasks.Contains(t.PipelineTask)).ToList();
+        AddWave(parameters, settings);
         AddImages(parameters, [.. stageTasks.Select(t => t.Stage), "migrate"], settings);
         var timeouts = new JsonObject { ["pipeline"] = "24h0m0s", ["tasks"] = "23h0m0s", ["finally"] = "1h0m0s" };
-        return Run(ns, RunPrefix(ns, resume), pipeline, parameters, stageTasks, settings, labels, timeouts, pending: true);
+        return Run(ns, RunPrefix(ns, resume, settings.Wave), pipeline, parameters, stageTasks, settings, labels, timeouts, pending: true);
     }
 
     private static JsonObject Run(string ns, string generateName, string pipeline, List<JsonNode?> parameters, IReadOnlyList<(string PipelineTask, string Stage)> stageTasks, PipelineRunSettings settings, Dictionary<string, string> labels, JsonObject timeouts, bool pending)
@@ -266,6 +269,18 @@ public static class PipelineRunBuilder
         };
     }
 
+    /// <summary>
+    /// --wave K: the pipelines' wave param, so the run's apply, validate and cleanup act on plan wave K only. Waves
+    /// run one after another (docs/waves.md): wave K+1 is a resumed apply run with --wave K+1 once wave K is cleaned up.
+    /// </summary>
+    private static void AddWave(List<JsonNode?> parameters, PipelineRunSettings settings)
+    {
+        if (settings.Wave is { } wave)
+        {
+            parameters.Add(Param("wave", wave.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+    }
+
     /// <summary>An image-&lt;tool&gt; param for each tool the run's pipeline runs and --image names.</summary>
     private static void AddImages(List<JsonNode?> parameters, IReadOnlyList<string> tools, PipelineRunSettings settings)
     {
@@ -302,6 +317,9 @@ public sealed record PipelineRunSettings(string Pipeline, IReadOnlyList<string> 
 
     /// <summary>--target-namespace-template for the new-namespace strategy; "{namespace}" stands for each source namespace.</summary>
     public string? TargetNamespace { get; init; }
+
+    /// <summary>--wave K: the run's apply, validate and cleanup act on plan wave K only (the pipelines' wave param).</summary>
+    public int? Wave { get; init; }
 }
 
 /// <summary>What one namespace's migration needs: set up once (claim, bindings) and a run created per try.</summary>

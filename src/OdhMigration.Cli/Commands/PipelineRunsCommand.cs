@@ -40,10 +40,11 @@ public static class PipelineRunsCommand
         var only = ScopeOptions.Namespace();
         var resumeFrom = new Option<string?>("--resume-from") { Description = "Resume a failed run on the same PVC: apply (apply and validate again; apply resumes from its ledger) or cleanup. Writes a Pending run of the split pipeline's part" };
         resumeFrom.AcceptOnlyFromAmong([.. PipelineRunBuilder.ResumePoints.Keys]);
+        var wave = WaveOptions.Wave();
         var approvedSha = new Option<string?>("--approved-sha256") { Description = "With --resume-from: the plan-sha256 (apply) or validation-sha256 (cleanup) the failed run's gate approved" };
 
         var command = new Command("pipelineruns", Description);
-        foreach (var option in new Option[] { workspace, outDir, approvers, approvalsRequired, pipeline, accountPrefix, pipelinesNamespace, storageSize, storageClass, strategy, target, images, only, resumeFrom, approvedSha })
+        foreach (var option in new Option[] { workspace, outDir, approvers, approvalsRequired, pipeline, accountPrefix, pipelinesNamespace, storageSize, storageClass, strategy, target, images, only, resumeFrom, approvedSha, wave })
         {
             command.Options.Add(option);
         }
@@ -73,6 +74,7 @@ public static class PipelineRunsCommand
                     ResumeFrom = parse.GetValue(resumeFrom),
                     ApprovedSha256 = parse.GetValue(approvedSha),
                     TargetNamespace = parse.GetValue(target),
+                    Wave = parse.GetValue(wave),
                 };
                 var (inventory, _) = await WorkspaceDocuments.ReadInventoryAsync(new WorkspaceLayout(path), ct).ConfigureAwait(false);
                 var migrations = PipelineRunBuilder.Build(inventory, settings);

@@ -19,10 +19,11 @@ public static class ValidateCommand
         var tolerance = new Option<double>("--tolerance") { Description = "Absolute tolerance for numeric output comparison", DefaultValueFactory = _ => 1e-6 }.Between(0, double.PositiveInfinity);
         var insecure = new Option<bool>("--insecure-skip-tls-verify") { Description = "Do not verify the endpoints' TLS certificates for the inference request (self-signed lab clusters, like curl -k)" };
         var concurrency = ExecutionOptions.Concurrency();
+        var wave = WaveOptions.Wave();
 
         var command = new Command("validate", Description);
         common.AddTo(command);
-        foreach (var option in new Option[] { timeout, request, compareOriginal, tolerance, insecure, concurrency })
+        foreach (var option in new Option[] { timeout, request, compareOriginal, tolerance, insecure, concurrency, wave })
         {
             command.Options.Add(option);
         }
@@ -39,6 +40,7 @@ public static class ValidateCommand
                 Tolerance = run.Get(tolerance),
                 InsecureSkipTlsVerify = run.Get(insecure),
                 Concurrency = run.Get(concurrency) ?? defaults.Concurrency,
+                Wave = run.Get(wave),
             };
             UsageProblems.ThrowIfAny(options.Problems());
             return new ValidateEngine(run.ClusterWriter(), run.Log).RunAsync(options, layout, token);

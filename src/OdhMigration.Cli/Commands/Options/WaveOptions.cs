@@ -3,7 +3,10 @@ using OdhMigration.Core.Workspace.Vocabulary;
 
 namespace OdhMigration.Cli.Commands.Options;
 
-/// <summary>How transform groups the planned InferenceServices into waves (docs/waves.md); TransformOptions.Problems() checks how they combine.</summary>
+/// <summary>
+/// Waves (docs/waves.md): how transform groups the planned InferenceServices into waves (TransformOptions.Problems()
+/// checks how they combine), and --wave K / --force-wave on apply, validate and cleanup.
+/// </summary>
 public static class WaveOptions
 {
     public static Option<string?> Waves()
@@ -19,4 +22,15 @@ public static class WaveOptions
     {
         Description = "Order waves are filled in: largest (default: most GPU, then memory, then CPU first), plan, or namespace/name,namespace/name,... (those first)",
     }.NotBlank();
+
+    /// <summary>Only whether K is at least 1 is checked while parsing; K beyond the plan's waves is refused by the stage (exit 2) once it read plan.json.</summary>
+    public static Option<int?> Wave() => new Option<int?>("--wave")
+    {
+        Description = "Act only on the InferenceServices of plan wave K (1-based; default: every wave; pipelineruns passes it to the run's apply, validate and cleanup); refused (exit 2) when K is outside the plan's waves or the plan has none",
+    }.AtLeast(1);
+
+    public static Option<bool> ForceWave() => new("--force-wave")
+    {
+        Description = "With --wave K: apply although an earlier wave that must be cleaned up first (cleanupBeforeNextWave) is not recorded as cleaned in cleanup.json (its replacements may not fit)",
+    };
 }

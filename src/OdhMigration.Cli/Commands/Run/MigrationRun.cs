@@ -62,41 +62,68 @@ public sealed class MigrationRun(ICluster cluster, WorkspaceLayout layout, IStag
         }
 
         var planSha = await Hashing.Sha256FileAsync(layout.Plan, ct).ConfigureAwait(false);
-        if (!await PassGateAsync(ApprovalGate.Plan, WorkspaceLayout.PlanFile, planSha, "plan, before apply", "apply", () => PlanSummaryAsync(plan, planSha, ct), resuming: settings.Planning is null, ct).ConfigureAwait(false))
+
+        // A plan with waves runs wave by wave: apply K, validate K, the cleanup gate, cleanup K, then wave K+1. The
+        // plan gate is asked before each wave (the same whole-plan sha256; its title names the wave), so the
+        // operator can stop between waves. A plan without waves is one pass over every item, as before.
+        var waves = plan.Waves is { Count: > 0 } planWaves
+            ? planWaves.OrderBy(w => w.Number).Select(w => WaveSelection.Resolve(plan, w.Number)).ToList()
+            : [WaveSelection.All(plan)];
+        foreach (var wave in waves)
         {
-            return await FinishAsync(settings, "stopped at the plan gate: nothing was applied", ct).ConfigureAwait(false);
+            var stopped = await RunWaveAsync(settings, plan, planSha, wave, resuming: settings.Planning is null && wave == waves[0], ct).ConfigureAwait(false);
+            if (stopped is not null)
+            {
+                return await FinishAsync(settings, stopped.Length == 0 ? null : stopped, ct).ConfigureAwait(false);
+            }
         }
 
-        progress.Report(new ProgressEvent("apply", null, $"applying {plan.Items.Count(i => i.Status == ItemStatuses.Ok)} InferenceService(s)"));
-        var applied = await new ApplyEngine(cluster, log).RunAsync(settings.Apply with { ExpectPlanSha256 = planSha }, layout, ct).ConfigureAwait(false);
-        Record("apply", applied);
+        return await FinishAsync(settings, null, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>One wave (or the whole plan): null to go on with the next wave, "" to stop after a failed stage, else why it stopped.</summary>
+    private async Task<string?> RunWaveAsync(MigrationRunSettings settings, Plan plan, string planSha, WaveSelection wave, bool resuming, CancellationToken ct)
+    {
+        var label = wave.Number is { } number ? $" of wave {number}/{wave.Count}" : "";
+        var suffix = wave.Number is { } n ? $" w{n}" : "";
+        var items = plan.Items.Where(i => i.Status == ItemStatuses.Ok && wave.Includes(plan, i)).ToList();
+        if (!await PassGateAsync(ApprovalGate.Plan, WorkspaceLayout.PlanFile, planSha, $"plan, before apply{label}", "apply", () => PlanSummaryAsync(plan, planSha, wave, ct), resuming, ct).ConfigureAwait(false))
+        {
+            return $"stopped at the plan gate{label}: nothing {(wave.Number is > 1 ? "more " : "")}was applied";
+        }
+
+        progress.Report(new ProgressEvent("apply", null, $"{wave.Prefix}applying {items.Count} InferenceService(s)"));
+        var applied = await new ApplyEngine(cluster, log).RunAsync(settings.Apply with { ExpectPlanSha256 = planSha, Wave = wave.Number }, layout, ct).ConfigureAwait(false);
+        Record("apply" + suffix, applied);
         if (applied.ExitCode is not (ExitCodes.Success or ExitCodes.PartialFailure))
         {
-            return await FinishAsync(settings, null, ct).ConfigureAwait(false);
+            return "";
         }
 
-        progress.Report(new ProgressEvent("validate", null, "waiting for the replacements to be ready"));
-        var validated = await new ValidateEngine(cluster, log).RunAsync(settings.Validate, layout, ct).ConfigureAwait(false);
-        Record("validate", validated);
+        progress.Report(new ProgressEvent("validate", null, $"{wave.Prefix}waiting for the replacements to be ready"));
+        var validated = await new ValidateEngine(cluster, log).RunAsync(settings.Validate with { Wave = wave.Number }, layout, ct).ConfigureAwait(false);
+        Record("validate" + suffix, validated);
         if (validated.ExitCode != ExitCodes.Success)
         {
-            return await FinishAsync(settings, "validation did not pass: cleanup is not offered and the originals are kept", ct).ConfigureAwait(false);
+            return $"validation{label} did not pass: cleanup is not offered, the originals are kept{(wave.Number is { } k && k < wave.Count ? " and later waves are not applied" : "")}";
         }
 
         if (!settings.RunCleanup)
         {
-            return await FinishAsync(settings, null, ct).ConfigureAwait(false);
+            return null;
         }
 
         var validationSha = await Hashing.Sha256FileAsync(layout.Validation, ct).ConfigureAwait(false);
-        if (!await PassGateAsync(ApprovalGate.Cleanup, WorkspaceLayout.ValidationFile, validationSha, "validation, before cleanup", "cleanup", () => ValidationSummaryAsync(validationSha, ct), resuming: false, ct).ConfigureAwait(false))
+        if (!await PassGateAsync(ApprovalGate.Cleanup, WorkspaceLayout.ValidationFile, validationSha, $"validation, before cleanup{label}", "cleanup", () => ValidationSummaryAsync(validationSha, ct), resuming: false, ct).ConfigureAwait(false))
         {
-            return await FinishAsync(settings, "stopped at the cleanup gate: the originals are kept", ct).ConfigureAwait(false);
+            return $"stopped at the cleanup gate{label}: the originals are kept";
         }
 
-        progress.Report(new ProgressEvent("cleanup", null, "deleting the originals the plan names"));
-        Record("cleanup", await new CleanupEngine(cluster, log).RunAsync(settings.Cleanup with { ExpectValidationSha256 = validationSha }, layout, ct).ConfigureAwait(false));
-        return await FinishAsync(settings, null, ct).ConfigureAwait(false);
+        progress.Report(new ProgressEvent("cleanup", null, $"{wave.Prefix}deleting the originals the plan names"));
+        var cleaned = await new CleanupEngine(cluster, log).RunAsync(settings.Cleanup with { ExpectValidationSha256 = validationSha, Wave = wave.Number }, layout, ct).ConfigureAwait(false);
+        Record("cleanup" + suffix, cleaned);
+        // A cleanup that left originals behind ends the run: the next wave may need the capacity they hold.
+        return cleaned.ExitCode == ExitCodes.Success ? null : "";
     }
 
     /// <summary>
@@ -157,13 +184,19 @@ public sealed class MigrationRun(ICluster cluster, WorkspaceLayout layout, IStag
     }
 
     /// <summary>One line per InferenceService, then its before/after diff, so the approver sees what changes.</summary>
-    private async Task<List<string>> PlanSummaryAsync(Plan plan, string planSha, CancellationToken ct)
+    private async Task<List<string>> PlanSummaryAsync(Plan plan, string planSha, WaveSelection wave, CancellationToken ct)
     {
         var lines = new List<string>();
+        if (wave.Wave is { } planned)
+        {
+            lines.Add($"wave {planned.Number} of {wave.Count}: {planned.Items.Count} InferenceService(s){(planned.StopOriginalsFirst ? "; Serverless originals are stopped first" : "")}{(planned.CleanupBeforeNextWave ? "; must be cleaned up before the next wave" : "")}");
+            lines.AddRange(planned.Arithmetic.Select(a => "  " + a));
+        }
+
         var report = await ReportLoader.LoadAsync(layout, null, ct).ConfigureAwait(false);
         var diffs = report.Isvcs.Where(i => i.Plan is not null).ToDictionary(i => (i.Plan!.Namespace, i.Plan.Name), i => i.Diff);
         var shown = 0;
-        foreach (var item in plan.Items)
+        foreach (var item in plan.Items.Where(i => wave.Includes(plan, i)))
         {
             if (item.Status != ItemStatuses.Ok)
             {

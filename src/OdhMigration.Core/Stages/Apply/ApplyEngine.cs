@@ -21,15 +21,19 @@ public sealed class ApplyEngine(ICluster cluster, IStageLog log)
 
         var expectedPlan = ApprovedSha256.Resolve("--expect-plan-sha256", options.ExpectPlanSha256, options.RequireGate, options.DryRun, WorkspaceLayout.PlanFile, log);
         var (plan, planConsumed) = await WorkspaceDocuments.ReadPlanAsync(layout, cancellationToken).ConfigureAwait(false);
+        var selection = WaveSelection.Resolve(plan, options.Wave);
         PlanGate.CheckPlanSha(planConsumed, expectedPlan);
         await ConsumedDocumentsGate.VerifyAsync(layout, plan, "nothing was applied", cancellationToken).ConfigureAwait(false);
-        var work = await PlanGate.LoadAsync(layout, plan, cancellationToken).ConfigureAwait(false);
+        await WaveGate.CheckEarlierWavesAsync(layout, plan, planConsumed, selection, options.ForceWave, log, cancellationToken).ConfigureAwait(false);
+
+        // The whole plan's files are checked (one approval covers every wave); only the selected wave's items are applied.
+        var work = (await PlanGate.LoadAsync(layout, plan, cancellationToken).ConfigureAwait(false)).Where(w => selection.Includes(plan, w.Item)).ToList();
         var (inventory, inventoryConsumed) = await WorkspaceDocuments.ReadInventoryAsync(layout, cancellationToken).ConfigureAwait(false);
         var (export, _) = await WorkspaceDocuments.ReadExportAsync(layout, cancellationToken).ConfigureAwait(false);
 
         var retrying = new RetryingCluster(cluster, options.Retry, log);
         var results = new ConcurrentBag<ApplyItemResult>();
-        foreach (var notPlanned in plan.Items.Where(i => i.Status != ItemStatuses.Ok))
+        foreach (var notPlanned in plan.Items.Where(i => i.Status != ItemStatuses.Ok && selection.Includes(plan, i)))
         {
             results.Add(new ApplyItemResult(notPlanned.Namespace, notPlanned.Name, ApplyItemStatus.NotPlanned, $"transform refused it: {notPlanned.Error}"));
         }
@@ -49,7 +53,11 @@ public sealed class ApplyEngine(ICluster cluster, IStageLog log)
                 refusals[item] = reason;
             }
 
-            var applier = new ItemApplier(retrying, ledger, options, layout, log, new RetryingCluster(cluster, options.CriticalRetry, log)) { Backups = BackupHashes.From(export) };
+            var applier = new ItemApplier(retrying, ledger, options, layout, log, new RetryingCluster(cluster, options.CriticalRetry, log))
+            {
+                Backups = BackupHashes.From(export),
+                StopOriginals = WaveGate.StopOriginalsFirst(plan),
+            };
             var byKey = inventory.Items.ToDictionary(i => (i.Namespace, i.Name));
             await Parallel.ForEachAsync(work, new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = cancellationToken }, async (w, ct) =>
             {
@@ -57,16 +65,20 @@ public sealed class ApplyEngine(ICluster cluster, IStageLog log)
                 byKey.TryGetValue((w.Item.Namespace, w.Item.Name), out var inv);
                 results.Add(await applier.ApplyAsync(w, refusal, inv, ct).ConfigureAwait(false));
             }).ConfigureAwait(false);
-            labelProblems = await new LabelChanger(retrying, ledger, options, log).ApplyAsync(plan, results, cancellationToken).ConfigureAwait(false);
+            // A label shared with items of other waves counts their earlier applies (ledger) as done too.
+            var thisRun = results.Select(r => (r.Namespace, r.Name)).ToHashSet();
+            var earlier = ledger.Snapshot().Items.Where(l => l.State == LedgerItemStates.Applied && !thisRun.Contains((l.Namespace, l.Name)))
+                .Select(l => new ApplyItemResult(l.Namespace, l.Name, ApplyItemStatus.AlreadyApplied, "applied by an earlier run"));
+            labelProblems = await new LabelChanger(retrying, ledger, options, log).ApplyAsync(plan, [.. results, .. earlier], cancellationToken).ConfigureAwait(false);
             ledgerSha = await ledger.FlushAsync(CancellationToken.None).ConfigureAwait(false);
         }
 
         var all = results.OrderBy(r => r.Namespace, StringComparer.Ordinal).ThenBy(r => r.Name, StringComparer.Ordinal).ToList();
         var applied = all.Count(r => r.Status is ApplyItemStatus.Applied or ApplyItemStatus.AlreadyApplied or ApplyItemStatus.DryRun);
         var failed = all.Count - applied + labelProblems.Count;
-        var summary = options.DryRun
+        var summary = selection.Prefix + (options.DryRun
             ? $"dry run: {applied} of {all.Count} InferenceService(s) passed admission with dryRun=All; {failed} failed or refused; nothing changed"
-            : $"applied {applied} of {all.Count} InferenceService(s) ({all.Count(r => r.Status == ApplyItemStatus.AlreadyApplied)} already done); {failed} failed, rolled back or refused";
+            : $"applied {applied} of {all.Count} InferenceService(s) ({all.Count(r => r.Status == ApplyItemStatus.AlreadyApplied)} already done); {failed} failed, rolled back or refused");
         log.Info(summary);
         var resultFiles = new Dictionary<string, string>
         {
@@ -74,6 +86,10 @@ public sealed class ApplyEngine(ICluster cluster, IStageLog log)
             ["failed"] = failed.ToString(CultureInfo.InvariantCulture),
             ["plan-sha256"] = planConsumed.Sha256,
         };
+        if (selection.Number is { } wave)
+        {
+            resultFiles["wave"] = wave.ToString(CultureInfo.InvariantCulture);
+        }
         if (ledgerSha is not null)
         {
             resultFiles["ledger-sha256"] = ledgerSha;

@@ -19,6 +19,12 @@ public sealed record ApplyOptions
     public bool AllowGitOps { get; init; }
     public bool StopOriginal { get; init; }
 
+    /// <summary>--wave K: act only on the items of plan wave K (null: every item).</summary>
+    public int? Wave { get; init; }
+
+    /// <summary>--force-wave: apply wave K although an earlier wave that must be cleaned up first is not.</summary>
+    public bool ForceWave { get; init; }
+
     /// <summary>How long to wait for a deleted original to disappear (in-place).</summary>
     public TimeSpan DeleteTimeout { get; init; } = TimeSpan.FromSeconds(120);
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
@@ -54,6 +60,17 @@ public sealed record ApplyOptions
         if (string.IsNullOrWhiteSpace(FieldManager))
         {
             problems.Add("--field-manager: the value is empty or blank");
+        }
+
+
+        if (Wave is < 1)
+        {
+            problems.Add($"--wave {Wave}: must be at least 1");
+        }
+
+        if (ForceWave && Wave is null)
+        {
+            problems.Add("--force-wave needs --wave K: it only lifts the check that earlier waves were cleaned up");
         }
 
         return problems;

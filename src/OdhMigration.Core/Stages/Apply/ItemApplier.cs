@@ -18,10 +18,13 @@ namespace OdhMigration.Core.Stages.Apply;
 internal sealed class ItemApplier(ICluster cluster, LedgerStore ledger, ApplyOptions options, WorkspaceLayout layout, IStageLog log, ICluster? critical = null)
 {
     /// <summary>The same steps over the patient cluster (see <see cref="ApplyOptions.CriticalRetry"/>), for the in-place critical section.</summary>
-    private ItemApplier Critical => critical is null ? this : new ItemApplier(critical, ledger, options, layout, log) { Backups = Backups };
+    private ItemApplier Critical => critical is null ? this : new ItemApplier(critical, ledger, options, layout, log) { Backups = Backups, StopOriginals = StopOriginals };
 
     /// <summary>The sha256 each backup must still have before the original it protects is deleted.</summary>
     public BackupHashes Backups { get; init; } = BackupHashes.None;
+
+    /// <summary>Items whose plan wave says StopOriginalsFirst: stopped as with --stop-original, without it.</summary>
+    public IReadOnlySet<(string Namespace, string Name)> StopOriginals { get; init; } = new HashSet<(string, string)>();
 
     private static readonly HashSet<string> AuthKinds = ["ServiceAccount", "Role", "RoleBinding"];
 
@@ -601,7 +604,7 @@ internal sealed class ItemApplier(ICluster cluster, LedgerStore ledger, ApplyOpt
     /// <summary>--stop-original: once the replacement exists, stop a Serverless original to free its resources (guide §5.1.2).</summary>
     private async Task StopOriginalAsync(PlanItem item, LedgerItem record, CancellationToken ct)
     {
-        if (!options.StopOriginal || item.Strategy == Strategies.InPlace)
+        if (!(options.StopOriginal || StopOriginals.Contains((item.Namespace, item.Name))) || item.Strategy == Strategies.InPlace)
         {
             return;
         }

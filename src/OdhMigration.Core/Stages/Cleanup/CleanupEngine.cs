@@ -25,6 +25,7 @@ public sealed class CleanupEngine(ICluster cluster, IStageLog log, TimeProvider?
         UsageProblems.ThrowIfAny(options.Problems());
         var expectedValidation = ApprovedSha256.Resolve("--expect-validation-sha256", options.ExpectValidationSha256, options.RequireGate, options.DryRun, WorkspaceLayout.ValidationFile, log);
         var (plan, planConsumed) = await WorkspaceDocuments.ReadPlanAsync(layout, cancellationToken).ConfigureAwait(false);
+        var selection = WaveSelection.Resolve(plan, options.Wave);
         var (validation, validationConsumed) = await WorkspaceDocuments.ReadAsync(layout, layout.Validation, Validation.DocumentKind, Validation.CurrentSchemaVersion, ValidationJsonContext.Default.Validation, cancellationToken).ConfigureAwait(false);
         if (expectedValidation is not null && !string.Equals(validationConsumed.Sha256, expectedValidation, StringComparison.OrdinalIgnoreCase))
         {
@@ -40,8 +41,14 @@ public sealed class CleanupEngine(ICluster cluster, IStageLog log, TimeProvider?
         var (inventory, inventoryConsumed) = await WorkspaceDocuments.ReadInventoryAsync(layout, cancellationToken).ConfigureAwait(false);
         var (export, _) = await WorkspaceDocuments.ReadExportAsync(layout, cancellationToken).ConfigureAwait(false);
         var live = new RetryingCluster(cluster, options.Retry, log);
-        var run = new CleanupRun(live, log, options, layout, plan, inventory, BackupHashes.From(export));
-        var candidates = plan.Items.Where(i => i.Status == ItemStatuses.Ok).ToList();
+        var reportPath = options.DryRun ? Path.ChangeExtension(layout.Cleanup, ".dry-run.json") : layout.Cleanup;
+        var previous = selection.Number is null ? null : await WaveProgress.PreviousCleanupAsync(layout, reportPath, planConsumed, cancellationToken).ConfigureAwait(false);
+        var candidates = plan.Items.Where(i => i.Status == ItemStatuses.Ok && selection.Includes(plan, i)).ToList();
+        var cleaned = await WaveProgress.CleanedItemsAsync(layout, planConsumed, cancellationToken).ConfigureAwait(false);
+        var run = new CleanupRun(live, log, options, layout, plan, inventory, BackupHashes.From(export))
+        {
+            RuntimesOfOtherWaves = RuntimeUsers.OutsideSelection(plan, inventory, candidates, cleaned),
+        };
         var validatedByName = validation.Items.GroupBy(v => (v.Namespace, v.Name)).ToDictionary(g => g.Key, g => g.First());
         var results = new CleanupItem[candidates.Count];
 
@@ -52,14 +59,14 @@ public sealed class CleanupEngine(ICluster cluster, IStageLog log, TimeProvider?
             foreach (var index in group)
             {
                 var item = candidates[index];
-                results[index] = await run.CleanItemAsync(item, validatedByName.GetValueOrDefault((item.Namespace, item.Name)), ct).ConfigureAwait(false);
+                results[index] = (await run.CleanItemAsync(item, validatedByName.GetValueOrDefault((item.Namespace, item.Name)), ct).ConfigureAwait(false)) with { Wave = WaveSelection.WaveOf(plan, item) };
             }
 
             // A runtime kept because a later item's original still used it may be free now: the group holds every
             // item on that runtime, so one more pass in plan order deletes what this run freed (checked live again).
             foreach (var index in group)
             {
-                results[index] = await run.RetryDeferredAsync(candidates[index], results[index], ct).ConfigureAwait(false);
+                results[index] = (await run.RetryDeferredAsync(candidates[index], results[index], ct).ConfigureAwait(false)) with { Wave = WaveSelection.WaveOf(plan, candidates[index]) };
             }
         }).ConfigureAwait(false);
         var items = results.ToList();
@@ -68,6 +75,13 @@ public sealed class CleanupEngine(ICluster cluster, IStageLog log, TimeProvider?
         var deleted = objects.Count(o => o.Outcome is CleanupOutcomes.Deleted or CleanupOutcomes.WouldDelete);
         var alreadyAbsent = objects.Count(o => o.Outcome == CleanupOutcomes.AlreadyGone);
         var failed = objects.Count(o => o.Outcome is CleanupOutcomes.Failed or CleanupOutcomes.Stuck);
+        var kept = objects.Count(o => o.Outcome == CleanupOutcomes.Kept);
+
+        // --wave K replaces only wave K's entries of the report; the counts are this run's (the log and results say
+        // what this run did), the items every wave's so far, so apply of a later wave can see which were cleaned.
+        var cleanedNow = candidates.Select(c => (c.Namespace, c.Name)).ToHashSet();
+        var otherWaves = previous?.Items.Where(p => !cleanedNow.Contains((p.Namespace, p.Name))).ToList() ?? [];
+        var position = WaveProgress.PlanOrder(plan);
         var report = new CleanupReport
         {
             GeneratedAt = _clock.GetUtcNow(),
@@ -75,15 +89,15 @@ public sealed class CleanupEngine(ICluster cluster, IStageLog log, TimeProvider?
             DryRun = options.DryRun,
             Deleted = deleted,
             AlreadyAbsent = alreadyAbsent,
-            Kept = objects.Count(o => o.Outcome == CleanupOutcomes.Kept),
+            Kept = kept,
             Failed = failed,
-            Items = items,
+            Items = [.. otherWaves.Concat(items).OrderBy(i => i.Wave ?? 0).ThenBy(i => position.GetValueOrDefault((i.Namespace, i.Name), -1))],
         };
-        var sha = await WorkspaceDocuments.WriteAsync(options.DryRun ? Path.ChangeExtension(layout.Cleanup, ".dry-run.json") : layout.Cleanup, report, CleanupReportJsonContext.Default.CleanupReport, cancellationToken).ConfigureAwait(false);
+        var sha = await WorkspaceDocuments.WriteAsync(reportPath, report, CleanupReportJsonContext.Default.CleanupReport, cancellationToken).ConfigureAwait(false);
         var skipped = items.Count(i => i.Status == ItemStatuses.Skipped);
-        var summary = $"{(options.DryRun ? "dry run: would delete" : "deleted")} {deleted} original object(s) of {items.Count - skipped} validated InferenceService(s); {alreadyAbsent} already absent; kept {report.Kept}; {failed} failed or stuck; {skipped} skipped (replacement not validated)";
+        var summary = selection.Prefix + $"{(options.DryRun ? "dry run: would delete" : "deleted")} {deleted} original object(s) of {items.Count - skipped} validated InferenceService(s); {alreadyAbsent} already absent; kept {report.Kept}; {failed} failed or stuck; {skipped} skipped (replacement not validated)";
         log.Info(summary);
-        return new StageOutcome(StageOutcome.ExitFor(failed + skipped, items.Count), summary, new Dictionary<string, string>
+        var resultFiles = new Dictionary<string, string>
         {
             ["deleted"] = deleted.ToString(CultureInfo.InvariantCulture),
             ["already-absent"] = alreadyAbsent.ToString(CultureInfo.InvariantCulture),
@@ -91,7 +105,13 @@ public sealed class CleanupEngine(ICluster cluster, IStageLog log, TimeProvider?
             ["failed"] = failed.ToString(CultureInfo.InvariantCulture),
             ["skipped"] = skipped.ToString(CultureInfo.InvariantCulture),
             ["cleanup-sha256"] = sha,
-        });
+        };
+        if (selection.Number is { } wave)
+        {
+            resultFiles["wave"] = wave.ToString(CultureInfo.InvariantCulture);
+        }
+
+        return new StageOutcome(StageOutcome.ExitFor(failed + skipped, items.Count), summary, resultFiles);
     }
 
     /// <summary>State of one cleanup run: what was already handled (several items may name the same leftover).</summary>
@@ -99,6 +119,9 @@ public sealed class CleanupEngine(ICluster cluster, IStageLog log, TimeProvider?
     {
         // Groups never share keys (CleanupGroups), but they share these sets, so every access takes the lock.
         private readonly Lock _lock = new();
+
+        /// <summary>Per (namespace, runtime): items of other waves, not cleaned up yet, that run on it (<see cref="RuntimeUsers"/>).</summary>
+        public IReadOnlyDictionary<(string Namespace, string Runtime), List<string>> RuntimesOfOtherWaves { get; init; } = new Dictionary<(string, string), List<string>>();
         private readonly Dictionary<(string Kind, string? Ns, string Name), string> _handledBy = [];
         private readonly HashSet<(string Ns, string Name)> _runtimesGone = [];
 
@@ -253,6 +276,14 @@ public sealed class CleanupEngine(ICluster cluster, IStageLog log, TimeProvider?
             {
                 log.Error($"{item.Namespace}/{item.Name}: {PlainErrors.Describe(ex)}");
                 return Result(CleanupOutcomes.Failed, PlainErrors.Describe(ex));
+            }
+
+            // A runtime (or its auth objects) shared with a wave not cleaned up yet stays until that wave's cleanup,
+            // whatever the live check would say (an in-place original of a later wave may be mid-apply).
+            var sharedRuntime = deletion.Kind == "ServingRuntime" ? deletion.Name : deletion.OnlyWithRuntime;
+            if (sharedRuntime is not null && RuntimesOfOtherWaves.GetValueOrDefault((ns ?? item.Namespace, sharedRuntime)) is { Count: > 0 } laterUsers)
+            {
+                return Result(CleanupOutcomes.Kept, $"ServingRuntime {sharedRuntime} is shared with {string.Join(", ", laterUsers)}, not cleaned up yet; the cleanup of the last wave using it deletes it");
             }
 
             if (deletion.OnlyWithRuntime is { } runtimeName && !RuntimeGone(ns ?? item.Namespace, runtimeName)

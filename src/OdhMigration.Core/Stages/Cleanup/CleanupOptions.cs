@@ -21,6 +21,9 @@ public sealed record CleanupOptions
     /// <summary>InferenceServices cleaned in parallel; items sharing an object or a runtime are always handled in turn.</summary>
     public int Concurrency { get; init; } = 4;
 
+    /// <summary>--wave K: act only on the items of plan wave K (null: every item).</summary>
+    public int? Wave { get; init; }
+
     /// <summary>What makes these options unusable, as usage errors naming the option; empty when they are fine.</summary>
     public IReadOnlyList<string> Problems()
     {
@@ -34,6 +37,12 @@ public sealed record CleanupOptions
         if (Concurrency < 1)
         {
             problems.Add($"--concurrency {Concurrency}: must be at least 1");
+        }
+
+
+        if (Wave is < 1)
+        {
+            problems.Add($"--wave {Wave}: must be at least 1");
         }
 
         return problems;

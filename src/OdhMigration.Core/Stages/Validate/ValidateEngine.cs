@@ -27,6 +27,7 @@ public sealed class ValidateEngine(ICluster cluster, IStageLog log, HttpClient? 
     {
         UsageProblems.ThrowIfAny(options.Problems());
         var (plan, planConsumed) = await WorkspaceDocuments.ReadPlanAsync(layout, cancellationToken).ConfigureAwait(false);
+        var selection = WaveSelection.Resolve(plan, options.Wave);
         var (ledger, ledgerConsumed) = await ReadLedgerAsync(layout, cancellationToken).ConfigureAwait(false);
         var request = options.RequestFile is null ? null : await ReadRequestAsync(options.RequestFile, cancellationToken).ConfigureAwait(false);
 
@@ -36,36 +37,52 @@ public sealed class ValidateEngine(ICluster cluster, IStageLog log, HttpClient? 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(options.Timeout);
 
-        var items = plan.Items.Where(i => i.Status == ItemStatuses.Ok).ToList();
+        var items = plan.Items.Where(i => i.Status == ItemStatuses.Ok && selection.Includes(plan, i)).ToList();
         var results = new ValidatedItem[items.Count];
         await Parallel.ForAsync(0, items.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Concurrency), CancellationToken = cancellationToken }, async (index, ct) =>
         {
             var record = ledger.Items.FirstOrDefault(l => l.Namespace == items[index].Namespace && l.Name == items[index].Name);
-            results[index] = await ValidateItemAsync(retrying, probe, items[index], record, request, options, deadline.Token, ct).ConfigureAwait(false);
+            results[index] = (await ValidateItemAsync(retrying, probe, items[index], record, request, options, deadline.Token, ct).ConfigureAwait(false)) with { Wave = WaveSelection.WaveOf(plan, items[index]) };
         }).ConfigureAwait(false);
 
         var passed = results.Count(r => r.Passed);
+
+        // --wave K replaces only wave K's entries: the other waves' results (same plan) stay, so cleanup of any
+        // wave finds its validation in the one validation.json. Without --wave the whole document is rewritten.
+        var validatedNow = items.Select(i => (i.Namespace, i.Name)).ToHashSet();
+        var kept = selection.Number is null ? [] : (await WaveProgress.PreviousValidationAsync(layout, planConsumed, cancellationToken).ConfigureAwait(false))?.Items
+            .Where(v => !validatedNow.Contains((v.Namespace, v.Name))).ToList() ?? [];
+        var position = WaveProgress.PlanOrder(plan);
+        var merged = kept.Concat(results).OrderBy(v => v.Wave ?? 0).ThenBy(v => position.GetValueOrDefault((v.Namespace, v.Name), -1)).ToList();
         var validation = new Validation
         {
             GeneratedAt = _clock.GetUtcNow(),
             Consumed = [planConsumed, ledgerConsumed],
-            Passed = passed,
-            Failed = results.Length - passed,
-            Items = [.. results],
+            Passed = merged.Count(r => r.Passed),
+            Failed = merged.Count(r => !r.Passed),
+            Items = merged,
         };
         var sha = await WorkspaceDocuments.WriteAsync(layout.Validation, validation, ValidationJsonContext.Default.Validation, cancellationToken).ConfigureAwait(false);
         await WorkspaceDocuments.WriteTextAtomicAsync(layout.ValidationJUnit, ValidationReports.JUnit(validation), cancellationToken: cancellationToken).ConfigureAwait(false);
         await WorkspaceDocuments.WriteTextAtomicAsync(layout.ValidationSummary, ValidationReports.Markdown(validation), cancellationToken: cancellationToken).ConfigureAwait(false);
 
-        var summary = $"validated {results.Length} migrated InferenceService(s): {passed} passed, {results.Length - passed} failed";
+        var summary = selection.Prefix + $"validated {results.Length} migrated InferenceService(s): {passed} passed, {results.Length - passed} failed";
         log.Info(summary);
-        return new StageOutcome(StageOutcome.ExitFor(results.Length - passed, results.Length), summary, new Dictionary<string, string>
+        var resultFiles = new Dictionary<string, string>
         {
             ["validation-sha256"] = sha,
             ["passed"] = passed.ToString(CultureInfo.InvariantCulture),
             ["failed"] = (results.Length - passed).ToString(CultureInfo.InvariantCulture),
-            [GateSummary.ValidationResult] = GateSummary.ForValidation(validation),
-        });
+
+            // The cleanup gate of wave K shows wave K's results (the document holds every wave's).
+            [GateSummary.ValidationResult] = selection.Prefix + GateSummary.ForValidation(validation with { Items = [.. results], Passed = passed, Failed = results.Length - passed }),
+        };
+        if (selection.Number is { } wave)
+        {
+            resultFiles["wave"] = wave.ToString(CultureInfo.InvariantCulture);
+        }
+
+        return new StageOutcome(StageOutcome.ExitFor(results.Length - passed, results.Length), summary, resultFiles);
     }
 
     private async Task<ValidatedItem> ValidateItemAsync(ICluster live, InferenceProbe probe, PlanItem item, LedgerItem? record, JsonNode? request, ValidateOptions options, CancellationToken deadline, CancellationToken ct)

@@ -18,6 +18,9 @@ public sealed record ValidateOptions
     public bool InsecureSkipTlsVerify { get; init; }
     public int Concurrency { get; init; } = 8;
 
+    /// <summary>--wave K: act only on the items of plan wave K (null: every item).</summary>
+    public int? Wave { get; init; }
+
     /// <summary>Pause before re-reading when a watch ends without an answer.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(2);
     public RetryPolicy Retry { get; init; } = RetryPolicy.Default;
@@ -45,6 +48,12 @@ public sealed record ValidateOptions
         if (CompareOriginal && RequestFile is null)
         {
             problems.Add("--compare-original needs --request <file>");
+        }
+
+
+        if (Wave is < 1)
+        {
+            problems.Add($"--wave {Wave}: must be at least 1");
         }
 
         return problems;

@@ -31,6 +31,9 @@ public sealed record CleanupItem
     public string Namespace { get; init; } = "";
     public string Name { get; init; } = "";
 
+    /// <summary>The plan wave of the item (null when the plan has no waves); cleanup --wave K replaces only its wave's entries.</summary>
+    public int? Wave { get; init; }
+
     /// <summary>cleaned, skipped (replacement did not pass) or failed (something could not be deleted).</summary>
     public string Status { get; init; } = "";
     [JsonConverter(typeof(RedactedTextConverter))]

@@ -28,6 +28,9 @@ public sealed record ValidatedItem
     public string TargetNamespace { get; init; } = "";
     public string TargetName { get; init; } = "";
 
+    /// <summary>The plan wave of the item (null when the plan has no waves); validate --wave K replaces only its wave's entries.</summary>
+    public int? Wave { get; init; }
+
     /// <summary>uid of the replacement that was validated; cleanup checks it is still that object.</summary>
     public string? TargetUid { get; init; }
     public bool Passed { get; init; }

@@ -1,0 +1,93 @@
+using System.Text.Json.Nodes;
+using OdhMigration.Cli.Commands;
+using OdhMigration.Cli.Hosting;
+using OdhMigration.Core.Manifests;
+
+namespace OdhMigration.Cli.Tests.Delivery;
+
+/// <summary>Waves in the delivery files: the pipelines' wave param reaches apply, validate and cleanup; pipelineruns --wave sets it.</summary>
+public sealed class WaveDeliveryTests : IDisposable
+{
+    private readonly string _workspace = Directory.CreateTempSubdirectory("odh-wave-runs-").FullName;
+
+    public void Dispose() => Directory.Delete(_workspace, recursive: true);
+
+    private static async Task<(int Code, string Stdout, string Stderr)> RunAsync(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var io = new CliIo(stdout, stderr);
+        var code = await CliApp.RunAsync(UmbrellaCommand.Create(io), args, io, TestContext.Current.CancellationToken);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    [Theory]
+    [InlineData("migrate-namespace", "migrate-namespace", "apply,validate,cleanup")]
+    [InlineData("migrate-namespace-split", "migrate-namespace-apply", "apply,validate")]
+    [InlineData("migrate-namespace-split", "migrate-namespace-cleanup", "cleanup")]
+    public void The_pipelines_pass_their_wave_param_to_each_stage_that_acts_per_wave(string folder, string name, string stages)
+    {
+        var pipeline = DeliveryFiles.Pipeline(folder, name);
+        var wave = Assert.Single(pipeline.Items("spec", "params"), p => p.Str("name") == "wave");
+        Assert.Equal("", wave.Str("default"));
+        foreach (var stage in stages.Split(','))
+        {
+            var task = pipeline.Items("spec", "tasks").Single(t => t.Str("name") == stage);
+            Assert.Equal("$(params.wave)", task.Items("params").Single(p => p.Str("name") == "wave").Str("value"));
+        }
+    }
+
+    [Theory]
+    [InlineData("odh-apply")]
+    [InlineData("odh-validate")]
+    [InlineData("odh-cleanup")]
+    public void The_stage_tasks_and_actions_have_a_wave_input(string tool)
+    {
+        var task = DeliveryFiles.All("tekton", "task", tool, tool + ".yaml").Single();
+        Assert.Contains(task.Items("spec", "params"), p => p.Str("name") == "wave");
+        Assert.Contains("--wave", task.Items("spec", "steps").Single()["args"]!.AsArray().Select(a => a!.GetValue<string>()));
+        Assert.Contains("\n  wave:\n", File.ReadAllText(RepoPaths.Combine("github-actions", tool, "action.yml")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_reusable_workflow_has_a_wave_input_passed_to_apply_validate_and_cleanup()
+    {
+        var workflow = File.ReadAllText(RepoPaths.Combine(".github", "workflows", "odh-migrate.yml"));
+        Assert.Contains("\n      wave:\n", workflow, StringComparison.Ordinal);
+        Assert.Equal(3, workflow.Split("WAVE: ${{ inputs.wave }}").Length - 1);
+        Assert.Equal(3, workflow.Split("--wave \"$WAVE\"").Length - 1);
+    }
+
+    [Fact]
+    public async Task Pipelineruns_wave_sets_the_wave_param_of_the_full_and_the_resumed_runs()
+    {
+        var sample = RepoPaths.Combine("samples", "serverless-basic.yaml");
+        var (code, _, stderr) = await RunAsync("discover", "--workspace", _workspace, "--snapshot", sample, "-n", "fraud-detection");
+        Assert.True(code == 0, stderr);
+
+        (code, var stdout, stderr) = await RunAsync("pipelineruns", "--workspace", _workspace, "--approvers", "alice", "--wave", "1");
+        Assert.True(code == 0, stderr);
+        var full = Runs(stdout);
+        Assert.Equal("migrate-fraud-detection-w1-", full.Str("metadata", "generateName"));
+        Assert.Equal("1", full.Items("spec", "params").Single(p => p.Str("name") == "wave").Str("value"));
+
+        (code, stdout, stderr) = await RunAsync("pipelineruns", "--workspace", _workspace, "--resume-from", "apply", "--approved-sha256", new string('b', 64), "--wave", "2");
+        Assert.True(code == 0, stderr);
+        var resumed = Runs(stdout);
+        Assert.Equal("migrate-fraud-detection-apply-w2-", resumed.Str("metadata", "generateName"));
+        Assert.Equal("2", resumed.Items("spec", "params").Single(p => p.Str("name") == "wave").Str("value"));
+        var declared = DeliveryFiles.Pipeline("migrate-namespace-split", "migrate-namespace-apply").Items("spec", "params").Select(p => p.Str("name")).ToHashSet();
+        Assert.All(resumed.Items("spec", "params"), p => Assert.Contains(p.Str("name"), declared));
+
+        // Without --wave nothing changes: no wave param, the same run name as before.
+        (code, stdout, stderr) = await RunAsync("pipelineruns", "--workspace", _workspace, "--approvers", "alice");
+        Assert.True(code == 0, stderr);
+        Assert.DoesNotContain(Runs(stdout).Items("spec", "params"), p => p.Str("name") == "wave");
+
+        (code, _, stderr) = await RunAsync("pipelineruns", "--workspace", _workspace, "--approvers", "alice", "--wave", "0");
+        Assert.Equal(2, code);
+    }
+
+    private static JsonObject Runs(string stdout) =>
+        Yaml.ParseDocuments(stdout, "stdout").Select(d => Assert.IsType<JsonObject>(d.Root)).Single(d => d.Str("kind") == "PipelineRun");
+}
