@@ -12,7 +12,8 @@ namespace OdhMigration.Core.Stages.Export;
 /// <summary>
 /// export: saves, for every ISVC discover selected, re-appliable copies of the ISVC and everything it depends on
 /// (original/), data-free references to the Secrets it uses (references/), per-namespace facts (_namespace/) and
-/// cluster-level backups (_cluster/). Each kind is listed once per namespace. One failing ISVC is recorded as
+/// cluster-level backups (_cluster/), and capacity.json (what the replacements will request, quotas, free cluster
+/// capacity; docs/waves.md). Each kind is listed once per namespace. One failing ISVC is recorded as
 /// failed; the others go on. A 403 stops the run (exit 3) before export.json is written.
 /// </summary>
 public sealed class ExportEngine(IClusterReader cluster, IStageLog log, TimeProvider? clock = null)
