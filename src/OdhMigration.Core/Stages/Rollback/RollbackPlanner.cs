@@ -62,6 +62,9 @@ public static class RollbackPlanner
         }
 
         var recreate = OriginalsToRecreate(item, record, inputs.Cleanup);
+        var exported = inputs.Export?.Items.FirstOrDefault(e => e.Namespace == item.Namespace && e.Name == item.Name)?.Files ?? [];
+        var overwritten = WrittenOver(item, record, exported, recreate);
+        recreate.AddRange(overwritten);
         var problems = new List<string>();
         var recreations = new List<(PlannedDeletion Deletion, string Sha)>();
         foreach (var deletion in recreate)
@@ -86,7 +89,7 @@ public static class RollbackPlanner
         var steps = new List<RollbackStep>();
         string NextId() => $"{id}#{(steps.Count + 1).ToString(CultureInfo.InvariantCulture)}";
 
-        foreach (var replacement in Replacements(item, record).OrderByDescending(r => RollbackOrder.Rank(r.Kind)).ThenBy(r => r.Namespace, StringComparer.Ordinal).ThenBy(r => r.Name, StringComparer.Ordinal))
+        foreach (var replacement in Replacements(item, record, exported, overwritten).OrderByDescending(r => RollbackOrder.Rank(r.Kind)).ThenBy(r => r.Namespace, StringComparer.Ordinal).ThenBy(r => r.Name, StringComparer.Ordinal))
         {
             if (claimed.Add(("replacement:" + replacement.Kind, replacement.Namespace, replacement.Name)))
             {
@@ -198,22 +201,53 @@ public static class RollbackPlanner
 
     private sealed record Written(string Kind, string? ApiVersion, string? Namespace, string Name, string Uid, long Seq);
 
+    /// <summary>Auth objects and token Secrets whose originals apply wrote over in place (it re-owns them to the replacement).</summary>
+    private static readonly HashSet<string> RestorableByRecreation = ["ServiceAccount", "Role", "RoleBinding", "Secret"];
+
     /// <summary>
-    /// Objects apply created for this item (its ledger's done writes, latest uid per object). An object of the same name as
-    /// an original apply did not delete first was written over, not created, and is never a replacement to delete.
+    /// Originals apply wrote over without deleting them (in-place: the same-named auth objects, which it re-owned to the
+    /// replacement ISVC, so deleting that would take them along): each is deleted (its uid is the one apply's ledger
+    /// recorded) and recreated from its export backup, which puts back exactly what was exported.
     /// </summary>
-    private static List<Written> Replacements(PlanItem item, LedgerItem record)
+    private static List<PlannedDeletion> WrittenOver(PlanItem item, LedgerItem record, List<ExportedFile> exported, List<PlannedDeletion> recreated)
+    {
+        var result = new List<PlannedDeletion>();
+        foreach (var step in DoneWrites(record).Where(s => RestorableByRecreation.Contains(s.Kind)))
+        {
+            var file = exported.FirstOrDefault(f => f.Kind == step.Kind && f.Name == step.Name && (f.Namespace ?? item.Namespace) == step.Namespace);
+            if (file is null || recreated.Any(r => r.Kind == step.Kind && r.Name == step.Name && (r.Namespace ?? item.Namespace) == step.Namespace)
+                || result.Any(r => r.Kind == step.Kind && r.Name == step.Name && r.Namespace == step.Namespace))
+            {
+                continue;
+            }
+
+            result.Add(new PlannedDeletion(step.Kind, step.ApiVersion ?? "", step.Name, step.Namespace, "original written over by apply: recreated from its export backup", file.Path) { BackupSha256 = file.Sha256 });
+        }
+
+        return result;
+    }
+
+    private static IEnumerable<LedgerStep> DoneWrites(LedgerItem record) =>
+        record.Steps.Where(s => s.Action is LedgerActions.Create or LedgerActions.Apply or LedgerActions.CopySecret && s.State == LedgerStepStates.Done && s.Uid is not null && s.Kind != "Namespace");
+
+    /// <summary>
+    /// Objects apply wrote for this item (its ledger's done writes, latest uid per object). An object of the same name as
+    /// an original apply did not delete first was written over, not created: it is a replacement to delete only when it
+    /// is recreated from its backup afterwards (<paramref name="overwritten"/>), never otherwise.
+    /// </summary>
+    private static List<Written> Replacements(PlanItem item, LedgerItem record, List<ExportedFile> exported, List<PlannedDeletion> overwritten)
     {
         var deletedByApply = record.Steps.Where(s => s.Action == LedgerActions.DeleteOriginal && s.State == LedgerStepStates.Done)
             .Select(s => (s.Kind, s.Namespace, s.Name)).ToHashSet();
         bool IsOriginal(string kind, string? ns, string name) =>
             item.DeleteOnCleanup.Any(d => d.Kind == kind && d.Name == name && (d.Namespace ?? item.Namespace) == ns)
             || item.DeleteBeforeApply.Any(d => d.Kind == kind && d.Name == name && (d.Namespace ?? item.Namespace) == ns)
-            || item.Keep.Any(k => k.Kind == kind && k.Name == name && (k.Namespace ?? item.Namespace) == ns);
-        return record.Steps
-            .Where(s => s.Action is LedgerActions.Create or LedgerActions.Apply or LedgerActions.CopySecret && s.State == LedgerStepStates.Done && s.Uid is not null && s.Kind != "Namespace")
+            || item.Keep.Any(k => k.Kind == kind && k.Name == name && (k.Namespace ?? item.Namespace) == ns)
+            || exported.Any(f => f.Kind == kind && f.Name == name && (f.Namespace ?? item.Namespace) == ns);
+        return DoneWrites(record)
             .Where(s => !item.SecretKeyCopies.Any(c => s.Kind == "Secret" && c.Name == s.Name && c.TargetNamespace == s.Namespace))
-            .Where(s => !IsOriginal(s.Kind, s.Namespace, s.Name) || deletedByApply.Contains((s.Kind, s.Namespace, s.Name)))
+            .Where(s => !IsOriginal(s.Kind, s.Namespace, s.Name) || deletedByApply.Contains((s.Kind, s.Namespace, s.Name))
+                || overwritten.Any(o => o.Kind == s.Kind && o.Name == s.Name && o.Namespace == s.Namespace))
             .GroupBy(s => (s.Kind, s.Namespace, s.Name))
             .Select(g => g.OrderBy(s => s.Seq).Last())
             .Select(s => new Written(s.Kind, s.ApiVersion, s.Namespace, s.Name, s.Uid!, s.Seq))

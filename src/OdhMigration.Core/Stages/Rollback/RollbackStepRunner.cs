@@ -15,6 +15,8 @@ namespace OdhMigration.Core.Stages.Rollback;
 /// </summary>
 internal sealed class RollbackStepRunner(ICluster cluster, RollbackLedgerStore ledger, RollbackOptions options, WorkspaceLayout layout, IStageLog log)
 {
+    private const string ServiceAccountUidAnnotation = "kubernetes.io/service-account.uid";
+
     private WriteOptions Write => new(false, options.FieldManager);
 
     public async Task<RollbackStepOutcome> RunAsync(RollbackStep step, CancellationToken ct)
@@ -107,6 +109,13 @@ internal sealed class RollbackStepRunner(ICluster cluster, RollbackLedgerStore l
 
         var original = backup.DeepCopy();
         ServerFields.StripForNewObject(original);
+        if (ManifestFileNames.IsTokenSecret(original))
+        {
+            // The token controller deletes a token Secret naming another service-account uid (the account was
+            // recreated too); without the uid it binds the Secret to the live account and fills in the token.
+            original.Metadata().Obj("annotations").Remove(ServiceAccountUidAnnotation);
+            original.Remove("data");
+        }
         await ledger.IntentAsync(step.Id, ct).ConfigureAwait(false);
         JsonObject created;
         try
