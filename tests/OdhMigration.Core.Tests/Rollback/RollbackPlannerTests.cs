@@ -131,8 +131,8 @@ public sealed class RollbackPlannerTests
     public void An_original_the_cluster_can_no_longer_host_is_refused(string mode, string component, string state, bool refused)
     {
         var dsc = (JsonObject)JsonNode.Parse(component == "kserve"
-            ? $$"""{"metadata":{"name":"dsc"},"spec":{"components":{"kserve":{"serving":{"managementState":"{{state}}"}}}}}"""
-            : $$"""{"metadata":{"name":"dsc"},"spec":{"components":{"modelmeshserving":{"managementState":"{{state}}"}}}}""")!;
+            ? """{"metadata":{"name":"dsc"},"spec":{"components":{"kserve":{"serving":{"managementState":"STATE"}}}}}""".Replace("STATE", state, StringComparison.Ordinal)
+            : """{"metadata":{"name":"dsc"},"spec":{"components":{"modelmeshserving":{"managementState":"STATE"}}}}""".Replace("STATE", state, StringComparison.Ordinal))!;
 
         var reason = RollbackPlanner.HostingRefusal(Item() with { SourceMode = mode }, dsc);
 
