@@ -137,6 +137,7 @@ if [[ -s "$live/kubeconfig" ]]; then
   run_stage odh-validate --workspace "$live" "${kc[@]}" --timeout 60
   run_stage odh-cleanup --workspace "$live" "${kc[@]}"
   run_stage odh-dsc-finalize --workspace "$live" "${kc[@]}" --dry-run true
+  run_stage odh-rollback --workspace "$live" "${kc[@]}" --dry-run true
 else
   failures+=("odh-migrate simulator: no kubeconfig written (see $logs/simulator.txt)")
   cat "$logs/simulator.txt" >&2 || true

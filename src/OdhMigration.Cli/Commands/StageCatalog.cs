@@ -23,5 +23,7 @@ public static class StageCatalog
 
     public static StageDefinition DscFinalize => new("dsc-finalize", DscFinalizeCommand.Description, DscFinalizeCommand.Create);
 
-    public static IReadOnlyList<StageDefinition> All => [Discover, Export, Transform, Apply, Validate, Cleanup, DscFinalize];
+    public static StageDefinition Rollback => new("rollback", RollbackCommand.Description, RollbackCommand.Create);
+
+    public static IReadOnlyList<StageDefinition> All => [Discover, Export, Transform, Apply, Validate, Cleanup, DscFinalize, Rollback];
 }

@@ -19,6 +19,13 @@ public sealed class WorkspaceLayout
     public const string CleanupFile = "cleanup.json";
     public const string FinalizeFile = "finalize.json";
     public const string ApprovalsFile = "approvals.json";
+    public const string RollbackPlanFile = "rollback-plan.json";
+    public const string RollbackPlanSummaryFile = "rollback-plan.md";
+    public const string RollbackLedgerFile = "rollback-ledger.json";
+    public const string RollbackFile = "rollback.json";
+
+    /// <summary>Per namespace, the replacements rollback deleted (saved first; Secrets without their data).</summary>
+    public const string RollbackBackupDir = "_rollback";
 
     public const string OriginalDir = "original";
     public const string RawDir = "raw";
@@ -46,6 +53,17 @@ public sealed class WorkspaceLayout
     public string Finalize => Path.Combine(Root, FinalizeFile);
     public string Approvals => Path.Combine(Root, ApprovalsFile);
     public string ClusterFacts => Path.Combine(Root, ClusterDir);
+    public string RollbackPlan => Path.Combine(Root, RollbackPlanFile);
+    public string RollbackPlanSummary => Path.Combine(Root, RollbackPlanSummaryFile);
+    public string RollbackLedger => Path.Combine(Root, RollbackLedgerFile);
+    public string Rollback => Path.Combine(Root, RollbackFile);
+
+    /// <summary>Where rollback saves the replacements it deletes in one namespace.</summary>
+    public string RollbackBackups(string ns)
+    {
+        CheckName("Namespace", ns, ns);
+        return Contained(Path.Combine(Root, ns, RollbackBackupDir));
+    }
 
     /// <summary>The folder of one ISVC: both names must be DNS-1123 labels, so the folder is always directly under the root.</summary>
     public string IsvcDir(string ns, string isvc)

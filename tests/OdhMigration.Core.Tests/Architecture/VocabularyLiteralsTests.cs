@@ -39,6 +39,7 @@ public sealed class VocabularyLiteralsTests
         ("OdhMigration.Core/Stages/Apply/ApplyItemResult.cs", "failed", "ApplyItemStatus"),
         ("OdhMigration.Core/Stages/Apply/ApplyItemResult.cs", "rolled-back", "ApplyItemStatus"),
         ("OdhMigration.Core/Stages/Apply/ApplyItemResult.cs", "refused", "ApplyItemStatus"),
+        ("OdhMigration.Core/Reporting/SummaryTable.cs", "planned", "a word of the pipeline summary table, not a rollback.json outcome"),
     ];
 
     // The Kubernetes API emulator never reads or writes a workspace; its "ok", "create", "runtime" are the API server's.

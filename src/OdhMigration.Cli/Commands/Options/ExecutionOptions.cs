@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using OdhMigration.Core.Stages.Apply;
 using OdhMigration.Core.Stages.Cleanup;
+using OdhMigration.Core.Stages.Rollback;
 using OdhMigration.Core.Stages.Validate;
 
 namespace OdhMigration.Cli.Commands.Options;
@@ -15,7 +16,7 @@ public static class ExecutionOptions
 {
     public static Option<bool> DryRun() => new("--dry-run")
     {
-        Description = "Change nothing: apply, cleanup and dsc-finalize send every write as a server-side dry run (dryRun=All: admission and webhooks run; dsc-finalize prints the exact diff); the drop-ins only write the files and print the summary and next steps",
+        Description = "Change nothing: apply, cleanup and dsc-finalize send every write as a server-side dry run (dryRun=All: admission and webhooks run; dsc-finalize prints the exact diff); rollback only writes rollback-plan.json and its summary; the drop-ins only write the files and print the summary and next steps",
     };
 
     public static Option<int?> Concurrency() => new Option<int?>("--concurrency")
@@ -25,7 +26,7 @@ public static class ExecutionOptions
 
     public static Option<int?> Timeout() => new Option<int?>("--timeout")
     {
-        Description = $"Seconds to wait: apply for a deleted original to disappear (in-place; default {Seconds(new ApplyOptions().DeleteTimeout)}), validate for readiness (default {Seconds(new ValidateOptions().Timeout)}), cleanup for each deletion (default {Seconds(new CleanupOptions().Timeout)})",
+        Description = $"Seconds to wait: apply for a deleted original to disappear (in-place; default {Seconds(new ApplyOptions().DeleteTimeout)}), validate for readiness (default {Seconds(new ValidateOptions().Timeout)}), cleanup for each deletion (default {Seconds(new CleanupOptions().Timeout)}), rollback for each deleted replacement (default {Seconds(new RollbackOptions().Timeout)})",
     }.AtLeast(1, " second");
 
     /// <summary>The option's value in seconds, or the record's own default when it is not given.</summary>

@@ -1,0 +1,186 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using OdhMigration.Core.Cluster;
+using OdhMigration.Core.Common;
+using OdhMigration.Core.Manifests;
+using OdhMigration.Core.Reporting;
+using OdhMigration.Core.Workspace;
+using OdhMigration.Core.Workspace.Documents;
+using OdhMigration.Core.Workspace.Vocabulary;
+
+namespace OdhMigration.Core.Stages.Rollback;
+
+/// <summary>
+/// rollback: reverses a migration from the workspace. Builds rollback-plan.json (and rollback-plan.md); a dry run stops
+/// there; a real run must match the approved sha256 of that plan, then carries it out item by item (one item's failure
+/// never stops the others), recording every step in rollback-ledger.json so a killed run resumes, and writes
+/// rollback.json.
+/// </summary>
+public sealed class RollbackEngine(ICluster cluster, IStageLog log, TimeProvider? clock = null)
+{
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+
+    public async Task<StageOutcome> RunAsync(RollbackOptions options, WorkspaceLayout layout, CancellationToken ct = default)
+    {
+        UsageProblems.ThrowIfAny(options.Problems());
+        var expected = ApprovedSha256.Resolve(RollbackOptions.ExpectOption, options.ExpectRollbackSha256, options.RequireGate, options.DryRun, WorkspaceLayout.RollbackPlanFile, log);
+        var retrying = new RetryingCluster(cluster, options.Retry, log);
+
+        var inputs = await ReadInputsAsync(layout, retrying, ct).ConfigureAwait(false);
+        var plan = RollbackPlanner.Build(inputs, layout);
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(plan, RollbackPlanJsonContext.Default.RollbackPlan);
+        var sha = Hashing.Sha256Hex(bytes);
+        if (expected is not null && !string.Equals(sha, expected, StringComparison.Ordinal))
+        {
+            throw new PreconditionException($"the rollback plan now has sha256 {sha}, but {RollbackOptions.ExpectOption} is {expected}: the workspace or the cluster changed since the dry run was approved; nothing was changed (run rollback --dry-run again and have {WorkspaceLayout.RollbackPlanFile} approved)");
+        }
+
+        await WorkspaceDocuments.WriteAtomicAsync(layout.RollbackPlan, bytes, cancellationToken: ct).ConfigureAwait(false);
+        await WorkspaceDocuments.WriteTextAtomicAsync(layout.RollbackPlanSummary, RollbackPlanMarkdown.Render(plan, sha), cancellationToken: ct).ConfigureAwait(false);
+
+        var outcomes = options.DryRun
+            ? Planned(plan)
+            : await CarryOutAsync(plan, sha, retrying, options, layout, ct).ConfigureAwait(false);
+        var report = new RollbackReport
+        {
+            GeneratedAt = _clock.GetUtcNow(),
+            DryRun = options.DryRun,
+            PlanSha256 = sha,
+            Items = outcomes.Items,
+            Cluster = outcomes.Cluster,
+        };
+        var reportSha = await WorkspaceDocuments.WriteAsync(layout.Rollback, report, RollbackReportJsonContext.Default.RollbackReport, ct).ConfigureAwait(false);
+
+        var rolledBack = report.Items.Count(i => i.Status == RollbackOutcomes.RolledBack);
+        var refused = report.Items.Count(i => i.Status == RollbackOutcomes.Refused);
+        var failed = report.Items.Count(i => i.Status == RollbackOutcomes.Failed) + report.Cluster.Count(c => c.Outcome == RollbackOutcomes.Failed);
+        var summary = options.DryRun
+            ? $"dry run: rollback plan for {plan.Items.Count} InferenceService(s) ({refused} refused) and {plan.Cluster.Count} cluster object(s) written to {WorkspaceLayout.RollbackPlanFile} (sha256 {sha}); nothing changed"
+            : $"rolled back {rolledBack} of {plan.Items.Count} InferenceService(s); {refused} refused, {failed} failed";
+        log.Info(summary);
+        var results = new Dictionary<string, string>
+        {
+            ["rollback-plan-sha256"] = sha,
+            ["rollback-sha256"] = reportSha,
+            ["rolled-back"] = rolledBack.ToString(CultureInfo.InvariantCulture),
+            ["failed"] = (failed + refused).ToString(CultureInfo.InvariantCulture),
+        };
+        return new StageOutcome(StageOutcome.ExitFor(failed + refused, plan.Items.Count), summary, results);
+    }
+
+    private static async Task<RollbackInputs> ReadInputsAsync(WorkspaceLayout layout, IClusterReader cluster, CancellationToken ct)
+    {
+        var (plan, planConsumed) = await WorkspaceDocuments.ReadPlanAsync(layout, ct).ConfigureAwait(false);
+        var consumed = new List<ConsumedDocument> { planConsumed };
+        var ledger = await LedgerStore.LoadAsync(layout, ct).ConfigureAwait(false)
+            ?? throw new UsageException($"{WorkspaceLayout.LedgerFile} not found in workspace {layout.Root}: apply never ran here, so there is nothing to roll back");
+        if (File.Exists(layout.Ledger))
+        {
+            consumed.Add(new ConsumedDocument(WorkspaceLayout.LedgerFile, await Hashing.Sha256FileAsync(layout.Ledger, ct).ConfigureAwait(false)));
+        }
+
+        ExportReport? export = null;
+        if (File.Exists(layout.Export))
+        {
+            (export, var exportConsumed) = await WorkspaceDocuments.ReadExportAsync(layout, ct).ConfigureAwait(false);
+            consumed.Add(exportConsumed);
+        }
+
+        CleanupReport? cleanup = null;
+        if (File.Exists(layout.Cleanup))
+        {
+            (cleanup, var cleanupConsumed) = await WorkspaceDocuments.ReadAsync(layout, layout.Cleanup, CleanupReport.DocumentKind, CleanupReport.CurrentSchemaVersion, CleanupReportJsonContext.Default.CleanupReport, ct).ConfigureAwait(false);
+            consumed.Add(cleanupConsumed);
+            cleanup = cleanup.DryRun ? null : cleanup;
+        }
+
+        FinalizeReport? finalize = null;
+        if (File.Exists(layout.Finalize))
+        {
+            (finalize, var finalizeConsumed) = await WorkspaceDocuments.ReadAsync(layout, layout.Finalize, FinalizeReport.DocumentKind, FinalizeReport.CurrentSchemaVersion, FinalizeReportJsonContext.Default.FinalizeReport, ct).ConfigureAwait(false);
+            consumed.Add(finalizeConsumed);
+        }
+
+        return new RollbackInputs(plan, ledger, export, cleanup, finalize, consumed, await DataScienceClusterAsync(cluster, ct).ConfigureAwait(false));
+    }
+
+    /// <summary>The DataScienceCluster, or null where there is none, its API is not installed or the account may not read it.</summary>
+    private static async Task<JsonObject?> DataScienceClusterAsync(IClusterReader cluster, CancellationToken ct)
+    {
+        try
+        {
+            var all = await cluster.ListAsync(Kinds.DataScienceCluster, null, cancellationToken: ct).ConfigureAwait(false);
+            return all.OrderBy(d => d.Name(), StringComparer.Ordinal).FirstOrDefault();
+        }
+        catch (ClusterException ex) when (ex.IsNotFound || ex.IsForbidden)
+        {
+            return null;
+        }
+    }
+
+    private static (List<RollbackItemOutcome> Items, List<RollbackStepOutcome> Cluster) Planned(RollbackPlan plan) =>
+        (plan.Items.Select(i => new RollbackItemOutcome(i.Namespace, i.Name, i.Refusal is null ? RollbackOutcomes.Planned : RollbackOutcomes.Refused, i.Refusal,
+            i.Steps.Select(s => RollbackStepRunner.Outcome(s, RollbackOutcomes.Planned, null, s.Uid)).ToList())).ToList(),
+         plan.Cluster.Select(s => RollbackStepRunner.Outcome(s, RollbackOutcomes.Planned, null, null)).ToList());
+
+    private async Task<(List<RollbackItemOutcome> Items, List<RollbackStepOutcome> Cluster)> CarryOutAsync(RollbackPlan plan, string sha, ICluster retrying, RollbackOptions options, WorkspaceLayout layout, CancellationToken ct)
+    {
+        var ledger = await RollbackLedgerStore.OpenAsync(layout, sha, _clock, ct).ConfigureAwait(false);
+        var runner = new RollbackStepRunner(retrying, ledger, options, layout, log);
+        var items = new List<RollbackItemOutcome>();
+        foreach (var item in plan.Items)
+        {
+            if (item.Refusal is not null)
+            {
+                log.Error($"rollback {item.Namespace}/{item.Name} refused: {item.Refusal}");
+                items.Add(new RollbackItemOutcome(item.Namespace, item.Name, RollbackOutcomes.Refused, item.Refusal, []));
+                continue;
+            }
+
+            items.Add(await RunItemAsync(item, runner, ct).ConfigureAwait(false));
+        }
+
+        var clusterSteps = new List<RollbackStepOutcome>();
+        foreach (var step in plan.Cluster)
+        {
+            clusterSteps.Add(await runner.RunAsync(step, ct).ConfigureAwait(false));
+        }
+
+        return (items, clusterSteps);
+    }
+
+    /// <summary>
+    /// The steps in order; after a failure the rest are not tried (recreating an original over a replacement that could
+    /// not be deleted would fail or worse). A replacement left alone (another uid) is a problem, not a stop: its
+    /// original's recreation finds the name taken and leaves it too.
+    /// </summary>
+    private async Task<RollbackItemOutcome> RunItemAsync(RollbackPlanItem item, RollbackStepRunner runner, CancellationToken ct)
+    {
+        var steps = new List<RollbackStepOutcome>();
+        var problems = new List<string>();
+        foreach (var step in item.Steps)
+        {
+            var outcome = await runner.RunAsync(step, ct).ConfigureAwait(false);
+            steps.Add(outcome);
+            if (outcome.Outcome == RollbackOutcomes.Failed)
+            {
+                problems.Add($"{step.Kind} {step.Name}: {outcome.Reason}");
+                break;
+            }
+
+            if (outcome.Outcome == RollbackOutcomes.Left && step.Action == RollbackActions.DeleteReplacement)
+            {
+                problems.Add($"{step.Kind} {step.Name}: {outcome.Reason}");
+            }
+        }
+
+        var status = problems.Count == 0 ? RollbackOutcomes.RolledBack : RollbackOutcomes.Failed;
+        if (problems.Count == 0)
+        {
+            log.Info($"rolled back {item.Namespace}/{item.Name}");
+        }
+
+        return new RollbackItemOutcome(item.Namespace, item.Name, status, problems.Count == 0 ? null : string.Join("; ", problems), steps);
+    }
+}

@@ -1,0 +1,17 @@
+using System.Text.Json.Nodes;
+using OdhMigration.Core.Workspace.Documents;
+
+namespace OdhMigration.Core.Stages.Rollback;
+
+/// <summary>
+/// What the rollback plan is built from: the workspace documents (those present) and the DataScienceCluster as it is
+/// now (null when there is none or it may not be read), which decides whether the cluster can still host an original.
+/// </summary>
+public sealed record RollbackInputs(
+    Plan Plan,
+    Ledger? Ledger,
+    ExportReport? Export,
+    CleanupReport? Cleanup,
+    FinalizeReport? Finalize,
+    List<ConsumedDocument> Consumed,
+    JsonObject? DataScienceCluster);

@@ -1,0 +1,303 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using OdhMigration.Core.Common;
+using OdhMigration.Core.Manifests;
+using OdhMigration.Core.Modes;
+using OdhMigration.Core.Workspace;
+using OdhMigration.Core.Workspace.Documents;
+using OdhMigration.Core.Workspace.Vocabulary;
+
+namespace OdhMigration.Core.Stages.Rollback;
+
+/// <summary>
+/// Builds rollback-plan.json from the workspace: per migrated ISVC, delete the replacements apply's ledger recorded
+/// (by uid), recreate from verified backups the originals apply (in-place) or cleanup deleted, and put back the labels
+/// apply changed. Pure: the same documents always give the same plan, so its sha256 can be approved.
+/// </summary>
+public static class RollbackPlanner
+{
+    private static readonly HashSet<string> CleanupDeleted = [CleanupOutcomes.Deleted, CleanupOutcomes.AlreadyGone, CleanupOutcomes.Stuck];
+
+    public static RollbackPlan Build(RollbackInputs inputs, WorkspaceLayout layout)
+    {
+        var backups = BackupHashes.From(inputs.Export);
+        var claimed = new HashSet<(string Kind, string? Ns, string Name)>();
+        var labels = new HashSet<(string Kind, string? Ns, string Name, string Key)>();
+        var items = new List<RollbackPlanItem>();
+        foreach (var item in inputs.Plan.Items.Where(i => i.Status == ItemStatuses.Ok))
+        {
+            var record = inputs.Ledger?.Items.FirstOrDefault(i => i.Namespace == item.Namespace && i.Name == item.Name);
+            if (record is null || !record.Steps.Any(s => s.State == LedgerStepStates.Done))
+            {
+                continue; // apply never changed anything for it: nothing to undo
+            }
+
+            items.Add(BuildItem(item, record, inputs, layout, backups, claimed, labels));
+        }
+
+        return new RollbackPlan
+        {
+            Consumed = inputs.Consumed,
+            Items = items,
+            Cluster = ClusterSteps(inputs.Finalize, layout),
+        };
+    }
+
+    private static RollbackPlanItem BuildItem(PlanItem item, LedgerItem record, RollbackInputs inputs, WorkspaceLayout layout, BackupHashes backups, HashSet<(string, string?, string)> claimed, HashSet<(string, string?, string, string)> labels)
+    {
+        var id = $"{item.Namespace}/{item.Name}";
+        var result = new RollbackPlanItem
+        {
+            Namespace = item.Namespace,
+            Name = item.Name,
+            SourceMode = item.SourceMode,
+            Strategy = item.Strategy,
+            TargetNamespace = item.TargetNamespace,
+            TargetName = item.TargetName,
+        };
+
+        if (HostingRefusal(item, inputs.DataScienceCluster) is { } hosting)
+        {
+            return result with { Refusal = hosting };
+        }
+
+        var recreate = OriginalsToRecreate(item, record, inputs.Cleanup);
+        var exported = inputs.Export?.Items.FirstOrDefault(e => e.Namespace == item.Namespace && e.Name == item.Name)?.Files ?? [];
+        var overwritten = WrittenOver(item, record, exported, recreate);
+        recreate.AddRange(overwritten);
+        var problems = new List<string>();
+        var recreations = new List<(PlannedDeletion Deletion, string Sha)>();
+        foreach (var deletion in recreate)
+        {
+            var expected = backups.Expected(deletion);
+            try
+            {
+                BackupFile.Verify(layout, deletion.BackupFile, expected, deletion.Kind, deletion.Namespace ?? item.Namespace, deletion.Name);
+                recreations.Add((deletion, expected!));
+            }
+            catch (ItemFailedException ex)
+            {
+                problems.Add(ex.Message);
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            return result with { Refusal = string.Join("; ", problems) };
+        }
+
+        var steps = new List<RollbackStep>();
+        string NextId() => $"{id}#{(steps.Count + 1).ToString(CultureInfo.InvariantCulture)}";
+
+        foreach (var replacement in Replacements(item, record, exported, overwritten).OrderByDescending(r => RollbackOrder.Rank(r.Kind)).ThenBy(r => r.Namespace, StringComparer.Ordinal).ThenBy(r => r.Name, StringComparer.Ordinal))
+        {
+            if (claimed.Add(("replacement:" + replacement.Kind, replacement.Namespace, replacement.Name)))
+            {
+                steps.Add(new RollbackStep
+                {
+                    Id = NextId(),
+                    Action = RollbackActions.DeleteReplacement,
+                    Kind = replacement.Kind,
+                    ApiVersion = replacement.ApiVersion ?? "",
+                    Namespace = replacement.Namespace,
+                    Name = replacement.Name,
+                    Uid = replacement.Uid,
+                    Reason = $"written by apply (ledger step {replacement.Seq.ToString(CultureInfo.InvariantCulture)}, uid {replacement.Uid})",
+                });
+            }
+        }
+
+        foreach (var (deletion, sha) in recreations.OrderBy(r => RollbackOrder.Rank(r.Deletion.Kind)).ThenBy(r => r.Deletion.Name, StringComparer.Ordinal))
+        {
+            var ns = deletion.Namespace ?? item.Namespace;
+            if (claimed.Add(("original:" + deletion.Kind, ns, deletion.Name)))
+            {
+                steps.Add(new RollbackStep
+                {
+                    Id = NextId(),
+                    Action = RollbackActions.RecreateOriginal,
+                    Kind = deletion.Kind,
+                    ApiVersion = deletion.ApiVersion,
+                    Namespace = ns,
+                    Name = deletion.Name,
+                    BackupFile = deletion.BackupFile,
+                    BackupSha256 = sha,
+                    Reason = deletion.Reason,
+                });
+            }
+        }
+
+        foreach (var change in LabelsToRestore(item, inputs.Ledger))
+        {
+            if (labels.Add((change.Kind, change.Namespace, change.Name, change.Key)))
+            {
+                steps.Add(new RollbackStep
+                {
+                    Id = NextId(),
+                    Action = RollbackActions.RestoreLabel,
+                    Kind = change.Kind,
+                    ApiVersion = change.ApiVersion,
+                    Namespace = change.Namespace,
+                    Name = change.Name,
+                    LabelKey = change.Key,
+                    LabelValue = change.From,
+                    LabelAppliedValue = change.To,
+                    Reason = change.Reason,
+                });
+            }
+        }
+
+        return result with { Steps = steps };
+    }
+
+    /// <summary>
+    /// The cluster can no longer host the original when the DataScienceCluster has its serving stack Removed: a
+    /// Serverless ISVC needs kserve.serving, a ModelMesh one needs modelmeshserving.
+    /// </summary>
+    public static string? HostingRefusal(PlanItem item, JsonObject? dsc)
+    {
+        if (dsc is null)
+        {
+            return null;
+        }
+
+        var components = dsc.At("spec", "components");
+        var (field, state) = item.SourceMode switch
+        {
+            DeploymentMode.Serverless => ("spec.components.kserve.serving.managementState", components.At("kserve", "serving").Str("managementState")),
+            DeploymentMode.ModelMesh => ("spec.components.modelmeshserving.managementState", components.At("modelmeshserving").Str("managementState")),
+            _ => ("", null),
+        };
+        return state == "Removed"
+            ? $"the cluster can no longer host the {item.SourceMode} original: DataScienceCluster {dsc.Name()} has {field} Removed (dsc-finalize ran); restore it (rollback restores the DSC/DSCI dsc-finalize changed; reinstall the operators it needs), then run rollback again"
+            : null;
+    }
+
+    /// <summary>Originals apply deleted (in-place, ledger step done) or cleanup deleted (cleanup.json), each once.</summary>
+    private static List<PlannedDeletion> OriginalsToRecreate(PlanItem item, LedgerItem record, CleanupReport? cleanup)
+    {
+        var result = new List<PlannedDeletion>();
+        bool Same(PlannedDeletion d, string kind, string? ns, string name) => d.Kind == kind && d.Name == name && (d.Namespace ?? item.Namespace) == (ns ?? item.Namespace);
+        foreach (var deletion in item.DeleteBeforeApply)
+        {
+            if (record.Steps.Any(s => s.Action == LedgerActions.DeleteOriginal && s.State == LedgerStepStates.Done && Same(deletion, s.Kind, s.Namespace, s.Name)))
+            {
+                result.Add(deletion);
+            }
+        }
+
+        var cleaned = cleanup?.Items.FirstOrDefault(i => i.Namespace == item.Namespace && i.Name == item.Name);
+        foreach (var obj in cleaned?.Objects.Where(o => CleanupDeleted.Contains(o.Outcome)) ?? [])
+        {
+            var deletion = item.DeleteOnCleanup.FirstOrDefault(d => Same(d, obj.Kind, obj.Namespace, obj.Name));
+            if (deletion is not null && !result.Any(r => Same(r, deletion.Kind, deletion.Namespace, deletion.Name)))
+            {
+                result.Add(deletion);
+            }
+        }
+
+        return result;
+    }
+
+    private sealed record Written(string Kind, string? ApiVersion, string? Namespace, string Name, string Uid, long Seq);
+
+    /// <summary>Auth objects and token Secrets whose originals apply wrote over in place (it re-owns them to the replacement).</summary>
+    private static readonly HashSet<string> RestorableByRecreation = ["ServiceAccount", "Role", "RoleBinding", "Secret"];
+
+    /// <summary>
+    /// Originals apply wrote over without deleting them (in-place: the same-named auth objects, which it re-owned to the
+    /// replacement ISVC, so deleting that would take them along): each is deleted (its uid is the one apply's ledger
+    /// recorded) and recreated from its export backup, which puts back exactly what was exported.
+    /// </summary>
+    private static List<PlannedDeletion> WrittenOver(PlanItem item, LedgerItem record, List<ExportedFile> exported, List<PlannedDeletion> recreated)
+    {
+        var result = new List<PlannedDeletion>();
+        foreach (var step in DoneWrites(record).Where(s => RestorableByRecreation.Contains(s.Kind)))
+        {
+            var file = exported.FirstOrDefault(f => f.Kind == step.Kind && f.Name == step.Name && (f.Namespace ?? item.Namespace) == step.Namespace);
+            if (file is null || recreated.Any(r => r.Kind == step.Kind && r.Name == step.Name && (r.Namespace ?? item.Namespace) == step.Namespace)
+                || result.Any(r => r.Kind == step.Kind && r.Name == step.Name && r.Namespace == step.Namespace))
+            {
+                continue;
+            }
+
+            result.Add(new PlannedDeletion(step.Kind, step.ApiVersion ?? "", step.Name, step.Namespace, "original written over by apply: recreated from its export backup", file.Path) { BackupSha256 = file.Sha256 });
+        }
+
+        return result;
+    }
+
+    private static IEnumerable<LedgerStep> DoneWrites(LedgerItem record) =>
+        record.Steps.Where(s => s.Action is LedgerActions.Create or LedgerActions.Apply or LedgerActions.CopySecret && s.State == LedgerStepStates.Done && s.Uid is not null && s.Kind != "Namespace");
+
+    /// <summary>
+    /// Objects apply wrote for this item (its ledger's done writes, latest uid per object). An object of the same name as
+    /// an original apply did not delete first was written over, not created: it is a replacement to delete only when it
+    /// is recreated from its backup afterwards (<paramref name="overwritten"/>), never otherwise.
+    /// </summary>
+    private static List<Written> Replacements(PlanItem item, LedgerItem record, List<ExportedFile> exported, List<PlannedDeletion> overwritten)
+    {
+        var deletedByApply = record.Steps.Where(s => s.Action == LedgerActions.DeleteOriginal && s.State == LedgerStepStates.Done)
+            .Select(s => (s.Kind, s.Namespace, s.Name)).ToHashSet();
+        bool IsOriginal(string kind, string? ns, string name) =>
+            item.DeleteOnCleanup.Any(d => d.Kind == kind && d.Name == name && (d.Namespace ?? item.Namespace) == ns)
+            || item.DeleteBeforeApply.Any(d => d.Kind == kind && d.Name == name && (d.Namespace ?? item.Namespace) == ns)
+            || item.Keep.Any(k => k.Kind == kind && k.Name == name && (k.Namespace ?? item.Namespace) == ns)
+            || exported.Any(f => f.Kind == kind && f.Name == name && (f.Namespace ?? item.Namespace) == ns);
+        return DoneWrites(record)
+            .Where(s => !item.SecretKeyCopies.Any(c => s.Kind == "Secret" && c.Name == s.Name && c.TargetNamespace == s.Namespace))
+            .Where(s => !IsOriginal(s.Kind, s.Namespace, s.Name) || deletedByApply.Contains((s.Kind, s.Namespace, s.Name))
+                || overwritten.Any(o => o.Kind == s.Kind && o.Name == s.Name && o.Namespace == s.Namespace))
+            .GroupBy(s => (s.Kind, s.Namespace, s.Name))
+            .Select(g => g.OrderBy(s => s.Seq).Last())
+            .Select(s => new Written(s.Kind, s.ApiVersion, s.Namespace, s.Name, s.Uid!, s.Seq))
+            .ToList();
+    }
+
+    /// <summary>Labels apply actually changed (a done merge-labels step on that object) back to the value transform saw.</summary>
+    private static IEnumerable<LabelChange> LabelsToRestore(PlanItem item, Ledger? ledger) =>
+        item.LabelChanges.Where(c => ledger?.Items.Any(i => i.Steps.Any(s =>
+            s.Action == LedgerActions.MergeLabels && s.State == LedgerStepStates.Done && s.Kind == c.Kind && s.Namespace == c.Namespace && s.Name == c.Name
+            && s.PreviousLabels is { } previous && previous.ContainsKey(c.Key))) == true);
+
+    /// <summary>DSC and DSCI restored from the backups dsc-finalize wrote, when its (real) run changed them.</summary>
+    private static List<RollbackStep> ClusterSteps(FinalizeReport? finalize, WorkspaceLayout layout)
+    {
+        var steps = new List<RollbackStep>();
+        if (finalize is null || finalize.DryRun)
+        {
+            return steps;
+        }
+
+        foreach (var kind in new[] { Kinds.DataScienceCluster, Kinds.DSCInitialization })
+        {
+            var changed = finalize.Changes.Where(c => c.Kind == kind.Kind).ToList();
+            if (changed.Count == 0)
+            {
+                continue;
+            }
+
+            var name = changed[0].Name;
+            var file = finalize.Backups.FirstOrDefault(b => Path.GetFileName(b) == $"{kind.Kind.ToLowerInvariant()}-{name}.yaml");
+            string? sha = null;
+            if (file is not null && File.Exists(layout.Absolute(file)))
+            {
+                sha = Hashing.Sha256Hex(File.ReadAllBytes(layout.Absolute(file)));
+            }
+
+            steps.Add(new RollbackStep
+            {
+                Id = $"_cluster#{(steps.Count + 1).ToString(CultureInfo.InvariantCulture)}",
+                Action = RollbackActions.RestoreCluster,
+                Kind = kind.Kind,
+                ApiVersion = kind.ApiVersion,
+                Name = name,
+                BackupFile = file,
+                BackupSha256 = sha,
+                Reason = "dsc-finalize changed " + string.Join(", ", changed.Select(c => $"{c.Field} {c.From ?? "(unset)"} -> {c.To}")),
+            });
+        }
+
+        return steps;
+    }
+}

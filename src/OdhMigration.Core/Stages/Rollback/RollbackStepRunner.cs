@@ -1,0 +1,202 @@
+using System.Text.Json.Nodes;
+using OdhMigration.Core.Cluster;
+using OdhMigration.Core.Common;
+using OdhMigration.Core.Manifests;
+using OdhMigration.Core.Workspace;
+using OdhMigration.Core.Workspace.Documents;
+using OdhMigration.Core.Workspace.Vocabulary;
+
+namespace OdhMigration.Core.Stages.Rollback;
+
+/// <summary>
+/// Carries out one rollback step, idempotently: every write is recorded in rollback-ledger.json before it happens,
+/// a replacement is deleted only when its live uid is the one apply recorded (and after it is saved to disk), and an
+/// original is recreated only where nothing holds its name but what this rollback itself created.
+/// </summary>
+internal sealed class RollbackStepRunner(ICluster cluster, RollbackLedgerStore ledger, RollbackOptions options, WorkspaceLayout layout, IStageLog log)
+{
+    private const string ServiceAccountUidAnnotation = "kubernetes.io/service-account.uid";
+
+    private WriteOptions Write => new(false, options.FieldManager);
+
+    public async Task<RollbackStepOutcome> RunAsync(RollbackStep step, CancellationToken ct)
+    {
+        if (ledger.IsDone(step.Id))
+        {
+            return Outcome(step, RollbackOutcomes.AlreadyDone, "done by an earlier run", ledger.Find(step.Id)!.Uid);
+        }
+
+        try
+        {
+            return step.Action switch
+            {
+                RollbackActions.DeleteReplacement => await DeleteReplacementAsync(step, ct).ConfigureAwait(false),
+                RollbackActions.RecreateOriginal => await RecreateOriginalAsync(step, ct).ConfigureAwait(false),
+                RollbackActions.RestoreLabel => await RestoreLabelAsync(step, ct).ConfigureAwait(false),
+                RollbackActions.RestoreCluster => await RestoreClusterAsync(step, ct).ConfigureAwait(false),
+                _ => throw new ItemFailedException($"unknown rollback action '{step.Action}'"),
+            };
+        }
+        catch (Exception ex) when (ex is ItemFailedException or ClusterException or HttpRequestException or IOException or WorkspacePathException or ManifestFormatException)
+        {
+            var message = PlainErrors.Describe(ex);
+            await ledger.FailedAsync(step.Id, message, CancellationToken.None).ConfigureAwait(false);
+            log.Error($"rollback {Target(step)}: {message}");
+            return Outcome(step, RollbackOutcomes.Failed, message, null);
+        }
+    }
+
+    private async Task<RollbackStepOutcome> DeleteReplacementAsync(RollbackStep step, CancellationToken ct)
+    {
+        var kind = KindOf(step);
+        var live = await cluster.GetAsync(kind, step.Namespace, step.Name, ct).ConfigureAwait(false);
+        if (live is null)
+        {
+            await ledger.DoneAsync(step.Id, step.Uid, ct).ConfigureAwait(false);
+            return Outcome(step, RollbackOutcomes.AlreadyDone, "already gone", step.Uid);
+        }
+
+        if (live.Uid() != step.Uid)
+        {
+            var reason = $"uid {live.Uid()} is not the replacement apply recorded (uid {step.Uid}): something else holds the name now; left alone";
+            log.Warn($"rollback {Target(step)}: {reason}");
+            return Outcome(step, RollbackOutcomes.Left, reason, live.Uid());
+        }
+
+        if (live.At("metadata", "deletionTimestamp") is null)
+        {
+            await SaveReplacementAsync(step, live, ct).ConfigureAwait(false);
+            await ledger.IntentAsync(step.Id, ct).ConfigureAwait(false);
+            await cluster.DeleteAsync(kind, step.Namespace, step.Name, new DeleteOptions(PreconditionUid: step.Uid), ct).ConfigureAwait(false);
+        }
+
+        if (await DeletionWait.UntilGoneAsync(cluster, kind, step.Namespace, step.Name, o => o.Uid() == step.Uid, options.Timeout, options.PollInterval, ct).ConfigureAwait(false) is not null)
+        {
+            throw new ItemFailedException($"{Target(step)} is still terminating after {options.Timeout.TotalSeconds:0}s; run rollback again once it is gone");
+        }
+
+        await ledger.DoneAsync(step.Id, step.Uid, ct).ConfigureAwait(false);
+        log.Info($"deleted replacement {Target(step)} (uid {step.Uid})");
+        return Outcome(step, RollbackOutcomes.Done, null, step.Uid);
+    }
+
+    /// <summary>The replacement goes to disk before it is deleted; a Secret without its data (never on disk).</summary>
+    private async Task SaveReplacementAsync(RollbackStep step, JsonObject live, CancellationToken ct)
+    {
+        var copy = live.DeepCopy();
+        ServerFields.StripForBackup(copy);
+        if (step.Kind == "Secret")
+        {
+            copy.Remove("data");
+            copy.Remove("stringData");
+        }
+
+        var folder = layout.RollbackBackups(step.Namespace ?? "");
+        var path = layout.ObjectFile(folder, step.Kind, step.Name, step.Namespace, ManifestFileNames.For(step.Kind, step.Name, ManifestFileNames.IsTokenSecret(live)));
+        Directory.CreateDirectory(folder);
+        await WorkspaceDocuments.WriteTextAtomicAsync(path, Yaml.Serialize(copy), cancellationToken: ct).ConfigureAwait(false);
+    }
+
+    private async Task<RollbackStepOutcome> RecreateOriginalAsync(RollbackStep step, CancellationToken ct)
+    {
+        var kind = KindOf(step);
+        var backup = BackupFile.Verify(layout, step.BackupFile, step.BackupSha256, step.Kind, step.Namespace, step.Name);
+        var live = await cluster.GetAsync(kind, step.Namespace, step.Name, ct).ConfigureAwait(false);
+        if (live is not null)
+        {
+            return await ExistingAsync(step, live, ct).ConfigureAwait(false);
+        }
+
+        var original = backup.DeepCopy();
+        ServerFields.StripForNewObject(original);
+        if (ManifestFileNames.IsTokenSecret(original))
+        {
+            // The token controller deletes a token Secret naming another service-account uid (the account was
+            // recreated too); without the uid it binds the Secret to the live account and fills in the token.
+            original.Metadata().Obj("annotations").Remove(ServiceAccountUidAnnotation);
+            original.Remove("data");
+        }
+        await ledger.IntentAsync(step.Id, ct).ConfigureAwait(false);
+        JsonObject created;
+        try
+        {
+            created = await cluster.CreateAsync(original, Write, ct).ConfigureAwait(false);
+        }
+        catch (ClusterException ex) when (ex.IsConflict)
+        {
+            var existing = await cluster.GetAsync(kind, step.Namespace, step.Name, ct).ConfigureAwait(false)
+                ?? throw new ItemFailedException($"creating {Target(step)} conflicted, yet nothing holds the name: {ex.Message}", ex);
+            return await ExistingAsync(step, existing, ct).ConfigureAwait(false);
+        }
+
+        await ledger.DoneAsync(step.Id, created.Uid(), ct).ConfigureAwait(false);
+        log.Info($"recreated original {Target(step)} from {step.BackupFile}");
+        return Outcome(step, RollbackOutcomes.Done, null, created.Uid());
+    }
+
+    /// <summary>The name is taken: by what this rollback created (a killed run), or by something it must leave alone.</summary>
+    private async Task<RollbackStepOutcome> ExistingAsync(RollbackStep step, JsonObject live, CancellationToken ct)
+    {
+        var recorded = ledger.Find(step.Id);
+        if (recorded?.Uid == live.Uid() || (recorded?.State == LedgerStepStates.Intent && Ownership.IsManagedBy(live, options.FieldManager)))
+        {
+            await ledger.DoneAsync(step.Id, live.Uid(), ct).ConfigureAwait(false);
+            return Outcome(step, RollbackOutcomes.Done, "created by an earlier, interrupted run", live.Uid());
+        }
+
+        var reason = $"{step.Kind} {step.Namespace}/{step.Name} already exists (uid {live.Uid()}) and was not created by this rollback; left as it is";
+        log.Warn($"rollback: {reason}");
+        return Outcome(step, RollbackOutcomes.Left, reason, live.Uid());
+    }
+
+    private async Task<RollbackStepOutcome> RestoreLabelAsync(RollbackStep step, CancellationToken ct)
+    {
+        var kind = KindOf(step);
+        var key = step.LabelKey ?? throw new ItemFailedException("restore-label step names no label");
+        var live = await cluster.GetAsync(kind, step.Namespace, step.Name, ct).ConfigureAwait(false)
+            ?? throw new ItemFailedException($"{Target(step)} not found; label {key} cannot be restored");
+        var current = live.Label(key);
+        if (current == step.LabelValue)
+        {
+            await ledger.DoneAsync(step.Id, live.Uid(), ct).ConfigureAwait(false);
+            return Outcome(step, RollbackOutcomes.AlreadyDone, $"label {key} already {step.LabelValue ?? "(absent)"}", live.Uid());
+        }
+
+        if (current != step.LabelAppliedValue)
+        {
+            var reason = $"label {key} is {current ?? "(absent)"}, not {step.LabelAppliedValue ?? "(absent)"} as apply set it: changed since; left alone";
+            log.Warn($"rollback {Target(step)}: {reason}");
+            return Outcome(step, RollbackOutcomes.Left, reason, live.Uid());
+        }
+
+        await ledger.IntentAsync(step.Id, ct).ConfigureAwait(false);
+        var patch = new JsonObject { ["metadata"] = new JsonObject { ["labels"] = new JsonObject { [key] = step.LabelValue } } };
+        var patched = await cluster.PatchAsync(kind, step.Namespace, step.Name, PatchKind.Merge, patch.ToJsonString(), Write, ct).ConfigureAwait(false);
+        await ledger.DoneAsync(step.Id, patched.Uid(), ct).ConfigureAwait(false);
+        log.Info($"restored label {key}={step.LabelValue ?? "(removed)"} on {Target(step)}");
+        return Outcome(step, RollbackOutcomes.Done, null, patched.Uid());
+    }
+
+    /// <summary>DSC/DSCI: their spec from the backup dsc-finalize took, as a merge patch (the object itself stays).</summary>
+    private async Task<RollbackStepOutcome> RestoreClusterAsync(RollbackStep step, CancellationToken ct)
+    {
+        var kind = KindOf(step);
+        var backup = BackupFile.Verify(layout, step.BackupFile, step.BackupSha256, step.Kind, null, step.Name);
+        var live = await cluster.GetAsync(kind, null, step.Name, ct).ConfigureAwait(false)
+            ?? throw new ItemFailedException($"{step.Kind} {step.Name} not found; nothing to restore");
+        await ledger.IntentAsync(step.Id, ct).ConfigureAwait(false);
+        var patch = new JsonObject { ["spec"] = backup["spec"]?.DeepClone() };
+        var patched = await cluster.PatchAsync(kind, null, step.Name, PatchKind.Merge, patch.ToJsonString(), Write, ct).ConfigureAwait(false);
+        await ledger.DoneAsync(step.Id, patched.Uid(), ct).ConfigureAwait(false);
+        log.Info($"restored {step.Kind} {step.Name} spec from {step.BackupFile} (uid {live.Uid()})");
+        return Outcome(step, RollbackOutcomes.Done, null, patched.Uid());
+    }
+
+    private static ResourceKind KindOf(RollbackStep step) =>
+        Kinds.Find(step.ApiVersion, step.Kind) ?? throw new ItemFailedException($"unknown kind {step.Kind} ({step.ApiVersion})");
+
+    private static string Target(RollbackStep step) => $"{step.Kind} {(step.Namespace is null ? "" : step.Namespace + "/")}{step.Name}";
+
+    public static RollbackStepOutcome Outcome(RollbackStep step, string outcome, string? reason, string? uid) =>
+        new(step.Id, step.Action, step.Kind, step.Namespace, step.Name, outcome, reason, uid);
+}

@@ -1,0 +1,72 @@
+using System.Text.Json.Serialization;
+using OdhMigration.Core.Reporting;
+
+namespace OdhMigration.Core.Workspace.Documents;
+
+/// <summary>
+/// rollback-plan.json, written by rollback: per migrated ISVC, the steps that undo its migration, in order. Built from
+/// workspace documents only (no clock, no live state), so the dry run and the real run compute the same bytes and the
+/// approval (--expect-rollback-sha256) binds exactly what was reviewed.
+/// </summary>
+public sealed record RollbackPlan : IWorkspaceDocument
+{
+    public const int CurrentSchemaVersion = 1;
+    public const string DocumentKind = "RollbackPlan";
+
+    public int SchemaVersion { get; init; } = CurrentSchemaVersion;
+    public string Kind { get; init; } = DocumentKind;
+
+    /// <summary>plan.json, ledger.json, export.json, cleanup.json and finalize.json as read (those present), with their sha256.</summary>
+    public List<ConsumedDocument> Consumed { get; init; } = [];
+    public List<RollbackPlanItem> Items { get; init; } = [];
+
+    /// <summary>Cluster-level steps (DSC/DSCI restored from _cluster/ backups after dsc-finalize), run after every item.</summary>
+    public List<RollbackStep> Cluster { get; init; } = [];
+}
+
+public sealed record RollbackPlanItem
+{
+    public string Namespace { get; init; } = "";
+    public string Name { get; init; } = "";
+    public string SourceMode { get; init; } = "";
+    public string Strategy { get; init; } = "";
+    public string TargetNamespace { get; init; } = "";
+    public string TargetName { get; init; } = "";
+
+    /// <summary>Why this item is not rolled back (its steps are empty), or null.</summary>
+    [JsonConverter(typeof(RedactedTextConverter))]
+    public string? Refusal { get; init; }
+
+    /// <summary>In order: replacements deleted first, then originals recreated, then labels restored.</summary>
+    public List<RollbackStep> Steps { get; init; } = [];
+}
+
+/// <summary>
+/// One step. Action: delete-replacement (Uid: what apply's ledger recorded; any other uid is left alone),
+/// recreate-original (BackupFile with BackupSha256), restore-label (LabelKey back to LabelValue; null removes it),
+/// restore-cluster (a DSC/DSCI from its _cluster/ backup).
+/// </summary>
+public sealed record RollbackStep
+{
+    /// <summary>Stable id within the plan ("&lt;ns&gt;/&lt;isvc&gt;#&lt;n&gt;"), the key of rollback-ledger.json.</summary>
+    public string Id { get; init; } = "";
+    public string Action { get; init; } = "";
+    public string Kind { get; init; } = "";
+    public string ApiVersion { get; init; } = "";
+    public string? Namespace { get; init; }
+    public string Name { get; init; } = "";
+    public string? Uid { get; init; }
+    public string? BackupFile { get; init; }
+    public string? BackupSha256 { get; init; }
+    public string? LabelKey { get; init; }
+    public string? LabelValue { get; init; }
+
+    /// <summary>restore-label: the value apply set; a different live value means someone changed it since, and it is left alone.</summary>
+    public string? LabelAppliedValue { get; init; }
+    [JsonConverter(typeof(RedactedTextConverter))]
+    public string Reason { get; init; } = "";
+}
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(RollbackPlan))]
+public sealed partial class RollbackPlanJsonContext : JsonSerializerContext;
