@@ -30,7 +30,7 @@ public sealed class TransformWavesTests
     {
         // Runtimes left out on purpose: transform takes them from inventory.json.
         var demands = new[] { Demand("credit-scoring", 4, holdsGpu: 4, canStop: true, ns: Team), Demand("churn-internal", 2, holdsGpu: 2, canStop: true, ns: Team), Demand("churn-v2", 2, holdsGpu: 2, canStop: true, ns: Team) };
-        var capacity = Capacity(demands, [Pool("a100", 12, 4)]);
+        var capacity = CapacityOf(demands, [Pool("a100", 12, 4)]);
         return readable ? capacity : capacity with { Cluster = new ClusterCapacity { Readable = false, Reason = "forbidden: cannot list nodes" } };
     }
 

@@ -32,7 +32,7 @@ internal static class WaveFixtures
             new() { [Gpu] = allocatableGpu - freeGpu },
             new() { [Gpu] = freeGpu, ["cpu"] = 48, ["memory"] = 400m * 1024 * 1024 * 1024 });
 
-    public static CapacityReport Capacity(IEnumerable<ItemDemand> items, IEnumerable<CapacityPool> pools, IEnumerable<NamespaceQuota>? quotas = null) => new()
+    public static CapacityReport CapacityOf(IEnumerable<ItemDemand> items, IEnumerable<CapacityPool> pools, IEnumerable<NamespaceQuota>? quotas = null) => new()
     {
         Items = [.. items],
         Quotas = [.. quotas ?? []],

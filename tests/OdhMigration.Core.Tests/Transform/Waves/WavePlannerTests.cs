@@ -12,7 +12,7 @@ public sealed class WavePlannerTests
     {
         // 20 GPUs, 12 held by the three running originals: 8 free, each replacement needs 4.
         var demands = new[] { Demand("a", 4, holdsGpu: 4), Demand("b", 4, holdsGpu: 4), Demand("c", 4, holdsGpu: 4) };
-        var plan = Auto(Capacity(demands, [Pool("a100", 20, 8)]), demands.Select(d => Candidate(d)).ToList());
+        var plan = Auto(CapacityOf(demands, [Pool("a100", 20, 8)]), demands.Select(d => Candidate(d)).ToList());
 
         Assert.Equal([["a", "b"], ["c"]], Names(plan));
         Assert.Empty(plan.Refused);
@@ -29,7 +29,7 @@ public sealed class WavePlannerTests
     public void Everything_that_fits_at_once_is_one_wave()
     {
         var demands = new[] { Demand("a", 1, holdsGpu: 1), Demand("b", 1, holdsGpu: 1) };
-        var plan = Auto(Capacity(demands, [Pool("a100", 8, 6)]), demands.Select(d => Candidate(d)).ToList());
+        var plan = Auto(CapacityOf(demands, [Pool("a100", 8, 6)]), demands.Select(d => Candidate(d)).ToList());
 
         Assert.Equal([["a", "b"]], Names(plan));
         Assert.False(plan.Waves[0].CleanupBeforeNextWave);
@@ -39,7 +39,7 @@ public sealed class WavePlannerTests
     public void Items_sharing_a_runtime_stay_in_one_wave()
     {
         var demands = new[] { Demand("a", 2, holdsGpu: 2, runtime: "shared"), Demand("solo", 4, holdsGpu: 4), Demand("b", 2, holdsGpu: 2, runtime: "shared") };
-        var plan = Auto(Capacity(demands, [Pool("a100", 12, 4)]), demands.Select(d => Candidate(d)).ToList());
+        var plan = Auto(CapacityOf(demands, [Pool("a100", 12, 4)]), demands.Select(d => Candidate(d)).ToList());
 
         Assert.Empty(plan.Refused);
         Assert.Equal(plan.WaveOf["ml/a"], plan.WaveOf["ml/b"]);
@@ -51,7 +51,7 @@ public sealed class WavePlannerTests
     public void An_item_that_can_never_fit_is_refused_with_the_numbers_and_the_others_are_planned()
     {
         var demands = new[] { Demand("small", 1), Demand("huge", 4), Demand("other", 1) };
-        var plan = Auto(Capacity(demands, [Pool("a100", 2, 2)]), demands.Select(d => Candidate(d)).ToList());
+        var plan = Auto(CapacityOf(demands, [Pool("a100", 2, 2)]), demands.Select(d => Candidate(d)).ToList());
 
         Assert.Equal(["ml/huge"], plan.Refused.Keys);
         Assert.Contains("needs nvidia.com/gpu 4, at most 2 free in pool a100", plan.Refused["ml/huge"], StringComparison.Ordinal);
@@ -65,7 +65,7 @@ public sealed class WavePlannerTests
     {
         // Neither replacement fits while the other's original runs, and neither original can be stopped.
         var demands = new[] { Demand("x", 1, holdsGpu: 1), Demand("y", 1, holdsGpu: 1) };
-        var plan = Auto(Capacity(demands, [Pool("a100", 2, 0)]), demands.Select(d => Candidate(d)).ToList());
+        var plan = Auto(CapacityOf(demands, [Pool("a100", 2, 0)]), demands.Select(d => Candidate(d)).ToList());
 
         Assert.Empty(plan.Waves);
         Assert.Contains("fits no wave", plan.Refused["ml/x"], StringComparison.Ordinal);
@@ -76,7 +76,7 @@ public sealed class WavePlannerTests
     public void A_refused_item_takes_the_items_sharing_its_runtime_with_it()
     {
         var demands = new[] { Demand("huge", 4, runtime: "rt"), Demand("tiny", 1, runtime: "rt"), Demand("free", 1) };
-        var plan = Auto(Capacity(demands, [Pool("a100", 3, 3)]), demands.Select(d => Candidate(d)).ToList());
+        var plan = Auto(CapacityOf(demands, [Pool("a100", 3, 3)]), demands.Select(d => Candidate(d)).ToList());
 
         Assert.Contains("at most 3 free in pool a100", plan.Refused["ml/huge"], StringComparison.Ordinal);
         Assert.Contains("shares runtime rt with ml/huge", plan.Refused["ml/tiny"], StringComparison.Ordinal);
@@ -87,7 +87,7 @@ public sealed class WavePlannerTests
     public void A_gpu_model_whose_node_selector_matches_no_pool_is_refused()
     {
         var demands = new[] { Demand("h100", 1, selector: new() { ["nvidia.com/gpu.product"] = "H100" }) };
-        var plan = Auto(Capacity(demands, [Pool("a100", 8, 8)]), demands.Select(d => Candidate(d)).ToList());
+        var plan = Auto(CapacityOf(demands, [Pool("a100", 8, 8)]), demands.Select(d => Candidate(d)).ToList());
 
         Assert.Contains("no node pool matches its node selector nvidia.com/gpu.product=H100", plan.Refused["ml/h100"], StringComparison.Ordinal);
         Assert.Empty(plan.Waves);
@@ -98,7 +98,7 @@ public sealed class WavePlannerTests
     {
         var t4 = new Dictionary<string, string> { ["nvidia.com/gpu.product"] = "T4" };
         var demands = new[] { Demand("on-t4", 2, selector: t4) };
-        var plan = Auto(Capacity(demands, [Pool("a100", 8, 8), Pool("t4", 2, 1, t4)]), demands.Select(d => Candidate(d)).ToList());
+        var plan = Auto(CapacityOf(demands, [Pool("a100", 8, 8), Pool("t4", 2, 1, t4)]), demands.Select(d => Candidate(d)).ToList());
 
         // 9 GPUs are free in all, but only 1 where it may run.
         Assert.Contains("needs nvidia.com/gpu 2, at most 1 free in pool t4", plan.Refused["ml/on-t4"], StringComparison.Ordinal);
@@ -108,7 +108,7 @@ public sealed class WavePlannerTests
     public void A_serverless_wave_that_fits_only_with_its_originals_stopped_says_so()
     {
         var demands = new[] { Demand("a", 4, holdsGpu: 4, canStop: true) };
-        var plan = Auto(Capacity(demands, [Pool("a100", 4, 0)]), demands.Select(d => Candidate(d)).ToList());
+        var plan = Auto(CapacityOf(demands, [Pool("a100", 4, 0)]), demands.Select(d => Candidate(d)).ToList());
 
         Assert.Empty(plan.Refused);
         Assert.True(plan.Waves[0].StopOriginalsFirst);
@@ -119,7 +119,7 @@ public sealed class WavePlannerTests
     public void A_modelmesh_original_cannot_be_stopped_so_a_replacement_that_needs_its_gpus_can_never_fit()
     {
         var demands = new[] { Demand("mm", 4, holdsGpu: 4, canStop: false) };
-        var plan = Auto(Capacity(demands, [Pool("a100", 4, 0)]), demands.Select(d => Candidate(d)).ToList());
+        var plan = Auto(CapacityOf(demands, [Pool("a100", 4, 0)]), demands.Select(d => Candidate(d)).ToList());
 
         Assert.Contains("needs nvidia.com/gpu 4, at most 0 free in pool a100", plan.Refused["ml/mm"], StringComparison.Ordinal);
     }
@@ -128,7 +128,7 @@ public sealed class WavePlannerTests
     public void Stopping_is_the_last_resort_after_cleaning_up_earlier_waves()
     {
         var demands = new[] { Demand("a", 4, holdsGpu: 4, canStop: true), Demand("b", 4, holdsGpu: 4, canStop: true) };
-        var plan = Auto(Capacity(demands, [Pool("a100", 12, 4)]), demands.Select(d => Candidate(d)).ToList());
+        var plan = Auto(CapacityOf(demands, [Pool("a100", 12, 4)]), demands.Select(d => Candidate(d)).ToList());
 
         Assert.Equal([["a"], ["b"]], Names(plan));
         Assert.False(plan.Waves[0].StopOriginalsFirst);
@@ -140,7 +140,7 @@ public sealed class WavePlannerTests
     public void In_place_frees_what_the_original_holds_for_its_own_wave()
     {
         var demands = new[] { Demand("a", 4, holdsGpu: 4), Demand("b", 4, holdsGpu: 4) };
-        var plan = Auto(Capacity(demands, [Pool("a100", 8, 0)]), demands.Select(d => Candidate(d, Strategies.InPlace)).ToList());
+        var plan = Auto(CapacityOf(demands, [Pool("a100", 8, 0)]), demands.Select(d => Candidate(d, Strategies.InPlace)).ToList());
 
         Assert.Empty(plan.Refused);
         Assert.Equal([["a", "b"]], Names(plan));
@@ -153,7 +153,7 @@ public sealed class WavePlannerTests
     {
         var demands = new[] { Demand("a", 2, holdsGpu: 2), Demand("b", 2, holdsGpu: 2) };
         var quota = new NamespaceQuota(Ns, "compute", new() { ["requests.nvidia.com/gpu"] = 6, ["pods"] = 10 }, new() { ["requests.nvidia.com/gpu"] = 4, ["pods"] = 2 }, new() { ["requests.nvidia.com/gpu"] = 2, ["pods"] = 8 });
-        var plan = Auto(Capacity(demands, [Pool("a100", 16, 12)], [quota]), demands.Select(d => Candidate(d)).ToList());
+        var plan = Auto(CapacityOf(demands, [Pool("a100", 16, 12)], [quota]), demands.Select(d => Candidate(d)).ToList());
 
         Assert.Equal([["a"], ["b"]], Names(plan));
         Assert.Contains("requests.nvidia.com/gpu: free 2 (quota ml/compute) - wave 2 = 0", plan.Waves[0].Arithmetic);
@@ -166,7 +166,7 @@ public sealed class WavePlannerTests
     {
         var demands = new[] { Demand("a", 1, replicas: 3) };
         var quota = new NamespaceQuota(Ns, "few-pods", new() { ["pods"] = 2 }, new() { ["pods"] = 0 }, new() { ["pods"] = 2 });
-        var plan = Auto(Capacity(demands, [Pool("a100", 8, 8)], [quota]), demands.Select(d => Candidate(d)).ToList());
+        var plan = Auto(CapacityOf(demands, [Pool("a100", 8, 8)], [quota]), demands.Select(d => Candidate(d)).ToList());
 
         Assert.Contains("needs pods 3, at most 2 free under quota ml/few-pods", plan.Refused["ml/a"], StringComparison.Ordinal);
     }
@@ -175,7 +175,7 @@ public sealed class WavePlannerTests
     public void An_item_capacity_json_has_no_demand_for_is_refused()
     {
         var known = Demand("known", 1);
-        var plan = WavePlanner.Plan([Candidate(known), new WaveCandidate(Ns, "unknown", Ns, Strategies.SideBySide, null, null)], new WaveSettings(WaveModes.Auto, null, WaveOrder.Default), Capacity([known], [Pool("a100", 8, 8)]));
+        var plan = WavePlanner.Plan([Candidate(known), new WaveCandidate(Ns, "unknown", Ns, Strategies.SideBySide, null, null)], new WaveSettings(WaveModes.Auto, null, WaveOrder.Default), CapacityOf([known], [Pool("a100", 8, 8)]));
 
         Assert.Contains("capacity.json records no demand", plan.Refused["ml/unknown"], StringComparison.Ordinal);
         Assert.Equal([["known"]], Names(plan));
@@ -185,7 +185,7 @@ public sealed class WavePlannerTests
     public void Largest_first_puts_the_gpu_hungriest_first_and_plan_order_keeps_inventory_order()
     {
         var demands = new[] { Demand("small", 1, holdsGpu: 1), Demand("big", 3, holdsGpu: 3) };
-        var capacity = Capacity(demands, [Pool("a100", 8, 3)]);
+        var capacity = CapacityOf(demands, [Pool("a100", 8, 3)]);
         var candidates = demands.Select(d => Candidate(d)).ToList();
 
         Assert.Equal([["big"], ["small"]], Names(Auto(capacity, candidates)));
@@ -196,7 +196,7 @@ public sealed class WavePlannerTests
     public void An_explicit_order_comes_first_and_the_rest_follows_in_plan_order()
     {
         var demands = new[] { Demand("a", 1, holdsGpu: 1), Demand("b", 1, holdsGpu: 1), Demand("c", 1, holdsGpu: 1) };
-        var plan = Auto(Capacity(demands, [Pool("a100", 8, 1)]), demands.Select(d => Candidate(d)).ToList(), WaveOrder.Parse("ml/c,ml/b"));
+        var plan = Auto(CapacityOf(demands, [Pool("a100", 8, 1)]), demands.Select(d => Candidate(d)).ToList(), WaveOrder.Parse("ml/c,ml/b"));
 
         Assert.Equal([["c"], ["b"], ["a"]], Names(plan));
     }
