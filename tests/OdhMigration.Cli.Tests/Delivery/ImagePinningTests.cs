@@ -82,13 +82,14 @@ public sealed class ImagePinningTests
         var pushes = File.ReadAllText(RepoPaths.Combine(".ci", "build-images.sh"));
         Assert.Contains("image=\"$IMAGE_REPOSITORY/$tool\"", pushes, StringComparison.Ordinal);
         var workflow = DeliveryFiles.Single(".github", "workflows", "odh-migrate.yml");
-        foreach (var stage in StageDelivery.All.Where(s => s.Stage != "dsc-finalize"))
+        // The reusable workflow migrates namespaces; dsc-finalize and rollback are run on their own (their actions take an image input).
+        foreach (var stage in StageDelivery.All.Where(s => s.Stage is not ("dsc-finalize" or "rollback")))
         {
             Assert.Equal(stage.DefaultImage, workflow.Str("on", "workflow_call", "inputs", $"image-{stage.Stage}", "default"));
         }
     }
 
-    private static readonly string[] Tools = ["odh-apply", "odh-cleanup", "odh-discover", "odh-dsc-finalize", "odh-export", "odh-migrate", "odh-transform", "odh-validate"];
+    private static readonly string[] Tools = ["odh-apply", "odh-cleanup", "odh-discover", "odh-dsc-finalize", "odh-export", "odh-migrate", "odh-rollback", "odh-transform", "odh-validate"];
 
     private static string FakeDigest(string tool) => "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(tool)));
 
