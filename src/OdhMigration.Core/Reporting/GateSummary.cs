@@ -26,6 +26,11 @@ public static class GateSummary
     {
         var ok = plan.Items.Count(i => i.Status == ItemStatuses.Ok);
         var header = $"{ok} planned, {plan.Items.Count - ok} refused";
+        if (WaveReport.GateLine(plan) is { } waves)
+        {
+            header += "\n" + waves;
+        }
+
         var lines = plan.Items.Select(PlanLine).ToList();
         return Fit(header, lines, "see report.md (odh-migrate report) or plan.json");
     }
@@ -39,7 +44,7 @@ public static class GateSummary
 
     private static string PlanLine(PlanItem item)
     {
-        var name = $"{item.Namespace}/{item.Name}";
+        var name = item.Wave is { } wave ? $"[wave {wave}] {item.Namespace}/{item.Name}" : $"{item.Namespace}/{item.Name}";
         if (item.Status != ItemStatuses.Ok)
         {
             return $"- {name}: REFUSED: {item.Error}";

@@ -4,7 +4,7 @@ using OdhMigration.Core.Workspace.Vocabulary;
 
 namespace OdhMigration.Core.Reporting;
 
-/// <summary>Turns a <see cref="ReportModel"/> into the report's blocks: summary, refusals, endpoint map, then one section per InferenceService.</summary>
+/// <summary>Turns a <see cref="ReportModel"/> into the report's blocks: summary, refusals, endpoint map, waves, then one section per InferenceService.</summary>
 public static class ReportContent
 {
     public const string Title = "InferenceService migration report";
@@ -24,6 +24,7 @@ public static class ReportContent
         Summary(model, blocks);
         NotMigrated(model, blocks);
         Endpoints(model, blocks);
+        WaveReport.Add(model.Plan, blocks);
         blocks.Add(new HeadingBlock(2, "InferenceServices", "isvcs"));
         foreach (var isvc in model.Isvcs)
         {

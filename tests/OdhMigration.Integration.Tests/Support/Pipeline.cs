@@ -24,13 +24,13 @@ public sealed class Pipeline(SimulatedCluster sim) : IDisposable
     public static ApplyOptions FastApply => new() { PollInterval = TimeSpan.FromMilliseconds(50), DeleteTimeout = TimeSpan.FromSeconds(20), Retry = new RetryPolicy(8, TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(500)) };
 
     /// <summary>discover -> export -> transform through the same PlanningChain the dry-run commands use; returns transform's outcome.</summary>
-    public async Task<StageOutcome> PrepareAsync(string ns, string mode, string? strategy, string? targetNamespace = null, CancellationToken ct = default)
+    public async Task<StageOutcome> PrepareAsync(string ns, string mode, string? strategy, string? targetNamespace = null, TransformOptions? transform = null, CancellationToken ct = default)
     {
         var chain = await new PlanningChain(sim.Cluster, Log, NullProgressSink.Instance).RunAsync(
             new PlanningChainOptions(
                 new DiscoverOptions { Namespaces = [ns], Mode = mode, Retry = Retry ?? RetryPolicy.Default },
                 new ExportOptions { Retry = Retry ?? RetryPolicy.Default },
-                new TransformOptions { Strategy = strategy, TargetNamespace = targetNamespace }),
+                transform ?? new TransformOptions { Strategy = strategy, TargetNamespace = targetNamespace }),
             Layout,
             ct);
         Assert.Equal(ExitCodes.Success, Outcome(chain, "discover").ExitCode);

@@ -105,6 +105,7 @@ public sealed class TransformWavesTests
     {
         var ct = TestContext.Current.CancellationToken;
         using var ws = await ExportedAsync(ct);
+        File.Delete(ws.Layout.Capacity); // a workspace exported before capacity.json existed
 
         var plan = await TransformAsync(ws.Layout, new TransformOptions { WaveSize = 1, WaveOrder = "ml-team/credit-scoring" }, ct);
 
@@ -126,6 +127,10 @@ public sealed class TransformWavesTests
         if (writeUnreadable)
         {
             await WriteCapacityAsync(ws.Layout, TeamCapacity(readable: false), ct);
+        }
+        else
+        {
+            File.Delete(ws.Layout.Capacity); // a workspace exported before capacity.json existed
         }
 
         var ex = await Assert.ThrowsAsync<UsageException>(() => TransformAsync(ws.Layout, new TransformOptions { Waves = WaveModes.Auto }, ct));
