@@ -24,7 +24,7 @@ public sealed class CapacityTests
     public async Task Migrating_more_gpu_models_side_by_side_than_free_gpus_fails_validate_with_InsufficientResources_until_the_originals_stop()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var sim = await SimulatedCluster.StartAsync(SnapshotLoader.FromDocuments(Yaml.ParseDocuments(Snapshot(), "capacity-snapshot.yaml"), [.. SchedulingKinds.All]));
+        await using var sim = await SimulatedCluster.StartAsync(SnapshotLoader.FromDocuments(Yaml.ParseDocuments(GpuClusterSnapshot.Yaml(Namespace, ["llama", "mistral", "granite"], runtimePerModel: false), "capacity-snapshot.yaml"), [.. SchedulingKinds.All]));
         await sim.Host.WaitForIdleAsync(ct);
         var originals = sim.Host.Store.List(Kinds.Pod, new ListRequest(Namespace, LabelSelector.Parse("serving.kserve.io/inferenceservice"), FieldFilter.Everything)).Items;
         Assert.Equal(3, originals.Count(p => p.At("status").Str("phase") == "Running"));
@@ -65,88 +65,4 @@ public sealed class CapacityTests
 
     private static async Task<Validation> ValidationAsync(Pipeline pipeline, CancellationToken ct) =>
         (await WorkspaceDocuments.ReadAsync(pipeline.Layout, pipeline.Layout.Validation, Validation.DocumentKind, Validation.CurrentSchemaVersion, ValidationJsonContext.Default.Validation, ct)).Document;
-
-    /// <summary>Two nodes with two GPUs each; three Serverless ISVCs on one vLLM-like runtime, one GPU each.</summary>
-    private static string Snapshot()
-    {
-        var isvcs = string.Concat(new[] { "llama", "mistral", "granite" }.Select(name => $$"""
-            ---
-            apiVersion: serving.kserve.io/v1beta1
-            kind: InferenceService
-            metadata:
-              name: {{name}}
-              namespace: {{Namespace}}
-              labels: {opendatahub.io/dashboard: "true"}
-              annotations: {serving.kserve.io/deploymentMode: Serverless}
-            spec:
-              predictor:
-                minReplicas: 1
-                model:
-                  modelFormat: {name: vLLM}
-                  runtime: vllm
-                  storageUri: s3://models/{{name}}
-                  resources:
-                    requests: {cpu: "2", memory: 8Gi}
-                    limits: {cpu: "4", memory: 16Gi, nvidia.com/gpu: "1"}
-            status:
-              deploymentMode: Serverless
-              url: https://{{name}}-{{Namespace}}.apps.example.com
-              conditions: [{type: Ready, status: "True"}]
-
-            """));
-        var nodes = string.Concat(new[] { "gpu-node-1", "gpu-node-2" }.Select(name => $$"""
-            ---
-            apiVersion: v1
-            kind: Node
-            metadata:
-              name: {{name}}
-              labels: {nvidia.com/gpu.product: NVIDIA-A10G}
-            status:
-              allocatable: {cpu: "16", memory: 64Gi, pods: "110", nvidia.com/gpu: "2"}
-
-            """));
-        return $$"""
-            apiVersion: v1
-            kind: Namespace
-            metadata:
-              name: {{Namespace}}
-              labels: {opendatahub.io/dashboard: "true"}
-            ---
-            apiVersion: serving.kserve.io/v1alpha1
-            kind: ServingRuntime
-            metadata:
-              name: vllm
-              namespace: {{Namespace}}
-              labels: {opendatahub.io/dashboard: "true"}
-            spec:
-              multiModel: false
-              supportedModelFormats: [{name: vLLM, autoSelect: true}]
-              containers:
-                - name: kserve-container
-                  image: quay.io/modh/vllm:stable
-                  ports: [{containerPort: 8080, protocol: TCP}]
-            ---
-            apiVersion: v1
-            kind: ConfigMap
-            metadata: {name: inferenceservice-config, namespace: opendatahub}
-            data:
-              deploy: '{"defaultDeploymentMode": "Serverless"}'
-            ---
-            apiVersion: dscinitialization.opendatahub.io/v1
-            kind: DSCInitialization
-            metadata: {name: default-dsci}
-            spec:
-              applicationsNamespace: opendatahub
-              serviceMesh: {managementState: Managed}
-            ---
-            apiVersion: datasciencecluster.opendatahub.io/v1
-            kind: DataScienceCluster
-            metadata: {name: default-dsc}
-            spec:
-              components:
-                kserve: {managementState: Managed, defaultDeploymentMode: Serverless, serving: {managementState: Managed, name: knative-serving} }
-                modelmeshserving: {managementState: Managed}
-
-            """ + isvcs + nodes;
-    }
 }

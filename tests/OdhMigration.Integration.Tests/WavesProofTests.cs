@@ -28,7 +28,7 @@ public sealed class WavesProofTests
     public async Task Gpu_demand_beyond_free_capacity_migrates_in_waves_without_InsufficientResources()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var sim = await SimulatedCluster.StartAsync(SnapshotLoader.FromDocuments(Yaml.ParseDocuments(Snapshot(), "waves-snapshot.yaml"), [.. SchedulingKinds.All]));
+        await using var sim = await SimulatedCluster.StartAsync(SnapshotLoader.FromDocuments(Yaml.ParseDocuments(GpuClusterSnapshot.Yaml(Namespace, ["llama", "mistral", "granite"], runtimePerModel: true), "waves-snapshot.yaml"), [.. SchedulingKinds.All]));
         await sim.Host.WaitForIdleAsync(ct);
         using var pipeline = new Pipeline(sim);
 
@@ -69,93 +69,5 @@ public sealed class WavesProofTests
             Assert.True(IsvcDiagnosis.IsServing(replacement), $"{item.TargetNamespace}/{item.TargetName} is not serving after its wave");
             Assert.Null(await sim.Cluster.GetAsync(Kinds.InferenceService, item.Namespace, item.Name, ct));
         }
-    }
-
-    /// <summary>Two nodes with two GPUs each; three Serverless ISVCs, each on its own runtime (so no two must share a wave), one GPU each.</summary>
-    private static string Snapshot()
-    {
-        var models = new[] { "llama", "mistral", "granite" };
-        var runtimes = string.Concat(models.Select(name => $$"""
-            ---
-            apiVersion: serving.kserve.io/v1alpha1
-            kind: ServingRuntime
-            metadata:
-              name: vllm-{{name}}
-              namespace: {{Namespace}}
-              labels: {opendatahub.io/dashboard: "true"}
-            spec:
-              multiModel: false
-              supportedModelFormats: [{name: vLLM, autoSelect: false}]
-              containers:
-                - name: kserve-container
-                  image: quay.io/modh/vllm:stable
-                  ports: [{containerPort: 8080, protocol: TCP}]
-
-            """));
-        var isvcs = string.Concat(models.Select(name => $$"""
-            ---
-            apiVersion: serving.kserve.io/v1beta1
-            kind: InferenceService
-            metadata:
-              name: {{name}}
-              namespace: {{Namespace}}
-              labels: {opendatahub.io/dashboard: "true"}
-              annotations: {serving.kserve.io/deploymentMode: Serverless}
-            spec:
-              predictor:
-                minReplicas: 1
-                model:
-                  modelFormat: {name: vLLM}
-                  runtime: vllm-{{name}}
-                  storageUri: s3://models/{{name}}
-                  resources:
-                    requests: {cpu: "2", memory: 8Gi}
-                    limits: {cpu: "4", memory: 16Gi, nvidia.com/gpu: "1"}
-            status:
-              deploymentMode: Serverless
-              url: https://{{name}}-{{Namespace}}.apps.example.com
-              conditions: [{type: Ready, status: "True"}]
-
-            """));
-        var nodes = string.Concat(new[] { "gpu-node-1", "gpu-node-2" }.Select(name => $$"""
-            ---
-            apiVersion: v1
-            kind: Node
-            metadata:
-              name: {{name}}
-              labels: {nvidia.com/gpu.product: NVIDIA-A10G}
-            status:
-              allocatable: {cpu: "16", memory: 64Gi, pods: "110", nvidia.com/gpu: "2"}
-
-            """));
-        return $$"""
-            apiVersion: v1
-            kind: Namespace
-            metadata:
-              name: {{Namespace}}
-              labels: {opendatahub.io/dashboard: "true"}
-            ---
-            apiVersion: v1
-            kind: ConfigMap
-            metadata: {name: inferenceservice-config, namespace: opendatahub}
-            data:
-              deploy: '{"defaultDeploymentMode": "Serverless"}'
-            ---
-            apiVersion: dscinitialization.opendatahub.io/v1
-            kind: DSCInitialization
-            metadata: {name: default-dsci}
-            spec:
-              applicationsNamespace: opendatahub
-              serviceMesh: {managementState: Managed}
-            ---
-            apiVersion: datasciencecluster.opendatahub.io/v1
-            kind: DataScienceCluster
-            metadata: {name: default-dsc}
-            spec:
-              components:
-                kserve: {managementState: Managed, defaultDeploymentMode: Serverless, serving: {managementState: Managed, name: knative-serving} }
-                modelmeshserving: {managementState: Managed}
-
-            """ + runtimes + isvcs + nodes;
     }
 }

@@ -35,10 +35,18 @@ public static class DemandCalculator
     /// <summary>The predictor forms before spec.predictor.model: the framework key holds the model container.</summary>
     private static readonly string[] Frameworks = ["sklearn", "xgboost", "tensorflow", "pytorch", "triton", "onnx", "pmml", "lightgbm", "paddle", "huggingface"];
 
-    // Mirrors transform's ModelMesh sizing (the upstream script's "Small" size); a stage may not use another's types.
+    // The same size transform writes into the replacement (ModelMeshDefaultSize), so the count matches what will run.
     private static readonly Requirements ModelMeshDefault = new(
-        new Dictionary<string, decimal>(StringComparer.Ordinal) { ["cpu"] = 1m, ["memory"] = 4m * 1024 * 1024 * 1024 },
-        new Dictionary<string, decimal>(StringComparer.Ordinal) { ["cpu"] = 2m, ["memory"] = 8m * 1024 * 1024 * 1024 });
+        new Dictionary<string, decimal>(StringComparer.Ordinal)
+        {
+            ["cpu"] = Quantities.Parse(ModelMeshDefaultSize.DefaultCpuRequest, nameof(ModelMeshDefaultSize)),
+            ["memory"] = Quantities.Parse(ModelMeshDefaultSize.DefaultMemoryRequest, nameof(ModelMeshDefaultSize)),
+        },
+        new Dictionary<string, decimal>(StringComparer.Ordinal)
+        {
+            ["cpu"] = Quantities.Parse(ModelMeshDefaultSize.DefaultCpuLimit, nameof(ModelMeshDefaultSize)),
+            ["memory"] = Quantities.Parse(ModelMeshDefaultSize.DefaultMemoryLimit, nameof(ModelMeshDefaultSize)),
+        });
 
     /// <summary>The item's demand; a bad quantity throws <see cref="QuantityException"/> naming the object and field.</summary>
     public static ItemDemand Compute(DemandInput input)
@@ -152,7 +160,7 @@ public static class DemandCalculator
             return runtimeContainer;
         }
 
-        notes.Add("neither the InferenceService nor the ModelMesh runtime sets resources: counted at transform's default (requests 1 CPU, 4Gi memory)");
+        notes.Add($"neither the InferenceService nor the ModelMesh runtime sets resources: counted at transform's default (requests {ModelMeshDefaultSize.DefaultCpuRequest} CPU, {ModelMeshDefaultSize.DefaultMemoryRequest} memory)");
         return ModelMeshDefault;
     }
 

@@ -32,10 +32,10 @@ public static class ModelMeshKeys
     public static readonly string[] KnativeCreatorAnnotations = ["serving.knative.dev/creator", "serving.knative.dev/lastModifier"];
 
     /// <summary>The upstream script's "Small" size, used only when neither the ISVC nor the old runtime set resources.</summary>
-    public const string DefaultCpuRequest = "1";
-    public const string DefaultCpuLimit = "2";
-    public const string DefaultMemoryRequest = "4Gi";
-    public const string DefaultMemoryLimit = "8Gi";
+    public const string DefaultCpuRequest = Modes.ModelMeshDefaultSize.DefaultCpuRequest;
+    public const string DefaultCpuLimit = Modes.ModelMeshDefaultSize.DefaultCpuLimit;
+    public const string DefaultMemoryRequest = Modes.ModelMeshDefaultSize.DefaultMemoryRequest;
+    public const string DefaultMemoryLimit = Modes.ModelMeshDefaultSize.DefaultMemoryLimit;
 
     public const int OvmsRestPort = 8888;
 }
