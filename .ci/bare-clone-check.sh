@@ -45,7 +45,8 @@ git -C "$clone" checkout --quiet --detach "$(git -C "$repo" rev-parse HEAD)"
 [[ ! -e "$work/shared" ]] || fail "$work/shared exists beside the clone"
 
 echo "== a file that does not match its pin never lands in the cache"
-first_pin="$(grep -v '^#' "$clone/.ci/shared-pins.txt" | grep -m1 .)"
+# awk rather than "grep | grep -m1": an early-exiting reader gives the writer SIGPIPE, and pipefail turns that into 141.
+first_pin="$(awk '!/^#/ && NF { print; exit }' "$clone/.ci/shared-pins.txt")"
 read -r first_local first_repo first_commit first_upstream _ <<< "$first_pin"
 mangled="$work/mangled"
 cp -r "$mirror" "$mangled"
@@ -75,7 +76,7 @@ passed="$(awk '/Passed: /{for(i=1;i<=NF;i++) if($i=="Passed:"){gsub(",","",$(i+1
 cached="$(find "$clone/.shared-cache" -type f ! -name '.fetch-shared.lock' | wc -l)"
 pinned="$(grep -Ecv '^(#|$)' "$clone/.ci/shared-pins.txt")"
 [[ "$cached" -eq "$pinned" ]] || fail "the clone's .shared-cache holds $cached files, the pins list $pinned"
-[[ -z "$(git -C "$clone" status --porcelain)" ]] || fail "the run left files git does not ignore: $(git -C "$clone" status --porcelain | head -n3)"
+[[ -z "$(git -C "$clone" status --porcelain)" ]] || fail "the run left files git does not ignore: $(git -C "$clone" status --porcelain | sed -n 1,3p)"
 
 echo "== offline (no cache, unreachable source): $needs_files fails with one message, $needs_nothing passes"
 rm -rf "$clone/.shared-cache"
