@@ -9,8 +9,8 @@ namespace OdhMigration.Simulator.Schema;
 /// One node of a CRD's structural <c>openAPIV3Schema</c>, compiled once per kind so pruning, defaulting and
 /// validation never re-read the CRD: the keywords the API server acts on (k8s.io/apiextensions-apiserver
 /// pkg/apiserver/schema: structural.go), nothing else. <c>anyOf</c>/<c>allOf</c>/<c>oneOf</c>/<c>not</c> only carry
-/// value validations in a structural schema (<see cref="SchemaComposites"/>); of <c>x-kubernetes-validations</c> (CEL)
-/// only <c>self == oldSelf</c> is evaluated (<see cref="CelRules"/>).
+/// value validations in a structural schema (<see cref="SchemaComposites"/>); <c>x-kubernetes-validations</c> (CEL)
+/// rules are compiled once here and evaluated by <see cref="CelRules"/>.
 /// </summary>
 public sealed class StructuralSchema
 {
