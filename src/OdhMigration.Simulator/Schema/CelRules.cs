@@ -71,6 +71,12 @@ internal sealed class CelRules(Action<string> unevaluated)
                 Evaluate(node, old, schema, path, correlation);
             }
 
+            // Rules inside allOf branches (none in the served CRDs) are not evaluated here: reported, never dropped silently.
+            foreach (var branch in schema.AllOf.Where(b => b.HasRulesBelow))
+            {
+                ReportAll(branch, path);
+            }
+
             switch (node)
             {
                 case JsonObject obj:
@@ -95,6 +101,29 @@ internal sealed class CelRules(Action<string> unevaluated)
                     }
 
                     break;
+            }
+        }
+
+        private void ReportAll(StructuralSchema schema, string path)
+        {
+            foreach (var rule in schema.Rules)
+            {
+                owner.Report(kind, path, schema, rule);
+            }
+
+            foreach (var (key, child) in (schema.Properties ?? new Dictionary<string, StructuralSchema>()).Where(p => p.Value.HasRulesBelow))
+            {
+                ReportAll(child, path.Length == 0 ? key : path + "." + key);
+            }
+
+            foreach (var child in new[] { schema.AdditionalProperties, schema.Items }.Where(c => c?.HasRulesBelow == true))
+            {
+                ReportAll(child!, path + "[*]");
+            }
+
+            foreach (var branch in schema.AllOf.Where(b => b.HasRulesBelow))
+            {
+                ReportAll(branch, path);
             }
         }
 

@@ -122,10 +122,12 @@ public sealed class StructuralSchema
         var additionalSchema = additional is JsonObject a ? Compile(a) : null;
         var itemSchema = node["items"] is JsonObject items ? Compile(items) : null;
         var rules = CelRule.Compile(node);
+        var allOf = Branches(node, "allOf");
         return new StructuralSchema
         {
             Rules = rules,
-            HasRulesBelow = rules.Count > 0 || (properties?.Values.Any(p => p.HasRulesBelow) ?? false) || additionalSchema?.HasRulesBelow == true || itemSchema?.HasRulesBelow == true,
+            HasRulesBelow = rules.Count > 0 || (properties?.Values.Any(p => p.HasRulesBelow) ?? false) || additionalSchema?.HasRulesBelow == true || itemSchema?.HasRulesBelow == true
+                || allOf.Any(b => b.HasRulesBelow),
             Type = node["type"]?.GetValue<string>(),
             Properties = properties,
             AdditionalProperties = additionalSchema,
@@ -153,7 +155,7 @@ public sealed class StructuralSchema
             PatternText = node["pattern"]?.GetValue<string>(),
             AnyOf = Branches(node, "anyOf"),
             OneOf = Branches(node, "oneOf"),
-            AllOf = Branches(node, "allOf"),
+            AllOf = allOf,
             Not = node["not"] is JsonObject not ? Compile(not) : null,
         };
     }

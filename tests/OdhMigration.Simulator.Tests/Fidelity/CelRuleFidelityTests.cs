@@ -75,16 +75,20 @@ public sealed class CelRuleFidelityTests(FidelityFixture sim) : IClassFixture<Fi
         var reported = logs.Messages.Where(m => m.Contains("isURL(self.url)", StringComparison.Ordinal)).ToList();
         var message = Assert.Single(reported);
         Assert.Equal("CEL rule not evaluated (accepted unchecked) on Gadget spec: isURL(self.url)", message);
+
+        // Rules inside allOf branches are not evaluated either, and say so.
+        Assert.Single(logs.Messages, m => m == "CEL rule not evaluated (accepted unchecked) on Gadget spec: self.url != 'not a url'");
     }
 
     private static readonly ResourceKind Gadget = new("example.com", "v1", "Gadget", "gadgets", true);
 
-    /// <summary>A CRD whose one rule uses a function outside the evaluator's subset.</summary>
+    /// <summary>A CRD with a rule using a function outside the evaluator's subset and a rule inside an allOf branch.</summary>
     private static JsonObject GadgetCrd => (JsonObject)JsonNode.Parse("""
         {"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition","metadata":{"name":"gadgets.example.com"},
          "spec":{"group":"example.com","scope":"Namespaced","names":{"kind":"Gadget","plural":"gadgets","singular":"gadget"},
           "versions":[{"name":"v1","served":true,"storage":true,"schema":{"openAPIV3Schema":{"type":"object","properties":{
-            "spec":{"type":"object","x-kubernetes-validations":[{"rule":"isURL(self.url)"}],"properties":{"url":{"type":"string"}}}}}}}]}}
+            "spec":{"type":"object","x-kubernetes-validations":[{"rule":"isURL(self.url)"}],
+              "allOf":[{"x-kubernetes-validations":[{"rule":"self.url != 'not a url'"}]}],"properties":{"url":{"type":"string"}}}}}}}]}}
         """)!;
 
     private static JsonObject Dsci(string name, string applicationsNamespace) => new()
