@@ -48,7 +48,7 @@ internal sealed class SchemaAdmission(CrdSchemas schemas, Action<string>? uneval
             errors.AddRange(ListUniqueness.ValidateRoot(candidate, schema));
         }
 
-        _cel.Validate(kind.Kind, candidate, previous, schema, errors);
+        _cel.Validate(kind.Kind, candidate, previous, schema, errors, context);
 
         if (errors.Count > 0)
         {

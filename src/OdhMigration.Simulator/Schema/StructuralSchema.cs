@@ -9,8 +9,8 @@ namespace OdhMigration.Simulator.Schema;
 /// One node of a CRD's structural <c>openAPIV3Schema</c>, compiled once per kind so pruning, defaulting and
 /// validation never re-read the CRD: the keywords the API server acts on (k8s.io/apiextensions-apiserver
 /// pkg/apiserver/schema: structural.go), nothing else. <c>anyOf</c>/<c>allOf</c>/<c>oneOf</c>/<c>not</c> only carry
-/// value validations in a structural schema (<see cref="SchemaComposites"/>); of <c>x-kubernetes-validations</c> (CEL)
-/// only <c>self == oldSelf</c> is evaluated (<see cref="CelRules"/>).
+/// value validations in a structural schema (<see cref="SchemaComposites"/>); <c>x-kubernetes-validations</c> (CEL)
+/// rules are compiled once here and evaluated by <see cref="CelRules"/>.
 /// </summary>
 public sealed class StructuralSchema
 {
@@ -122,10 +122,12 @@ public sealed class StructuralSchema
         var additionalSchema = additional is JsonObject a ? Compile(a) : null;
         var itemSchema = node["items"] is JsonObject items ? Compile(items) : null;
         var rules = CelRule.Compile(node);
+        var allOf = Branches(node, "allOf");
         return new StructuralSchema
         {
             Rules = rules,
-            HasRulesBelow = rules.Count > 0 || (properties?.Values.Any(p => p.HasRulesBelow) ?? false) || additionalSchema?.HasRulesBelow == true || itemSchema?.HasRulesBelow == true,
+            HasRulesBelow = rules.Count > 0 || (properties?.Values.Any(p => p.HasRulesBelow) ?? false) || additionalSchema?.HasRulesBelow == true || itemSchema?.HasRulesBelow == true
+                || allOf.Any(b => b.HasRulesBelow),
             Type = node["type"]?.GetValue<string>(),
             Properties = properties,
             AdditionalProperties = additionalSchema,
@@ -153,7 +155,7 @@ public sealed class StructuralSchema
             PatternText = node["pattern"]?.GetValue<string>(),
             AnyOf = Branches(node, "anyOf"),
             OneOf = Branches(node, "oneOf"),
-            AllOf = Branches(node, "allOf"),
+            AllOf = allOf,
             Not = node["not"] is JsonObject not ? Compile(not) : null,
         };
     }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using OdhMigration.Core.Manifests;
+using OdhMigration.Simulator.Schema;
 using OdhMigration.Simulator.Store;
 using OdhMigration.Simulator.Tests.Fidelity.Support;
 using OdhMigration.Simulator.Tests.Support;
@@ -9,8 +10,9 @@ using OdhMigration.Simulator.Tests.Support;
 namespace OdhMigration.Simulator.Tests.Fidelity;
 
 /// <summary>
-/// CEL <c>x-kubernetes-validations</c> of the served CRDs, through kubectl and the official Python client. Only the
-/// immutability rule <c>self == oldSelf</c> is evaluated; the others are reported as unevaluated. Upstream:
+/// CEL <c>x-kubernetes-validations</c>, through kubectl and the official Python client: the immutability rule
+/// <c>self == oldSelf</c>, the blocking-error rule, and a rule outside the evaluator's subset, which is reported as
+/// unevaluated (the other rules of the served CRDs: <see cref="CelServedRuleFidelityTests"/>). Upstream:
 /// kubernetes/kubernetes staging/src/k8s.io/apiextensions-apiserver/pkg/apiserver/schema/cel/validation.go
 /// (transition rules run only with an old value; <c>field.Invalid(path, sts.Type, message)</c> as in 1.30) and
 /// .../pkg/registry/customresource/strategy.go (hasBlockingErr: rules are not run after NotSupported, Required,
@@ -57,24 +59,37 @@ public sealed class CelRuleFidelityTests(FidelityFixture sim) : IClassFixture<Fi
     public async Task A_rule_that_is_not_evaluated_is_reported_once_and_never_refuses()
     {
         var logs = new CapturingLoggerFactory();
-        await using var host = await SimulatorHost.StartAsync(new SimulatorOptions { Crds = SharedCrdSchemas.Required }, TestSnapshot.Parse(TestSnapshot.Basic), logs, TestContext.Current.CancellationToken);
+        await using var host = await SimulatorHost.StartAsync(new SimulatorOptions { Crds = new CrdSchemas([GadgetCrd]), ExtraKinds = [Gadget] }, TestSnapshot.Parse(TestSnapshot.Basic), logs, TestContext.Current.CancellationToken);
 
-        // The Route CRD's spec rule forbids header actions with passthrough termination; it is not evaluated here.
+        // isURL belongs to the Kubernetes URL library, which the simulator's CEL evaluator does not implement; the
+        // value would fail it.
         foreach (var name in new[] { "first", "second" })
         {
-            var route = (JsonObject)JsonNode.Parse("""
-                {"apiVersion":"route.openshift.io/v1","kind":"Route","metadata":{"name":"r","namespace":"proj"},
-                 "spec":{"to":{"kind":"Service","name":"svc"},"tls":{"termination":"passthrough"},
-                  "httpHeaders":{"actions":{"response":[{"name":"X-A","action":{"type":"Delete"}}]}}}}
+            var gadget = (JsonObject)JsonNode.Parse("""
+                {"apiVersion":"example.com/v1","kind":"Gadget","metadata":{"name":"g","namespace":"proj"},"spec":{"url":"not a url"}}
                 """)!;
-            route["metadata"]!["name"] = name;
-            host.Store.Create(Kinds.Route, "proj", route, new WriteContext());
+            gadget["metadata"]!["name"] = name;
+            host.Store.Create(Gadget, "proj", gadget, new WriteContext());
         }
 
-        var reported = logs.Messages.Where(m => m.Contains("!has(self.tls) || self.tls.termination != 'passthrough' || !has(self.httpHeaders)", StringComparison.Ordinal)).ToList();
+        var reported = logs.Messages.Where(m => m.Contains("isURL(self.url)", StringComparison.Ordinal)).ToList();
         var message = Assert.Single(reported);
-        Assert.Equal("CEL rule not evaluated (accepted unchecked) on Route spec: !has(self.tls) || self.tls.termination != 'passthrough' || !has(self.httpHeaders)", message);
+        Assert.Equal("CEL rule not evaluated (accepted unchecked) on Gadget spec: isURL(self.url)", message);
+
+        // Rules inside allOf branches are not evaluated either, and say so.
+        Assert.Single(logs.Messages, m => m == "CEL rule not evaluated (accepted unchecked) on Gadget spec: self.url != 'not a url'");
     }
+
+    private static readonly ResourceKind Gadget = new("example.com", "v1", "Gadget", "gadgets", true);
+
+    /// <summary>A CRD with a rule using a function outside the evaluator's subset and a rule inside an allOf branch.</summary>
+    private static JsonObject GadgetCrd => (JsonObject)JsonNode.Parse("""
+        {"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition","metadata":{"name":"gadgets.example.com"},
+         "spec":{"group":"example.com","scope":"Namespaced","names":{"kind":"Gadget","plural":"gadgets","singular":"gadget"},
+          "versions":[{"name":"v1","served":true,"storage":true,"schema":{"openAPIV3Schema":{"type":"object","properties":{
+            "spec":{"type":"object","x-kubernetes-validations":[{"rule":"isURL(self.url)"}],
+              "allOf":[{"x-kubernetes-validations":[{"rule":"self.url != 'not a url'"}]}],"properties":{"url":{"type":"string"}}}}}}}]}}
+        """)!;
 
     private static JsonObject Dsci(string name, string applicationsNamespace) => new()
     {
