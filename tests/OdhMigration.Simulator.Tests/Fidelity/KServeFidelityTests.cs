@@ -122,6 +122,23 @@ public sealed class KServeFidelityTests(FidelityFixture sim) : IClassFixture<Fid
     }
 
     [Fact]
+    public async Task An_update_without_the_deployment_mode_annotation_passes_once_the_mode_is_recorded()
+    {
+        // validateDeploymentMode (opendatahub-io/kserve release-v0.14 inference_service_validation.go) refuses only an
+        // annotation that is present and differs from status.deploymentMode.
+        var isvc = Isvc("mode-implicit", "Serverless");
+        isvc["metadata"]!.AsObject().Remove("annotations");
+        Assert.Equal(201, (await sim.PythonAsync("POST", Isvcs, isvc, "application/json")).Status);
+        await Eventually.TrueAsync(() => Task.FromResult(sim.Host.Store.Get(Kinds.InferenceService, "proj", "mode-implicit").At("status").Str("deploymentMode") == "Serverless"), what: "status.deploymentMode");
+
+        var label = await sim.PythonAsync("PATCH", Isvcs + "/mode-implicit", JsonNode.Parse("""{"metadata":{"labels":{"team":"x"}}}"""), "application/merge-patch+json");
+        Assert.Equal(200, label.Status);
+        var kubectl = await sim.KubectlAsync(null, "annotate", "isvc", "mode-implicit", "-n", "proj", "serving.kserve.io/deploymentMode=RawDeployment");
+        Assert.NotEqual(0, kubectl.ExitCode);
+        Assert.Contains(Denied + "update rejected: deploymentMode cannot be changed from 'Serverless' to 'RawDeployment'", kubectl.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_serverless_isvc_turns_Ready_with_the_knative_conditions_and_url_kserve_reports()
     {
         // opendatahub-io/kserve release-v0.14: components/predictor.go + inference_service_status.go PropagateStatus
