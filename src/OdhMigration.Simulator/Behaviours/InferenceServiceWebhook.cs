@@ -46,7 +46,11 @@ internal sealed partial class InferenceServiceWebhook : IAdmissionCheck
     public static ApiException Denied(string message) =>
         new(403, "Forbidden", $"admission webhook \"{Name}\" denied the request: {message}");
 
-    /// <summary>validateDeploymentMode: once the controller recorded a mode in status, the annotation must keep naming it.</summary>
+    /// <summary>
+    /// validateDeploymentMode: once the controller recorded a mode in status, an annotation must keep naming it; an
+    /// update without the annotation passes (opendatahub-io/kserve release-v0.14 and stable-2.x
+    /// inference_service_validation.go check "ok &amp;&amp; annotation != status").
+    /// </summary>
     private static string? DeploymentModeChange(JsonObject previous, JsonObject candidate)
     {
         if (DeploymentModes.Normalize(previous.At("status", "deploymentMode")?.ToString()) is not { } stored)
@@ -55,7 +59,7 @@ internal sealed partial class InferenceServiceWebhook : IAdmissionCheck
         }
 
         var requested = candidate.Annotation(DeploymentModes.Annotation);
-        return DeploymentModes.Normalize(requested) == stored
+        return requested is null || DeploymentModes.Normalize(requested) == stored
             ? null
             : $"update rejected: deploymentMode cannot be changed from '{stored}' to '{requested}'";
     }

@@ -6,11 +6,13 @@ using OdhMigration.Simulator.Store;
 namespace OdhMigration.Simulator.Behaviours;
 
 /// <summary>
-/// A KServe-like controller for RawDeployment InferenceServices: resolves the ServingRuntime, then reports
-/// status.deploymentMode, URLs and PredictorReady/IngressReady/Ready conditions. Readiness comes
-/// <see cref="KServeControllerOptions.ReadyDelay"/> after each spec change (generation), so tools really have to wait,
-/// and, while the cluster has nodes, only once enough predictor pods run (<see cref="PodController.Available"/>).
-/// Serverless and ModelMesh ISVCs are left alone: their status stays whatever the snapshot says.
+/// A KServe-like controller for RawDeployment and Serverless InferenceServices: resolves the ServingRuntime, then
+/// reports status.deploymentMode, URLs and the readiness conditions (Serverless: as KServe copies them from its Knative
+/// Service, <see cref="ServerlessStatus"/>). Readiness comes <see cref="KServeControllerOptions.ReadyDelay"/> after each
+/// spec change (generation), so tools really have to wait, and, while the cluster has nodes, only once enough predictor
+/// pods run (<see cref="PodController.Available"/>). A Serverless ISVC loaded from the snapshot keeps the status the
+/// snapshot gives it until its spec or its serving.kserve.io/stop annotation changes (tests set up clusters through
+/// snapshot status); created ones are reconciled from the start. ModelMesh ISVCs are left alone.
 /// </summary>
 internal sealed class KServeController(ObjectStore store, KServeControllerOptions options, TimeProvider clock, PodController? pods = null) : IController
 {
@@ -24,13 +26,22 @@ internal sealed class KServeController(ObjectStore store, KServeControllerOption
     /// </summary>
     private readonly ConcurrentDictionary<(string? Namespace, string Name), string?> _runtimeOf = new();
 
+    /// <summary>Serverless ISVCs from the snapshot not reconciled yet, with what they looked like (<see cref="SnapshotKey"/>).</summary>
+    private readonly ConcurrentDictionary<(string? Namespace, string Name), string> _snapshotServerless = new();
+
     public void Start(CancellationToken stopping)
     {
         // Only a few fields of each ISVC are needed here (Reconcile reads the object itself): no deep copies.
-        var isvcs = store.Select(Kinds.InferenceService, isvc => (Namespace: isvc.Namespace(), Name: isvc.Name(), Runtime: RuntimeCheck.NamedRuntime(isvc), Generation: GenerationKey(isvc)));
+        var isvcs = store.Select(Kinds.InferenceService, isvc => (Namespace: isvc.Namespace(), Name: isvc.Name(), Runtime: RuntimeCheck.NamedRuntime(isvc), Generation: GenerationKey(isvc),
+            Serverless: DeploymentModes.Effective(isvc, options.DefaultDeploymentMode) == ServerlessStatus.Mode ? SnapshotKey(isvc) : null));
         foreach (var isvc in isvcs)
         {
             _runtimeOf[(isvc.Namespace, isvc.Name)] = isvc.Runtime;
+            if (isvc.Serverless is { } key)
+            {
+                _snapshotServerless[(isvc.Namespace, isvc.Name)] = key;
+            }
+
             // Objects already in the snapshot are running: they are Ready at once if their runtime is fine.
             _readyAt.TryAdd(isvc.Generation, clock.GetUtcNow());
             Reconcile(isvc.Namespace, isvc.Name, stopping);
@@ -44,6 +55,7 @@ internal sealed class KServeController(ObjectStore store, KServeControllerOption
             if (e.Type == "DELETED")
             {
                 _runtimeOf.TryRemove((e.Namespace, e.Name), out _);
+                _snapshotServerless.TryRemove((e.Namespace, e.Name), out _);
                 return;
             }
 
@@ -81,7 +93,14 @@ internal sealed class KServeController(ObjectStore store, KServeControllerOption
             return;
         }
 
-        if (isvc is null || DeploymentModes.Effective(isvc, options.DefaultDeploymentMode) != DeploymentModes.Raw)
+        var mode = isvc is null ? null : DeploymentModes.Effective(isvc, options.DefaultDeploymentMode);
+        if (mode == ServerlessStatus.Mode && !FromSnapshotUnchanged(isvc!))
+        {
+            ReconcileServerless(isvc!, stopping);
+            return;
+        }
+
+        if (isvc is null || mode != DeploymentModes.Raw)
         {
             return;
         }
@@ -111,6 +130,63 @@ internal sealed class KServeController(ObjectStore store, KServeControllerOption
             // deleted meanwhile
         }
     }
+
+    /// <summary>
+    /// A Serverless ISVC is reconciled as KServe reconciles it through its Knative Service: runtime first, then the
+    /// stop annotation, then the revision's readiness (the delay, and with nodes all of its min-scale pods running, or
+    /// a scheduling failure Knative reports at once).
+    /// </summary>
+    private void ReconcileServerless(JsonObject isvc, CancellationToken stopping)
+    {
+        var (ns, name) = (isvc.Namespace(), isvc.Name());
+        var now = clock.GetUtcNow();
+        var readyAt = _readyAt.GetOrAdd(GenerationKey(isvc), now + options.ReadyDelay);
+        var verdict = RuntimeCheck.Evaluate(store, isvc);
+        var stopped = ServerlessStatus.IsStopped(isvc);
+        var runs = verdict.Ok && !stopped;
+        var available = !runs || pods is null || pods.Available(isvc, ServerlessStatus.Mode, verdict);
+        var failure = runs && !available ? pods!.SchedulingFailure(isvc, ServerlessStatus.Mode, verdict) : null;
+        if (runs && available && now < readyAt)
+        {
+            _ = RequeueAsync(ns, name, readyAt - now, stopping);
+        }
+
+        try
+        {
+            store.Patch(Kinds.InferenceService, ns, name, live =>
+            {
+                var at = clock.GetUtcNow();
+                return ServerlessStatus.With(live!, new ServerlessFacts(verdict, stopped, runs && available && at >= readyAt, failure), options.AppsDomain, at);
+            }, WriteContext.Internal(Manager, "status"));
+        }
+        catch (ApiException ex) when (ex.Code == 404)
+        {
+            // deleted meanwhile
+        }
+    }
+
+    /// <summary>
+    /// Whether a Serverless ISVC is still as the snapshot loaded it (its status then stays the snapshot's); the first
+    /// change of spec or stop annotation, or a new object under the name, hands it to the controller for good.
+    /// </summary>
+    private bool FromSnapshotUnchanged(JsonObject isvc)
+    {
+        var key = (isvc.Namespace(), isvc.Name());
+        if (!_snapshotServerless.TryGetValue(key, out var loaded))
+        {
+            return false;
+        }
+
+        if (loaded == SnapshotKey(isvc))
+        {
+            return true;
+        }
+
+        _snapshotServerless.TryRemove(key, out _);
+        return false;
+    }
+
+    private static string SnapshotKey(JsonObject isvc) => $"{GenerationKey(isvc)}:{ServerlessStatus.IsStopped(isvc)}";
 
     /// <summary>
     /// KServe removes its finalizer from a deleted ISVC of any mode once its cleanup is done. With
@@ -189,9 +265,9 @@ internal sealed class KServeController(ObjectStore store, KServeControllerOption
         var previous = status["conditions"] as JsonArray;
         var predictorStatus = ready ? "True" : "False";
         status["conditions"] = new JsonArray(
-            Condition(previous, "IngressReady", verdict.Ok ? "True" : "False", verdict.Ok ? null : reason, verdict.Ok ? null : message, now),
-            Condition(previous, "PredictorReady", predictorStatus, reason, message, now),
-            Condition(previous, "Ready", predictorStatus, reason, message, now));
+            StatusConditions.Condition(previous, "IngressReady", verdict.Ok ? "True" : "False", verdict.Ok ? null : reason, verdict.Ok ? null : message, now),
+            StatusConditions.Condition(previous, "PredictorReady", predictorStatus, reason, message, now),
+            StatusConditions.Condition(previous, "Ready", predictorStatus, reason, message, now));
         status["modelStatus"] = verdict.Ok
             ? new JsonObject
             {
@@ -206,29 +282,6 @@ internal sealed class KServeController(ObjectStore store, KServeControllerOption
             };
         live["status"] = status;
         return live;
-    }
-
-    /// <summary>A condition that keeps its lastTransitionTime while its status does not change, as controllers do.</summary>
-    private static JsonObject Condition(JsonArray? previous, string type, string status, string? reason, string? message, DateTimeOffset now)
-    {
-        var old = previous?.OfType<JsonObject>().FirstOrDefault(c => c.Str("type") == type);
-        var condition = new JsonObject
-        {
-            ["type"] = type,
-            ["status"] = status,
-            ["lastTransitionTime"] = old?.Str("status") == status && old.Str("lastTransitionTime") is { } t ? t : ObjectMeta.Timestamp(now),
-        };
-        if (reason is not null)
-        {
-            condition["reason"] = reason;
-        }
-
-        if (message is not null)
-        {
-            condition["message"] = message;
-        }
-
-        return condition;
     }
 
     private static string GenerationKey(JsonObject isvc) => $"{isvc.Uid()}:{isvc.At("metadata", "generation")}";

@@ -87,8 +87,10 @@ internal sealed class PodController(ObjectStore store, KServeControllerOptions o
     }
 
     /// <summary>
-    /// Whether a RawDeployment ISVC's predictor Deployment would be Available: always without nodes; else at least
-    /// replicas - floor(replicas / 4) of its current pods Running (a Deployment's default maxUnavailable of 25%).
+    /// Whether an ISVC's predictor workload would be available: always without nodes; else, for a RawDeployment
+    /// Deployment, at least replicas - floor(replicas / 4) of its current pods Running (a Deployment's default
+    /// maxUnavailable of 25%); for a Serverless revision all of them (Knative's autoscaler only marks a revision's scale
+    /// target initialized once min-scale pods are ready).
     /// </summary>
     public bool Available(JsonObject isvc, string mode, RuntimeVerdict verdict)
     {
@@ -97,11 +99,38 @@ internal sealed class PodController(ObjectStore store, KServeControllerOptions o
             return true;
         }
 
+        var (template, pods) = CurrentPods(isvc, mode, verdict);
+        var running = pods.Count(p => p.At("status").Str("phase") == "Running");
+        return running >= (mode == DeploymentModes.Raw ? template.Replicas - (template.Replicas / 4) : template.Replicas);
+    }
+
+    /// <summary>
+    /// The PodScheduled=False message of the ISVC's first current pod (oldest), as Knative's revision reconciler reads
+    /// it when a Deployment has no available pod; null without nodes or when no pod is unschedulable.
+    /// </summary>
+    public string? SchedulingFailure(JsonObject isvc, string mode, RuntimeVerdict verdict)
+    {
+        if (!Active)
+        {
+            return null;
+        }
+
+        var first = CurrentPods(isvc, mode, verdict).Pods
+            .OrderBy(p => p.At("metadata").Str("creationTimestamp"), StringComparer.Ordinal)
+            .ThenBy(p => p.Name(), StringComparer.Ordinal)
+            .FirstOrDefault();
+        return (first?.At("status", "conditions") as JsonArray)?.OfType<JsonObject>()
+            .FirstOrDefault(c => c.Str("type") == "PodScheduled" && c.Str("status") == "False")?.Str("message");
+    }
+
+    private (PodTemplate Template, List<JsonObject> Pods) CurrentPods(JsonObject isvc, string mode, RuntimeVerdict verdict)
+    {
         var runtime = verdict.Runtime is { } named ? store.TryGet(Kinds.ServingRuntime, isvc.Namespace(), named) : null;
         var template = WorkloadPods.ForInferenceService(isvc, mode, runtime, verdict.Ok);
-        var running = store.List(Kinds.Pod, new ListRequest(isvc.Namespace(), LabelSelector.Parse($"{WorkloadPods.IsvcLabel}={isvc.Name()}"), FieldFilter.Everything)).Items
-            .Count(p => p.At("status").Str("phase") == "Running" && !ObjectMeta.IsDeleting(p) && Current(p, template, isvc.Uid()));
-        return running >= template.Replicas - (template.Replicas / 4);
+        var pods = store.List(Kinds.Pod, new ListRequest(isvc.Namespace(), LabelSelector.Parse($"{WorkloadPods.IsvcLabel}={isvc.Name()}"), FieldFilter.Everything)).Items
+            .Where(p => !ObjectMeta.IsDeleting(p) && Current(p, template, isvc.Uid()))
+            .ToList();
+        return (template, pods);
     }
 
     private int CountNodes() => store.List(SchedulingKinds.Node, ListRequest.All()).Items.Count;

@@ -36,7 +36,8 @@ internal static class WorkloadPods
             : Merged(runtime, PredictorImplementation(predictor));
         var spec = PodSpec(containers, Map(runtime?.At("spec", "nodeSelector")), Map(predictor["nodeSelector"]),
             predictor["tolerations"] as JsonArray is { Count: > 0 } own ? own : runtime?.At("spec", "tolerations") as JsonArray);
-        var prefix = mode == DeploymentModes.Raw ? $"{name}-predictor" : $"{name}-predictor-00001-deployment";
+        // A Serverless ISVC's pods belong to its current Knative revision's Deployment ("<revision>-deployment").
+        var prefix = mode == DeploymentModes.Raw ? $"{name}-predictor" : $"{ServerlessStatus.Revision(isvc)}-deployment";
         var labels = new JsonObject { [IsvcLabel] = name, ["component"] = "predictor", ["app"] = $"isvc.{name}-predictor" };
         return new PodTemplate(Math.Max(0, replicas), prefix, labels, Owner("serving.kserve.io/v1beta1", "InferenceService", isvc), spec);
     }

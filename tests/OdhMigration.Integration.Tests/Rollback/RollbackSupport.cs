@@ -67,6 +67,26 @@ internal static class RollbackSupport
         return result;
     }
 
+    /// <summary>The ISVC once its Ready condition is True (the simulator's KServe turns a recreated original Ready after its delay).</summary>
+    public static async Task<JsonObject> WaitServingAsync(IClusterReader cluster, string ns, string name)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (true)
+        {
+            var isvc = await cluster.GetAsync(Kinds.InferenceService, ns, name);
+            if (ConditionStatus(isvc, "Ready") == "True")
+            {
+                return isvc!;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"InferenceService {ns}/{name} not Ready after rollback: {isvc?["status"]?.ToJsonString()}");
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+    }
+
+    public static string? ConditionStatus(JsonObject? isvc, string type) =>
+        (isvc?.At("status", "conditions") as JsonArray)?.OfType<JsonObject>().FirstOrDefault(c => c.Str("type") == type)?.Str("status");
+
     private static string Content(JsonObject obj)
     {
         var view = new JsonObject();

@@ -44,12 +44,24 @@ public sealed class RollbackTests
             Assert.True(content == after[key], $"{key} differs after rollback:\nbefore: {content}\nafter:  {after[key]}");
         }
 
-        // The originals cleanup (or in-place apply) deleted are new objects with the old content. The simulator leaves
-        // Serverless InferenceServices' status alone (KServeController), so their readiness cannot be observed here.
+        // The originals cleanup (or in-place apply) deleted are new objects with the old content.
         var recreated = (await pipeline.ReportAsync()).Items.SelectMany(i => i.Steps).Where(s => s.Action == RollbackActions.RecreateOriginal).ToList();
         Assert.Contains(recreated, s => s.Kind == "InferenceService");
         var afterUids = await RollbackSupport.UidsAsync(sim.Cluster, Ns);
         Assert.All(recreated.Where(s => s.Namespace == Ns), s => Assert.NotEqual(uids[$"{s.Kind} {Ns}/{s.Name}"], afterUids[$"{s.Kind} {Ns}/{s.Name}"]));
+
+        // And they serve again: the simulator reconciles a created Serverless ISVC as KServe does through its Knative
+        // Service (ServerlessReadinessTests), so each recreated original reaches Ready with its URL in Serverless mode.
+        var recreatedIsvcs = recreated.Where(s => s.Kind == "InferenceService").Select(s => s.Name).ToList();
+        foreach (var name in recreatedIsvcs)
+        {
+            var ready = await RollbackSupport.WaitServingAsync(sim.Cluster, Ns, name);
+            Assert.Equal("Serverless", ready.At("status").Str("deploymentMode"));
+            Assert.False(string.IsNullOrEmpty(ready.At("status").Str("url")), $"{name} has no status.url");
+            // Written by the controller for the new object (its first Knative revision), not carried over from a backup.
+            Assert.Equal($"{name}-predictor-00001", ready.At("status", "components", "predictor").Str("latestReadyRevision"));
+            Assert.All(new[] { "PredictorReady", "IngressReady", "Ready" }, type => Assert.Equal("True", RollbackSupport.ConditionStatus(ready, type)));
+        }
 
         var report = await pipeline.ReportAsync();
         Assert.All(report.Items, i => Assert.Equal(RollbackOutcomes.RolledBack, i.Status));

@@ -122,7 +122,9 @@ public sealed class FieldValidationFidelityTests(FidelityFixture sim) : IClassFi
         {
             ["apiVersion"] = "serving.kserve.io/v1beta1",
             ["kind"] = "InferenceService",
-            ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = "proj" },
+            // ModelMesh: no emulated controller writes these ISVCs' status, so an update built from the create response
+            // keeps a current resourceVersion (a reconciled Serverless or Raw ISVC would answer 409 Conflict).
+            ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = "proj", ["annotations"] = new JsonObject { ["serving.kserve.io/deploymentMode"] = "ModelMesh" } },
             ["spec"] = new JsonObject { ["predictor"] = new JsonObject { ["model"] = new JsonObject { ["modelFormat"] = new JsonObject { ["name"] = "openvino_ir" }, ["storageUri"] = "s3://bucket/model" } } },
         };
         if (unknown)

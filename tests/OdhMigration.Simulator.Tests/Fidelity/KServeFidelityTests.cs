@@ -121,6 +121,51 @@ public sealed class KServeFidelityTests(FidelityFixture sim) : IClassFixture<Fid
         Assert.Equal("Waiting for runtime to become available", kubectl.StandardOutput.Trim());
     }
 
+    [Fact]
+    public async Task An_update_without_the_deployment_mode_annotation_passes_once_the_mode_is_recorded()
+    {
+        // validateDeploymentMode (opendatahub-io/kserve release-v0.14 inference_service_validation.go) refuses only an
+        // annotation that is present and differs from status.deploymentMode.
+        var isvc = Isvc("mode-implicit", "Serverless");
+        isvc["metadata"]!.AsObject().Remove("annotations");
+        Assert.Equal(201, (await sim.PythonAsync("POST", Isvcs, isvc, "application/json")).Status);
+        await Eventually.TrueAsync(() => Task.FromResult(sim.Host.Store.Get(Kinds.InferenceService, "proj", "mode-implicit").At("status").Str("deploymentMode") == "Serverless"), what: "status.deploymentMode");
+
+        var label = await sim.PythonAsync("PATCH", Isvcs + "/mode-implicit", JsonNode.Parse("""{"metadata":{"labels":{"team":"x"}}}"""), "application/merge-patch+json");
+        Assert.Equal(200, label.Status);
+        var kubectl = await sim.KubectlAsync(null, "annotate", "isvc", "mode-implicit", "-n", "proj", "serving.kserve.io/deploymentMode=RawDeployment");
+        Assert.NotEqual(0, kubectl.ExitCode);
+        Assert.Contains(Denied + "update rejected: deploymentMode cannot be changed from 'Serverless' to 'RawDeployment'", kubectl.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_serverless_isvc_turns_Ready_with_the_knative_conditions_and_url_kserve_reports()
+    {
+        // opendatahub-io/kserve release-v0.14: components/predictor.go + inference_service_status.go PropagateStatus
+        // (PredictorReady/PredictorRouteReady/PredictorConfigurationReady from the ksvc), controller.go
+        // PropagateCrossComponentStatus (RoutesReady, LatestDeploymentReady), reconcilers/ingress/ingress_reconciler.go
+        // (IngressReady, status.url without "-predictor", https in the ODH overlay).
+        Assert.Equal(201, (await sim.PythonAsync("POST", Isvcs, Isvc("knative-ready", "Serverless"), "application/json")).Status);
+        await Eventually.TrueAsync(() => Task.FromResult(sim.Host.Store.Get(Kinds.InferenceService, "proj", "knative-ready").At("status", "conditions") is JsonArray c
+            && c.OfType<JsonObject>().Any(x => x.Str("type") == "Ready" && x.Str("status") == "True")), what: "Ready");
+
+        var python = await sim.PythonAsync("GET", Isvcs + "/knative-ready");
+        var status = python.Body!["status"]!;
+        var conditions = status["conditions"]!.AsArray().ToDictionary(c => c!["type"]!.GetValue<string>(), c => c!["status"]!.GetValue<string>());
+        Assert.Equal(
+            new Dictionary<string, string>
+            {
+                ["IngressReady"] = "True", ["LatestDeploymentReady"] = "True", ["PredictorConfigurationReady"] = "True", ["PredictorReady"] = "True",
+                ["PredictorRouteReady"] = "True", ["Ready"] = "True", ["RoutesReady"] = "True", ["Stopped"] = "False",
+            },
+            conditions);
+        Assert.Equal("https://knative-ready-proj.apps.sim.local", status["url"]!.GetValue<string>());
+        Assert.Equal("Serverless", status["deploymentMode"]!.GetValue<string>());
+
+        var kubectl = await sim.KubectlAsync(null, "get", "isvc", "knative-ready", "-n", "proj", "-o", "jsonpath={.status.components.predictor.latestReadyRevision} {.status.address.url}");
+        Assert.Equal("knative-ready-predictor-00001 https://knative-ready.proj.svc.cluster.local", kubectl.StandardOutput.Trim());
+    }
+
     private static JsonObject Isvc(string name, string mode) => new()
     {
         ["apiVersion"] = "serving.kserve.io/v1beta1",
