@@ -25,13 +25,16 @@ public sealed class RollbackDscTests
         await using var cluster = await FinalizedAsync();
         var report = await FinalizeAsync(cluster);
 
-        Assert.Equal(3, report.BackupFiles!.Count);
-        Assert.Equal(report.Backups, report.BackupFiles.Select(b => b.Path));
-        Assert.All(report.BackupFiles, b => Assert.Equal(Hashing.Sha256Hex(File.ReadAllBytes(Path.Combine(cluster.Workspace, b.Path))), b.Sha256));
-        Assert.Equal(["DataScienceCluster default-dsc", "DSCInitialization default-dsci"], report.Finalized!.Select(f => $"{f.Kind} {f.Name}"));
+        List<BackupRecord> backups = report.BackupFiles ?? throw new Xunit.Sdk.XunitException("finalize.json has no backupFiles");
+        List<FinalizedObject> finalized = report.Finalized ?? throw new Xunit.Sdk.XunitException("finalize.json has no finalized");
+        Assert.Equal(3, backups.Count);
+        Assert.Equal(report.Backups, backups.Select(b => b.Path));
+        Assert.All(backups, b => Assert.Equal(Hashing.Sha256Hex(File.ReadAllBytes(Path.Combine(cluster.Workspace, b.Path))), b.Sha256));
+        Assert.Equal(["DataScienceCluster default-dsc", "DSCInitialization default-dsci"], finalized.Select(f => $"{f.Kind} {f.Name}"));
         var dsc = await cluster.GetAsync(Kinds.DataScienceCluster, "default-dsc");
-        Assert.Empty(JsonDiff.Leaves(report.Finalized[0].Spec, dsc["spec"]));
-        Assert.Equal("Removed", report.Finalized[0].Spec!.At("components", "kserve", "serving").Str("managementState"));
+        JsonObject spec = finalized[0].Spec ?? throw new Xunit.Sdk.XunitException("no spec recorded");
+        Assert.Empty(JsonDiff.Leaves(spec, dsc["spec"]));
+        Assert.Equal("Removed", spec.At("components", "kserve", "serving").Str("managementState"));
     }
 
     [Fact]
