@@ -20,9 +20,10 @@ public static class RollbackCommand
         var requireGate = GateOptions.RequireGate();
         var expectRollback = GateOptions.ExpectSha256(command, RollbackOptions.ExpectOption, "Refuse (exit 3) unless the rollback plan (rollback-plan.json, written by --dry-run) has this sha256 (what the approval gate saw)", requireGate, WorkspaceLayout.RollbackPlanFile);
         var timeout = ExecutionOptions.Timeout();
+        var forceDscRestore = RollbackChoiceOptions.ForceDscRestore();
 
         common.AddTo(command);
-        foreach (var option in new Option[] { dryRun, expectRollback, requireGate, timeout })
+        foreach (var option in new Option[] { dryRun, expectRollback, requireGate, timeout, forceDscRestore })
         {
             command.Options.Add(option);
         }
@@ -36,6 +37,7 @@ public static class RollbackCommand
                 DryRun = run.Get(dryRun),
                 ExpectRollbackSha256 = run.Get(expectRollback),
                 RequireGate = run.Get(requireGate),
+                ForceDscRestore = run.Get(forceDscRestore),
                 Timeout = ExecutionOptions.Seconds(run.Get(timeout), defaults.Timeout),
             };
             UsageProblems.ThrowIfAny(options.Problems());

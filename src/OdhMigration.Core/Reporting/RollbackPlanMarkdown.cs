@@ -46,6 +46,15 @@ public static class RollbackPlanMarkdown
                 : step.Uid is not null ? $" (uid {step.Uid})"
                 : step.BackupFile is not null ? $" from {step.BackupFile}" : "";
             text.Append($"{steps.IndexOf(step) + 1}. {step.Action} {target}{detail}: {SecretRedaction.Text(step.Reason)}\n");
+            foreach (var field in step.Drift ?? [])
+            {
+                text.Append($"   - changed since dsc-finalize: {SecretRedaction.Text(field)}\n");
+            }
+
+            if (step.Refusal is not null)
+            {
+                text.Append($"   - Refused: {SecretRedaction.Text(step.Refusal)}\n");
+            }
         }
 
         text.Append('\n');

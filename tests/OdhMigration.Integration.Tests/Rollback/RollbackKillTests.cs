@@ -53,5 +53,9 @@ public sealed class RollbackKillTests
 
         var report = await pipeline.ReportAsync();
         Assert.All(report.Items, i => Assert.Equal(RollbackOutcomes.RolledBack, i.Status));
+
+        // The set-owner steps were killed and resumed too: the auth objects are owned by the recreated ISVC.
+        var isvc = await sim.Cluster.GetAsync(OdhMigration.Core.Manifests.Kinds.InferenceService, Ns, RollbackOwners.Isvc, TestContext.Current.CancellationToken);
+        await RollbackOwners.AssertOwnedAsync(sim.Cluster, Ns, OdhMigration.Core.Manifests.Manifest.Uid(isvc!)!);
     }
 }

@@ -68,7 +68,8 @@ public sealed class DscFinalizeEngine(ICluster cluster, IStageLog log, TimeProvi
         await WorkspaceDocuments.WriteTextAtomicAsync(Path.Combine(layout.Root, FinalizePlan.FileName), planText, cancellationToken: ct).ConfigureAwait(false);
 
         var changes = new List<FieldChange>();
-        var backups = new List<string>();
+        var backups = new List<BackupRecord>();
+        var finalized = new List<FinalizedObject>();
         var anyChange = dscPatch is { IsEmpty: false } || dsciPatch is { IsEmpty: false } || ignorelistPatch is not null;
         if (anyChange)
         {
@@ -77,14 +78,16 @@ public sealed class DscFinalizeEngine(ICluster cluster, IStageLog log, TimeProvi
 
         if (dsc is not null && dscPatch is { IsEmpty: false })
         {
-            await PatchAsync(Kinds.DataScienceCluster, null, dsc, dscPatch.Patch, options.DryRun, ct).ConfigureAwait(false);
+            var result = await PatchAsync(Kinds.DataScienceCluster, null, dsc, dscPatch.Patch, options.DryRun, ct).ConfigureAwait(false);
             changes.AddRange(dscPatch.Changes);
+            Record(finalized, result, options.DryRun);
         }
 
         if (dsci is not null && dsciPatch is { IsEmpty: false })
         {
-            await PatchAsync(Kinds.DSCInitialization, null, dsci, dsciPatch.Patch, options.DryRun, ct).ConfigureAwait(false);
+            var result = await PatchAsync(Kinds.DSCInitialization, null, dsci, dsciPatch.Patch, options.DryRun, ct).ConfigureAwait(false);
             changes.AddRange(dsciPatch.Changes);
+            Record(finalized, result, options.DryRun);
         }
 
         if (configMap is not null && ignorelistPatch is not null)
@@ -110,7 +113,9 @@ public sealed class DscFinalizeEngine(ICluster cluster, IStageLog log, TimeProvi
             DryRun = options.DryRun,
             Verdict = verdict,
             Changes = changes,
-            Backups = backups,
+            Backups = backups.Select(b => b.Path).ToList(),
+            BackupFiles = backups,
+            Finalized = finalized,
             Operators = operators,
             Blockers = blockers,
             Warnings = warnings,
@@ -206,25 +211,36 @@ public sealed class DscFinalizeEngine(ICluster cluster, IStageLog log, TimeProvi
         }
     }
 
-    private async Task<List<string>> BackupAsync(WorkspaceLayout layout, IEnumerable<JsonObject?> objects, CancellationToken ct)
+    /// <summary>Writes the backups; each with the sha256 of the text written, which rollback verifies before restoring from it.</summary>
+    private async Task<List<BackupRecord>> BackupAsync(WorkspaceLayout layout, IEnumerable<JsonObject?> objects, CancellationToken ct)
     {
         var stamp = _clock.GetUtcNow().ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
         var dir = Path.Combine(layout.ClusterFacts, "finalize-backup-" + stamp);
-        var written = new List<string>();
+        var written = new List<BackupRecord>();
         foreach (var obj in objects.OfType<JsonObject>())
         {
             var copy = obj.DeepCopy();
             ServerFields.StripForBackup(copy);
             var path = layout.ObjectFile(dir, copy.Kind()!, copy.Name(), copy.Namespace(), $"{copy.Kind()!.ToLowerInvariant()}-{copy.Name()}.yaml");
-            await WorkspaceDocuments.WriteTextAtomicAsync(path, Yaml.Serialize(copy), cancellationToken: ct).ConfigureAwait(false);
-            written.Add(layout.Relative(path));
+            var text = Yaml.Serialize(copy);
+            await WorkspaceDocuments.WriteTextAtomicAsync(path, text, cancellationToken: ct).ConfigureAwait(false);
+            written.Add(new BackupRecord(layout.Relative(path), Hashing.Sha256Hex(text)));
         }
 
         log.Info($"backed up {written.Count} object(s) to {layout.Relative(dir)}");
         return written;
     }
 
-    private async Task PatchAsync(ResourceKind kind, string? ns, JsonObject obj, JsonObject patch, bool dryRun, CancellationToken ct)
+    /// <summary>What a real patch left: the spec the server answered with (a dry run leaves nothing).</summary>
+    private static void Record(List<FinalizedObject> finalized, JsonObject result, bool dryRun)
+    {
+        if (!dryRun)
+        {
+            finalized.Add(new FinalizedObject(result.Kind()!, result.Name(), result["spec"]?.DeepClone() as JsonObject));
+        }
+    }
+
+    private async Task<JsonObject> PatchAsync(ResourceKind kind, string? ns, JsonObject obj, JsonObject patch, bool dryRun, CancellationToken ct)
     {
         var result = await cluster.PatchAsync(kind, ns, obj.Name(), PatchKind.Merge, patch.ToJsonString(), new WriteOptions(DryRun: dryRun), ct).ConfigureAwait(false);
 
@@ -233,6 +249,8 @@ public sealed class DscFinalizeEngine(ICluster cluster, IStageLog log, TimeProvi
         {
             log.Info($"{(dryRun ? "dry run" : "applied")}: {kind.Kind} {obj.Name()}: {difference}");
         }
+
+        return result;
     }
 
     private async Task<List<OperatorAdvice>> UninstallAsync(List<OperatorAdvice> operators, bool dryRun, CancellationToken ct)

@@ -27,7 +27,7 @@ public sealed class RollbackEngine(ICluster cluster, IStageLog log, TimeProvider
         var expected = ApprovedSha256.Resolve(RollbackOptions.ExpectOption, options.ExpectRollbackSha256, options.RequireGate, options.DryRun, WorkspaceLayout.RollbackPlanFile, log);
         var retrying = new RetryingCluster(cluster, options.Retry, log);
 
-        var inputs = await ReadInputsAsync(layout, retrying, ct).ConfigureAwait(false);
+        var inputs = await ReadInputsAsync(layout, retrying, ct).ConfigureAwait(false) with { ForceDscRestore = options.ForceDscRestore };
         var plan = RollbackPlanner.Build(inputs, layout);
         var bytes = JsonSerializer.SerializeToUtf8Bytes(plan, RollbackPlanJsonContext.Default.RollbackPlan);
         var sha = Hashing.Sha256Hex(bytes);
@@ -53,7 +53,7 @@ public sealed class RollbackEngine(ICluster cluster, IStageLog log, TimeProvider
         var reportSha = await WorkspaceDocuments.WriteAsync(layout.Rollback, report, RollbackReportJsonContext.Default.RollbackReport, ct).ConfigureAwait(false);
 
         var rolledBack = report.Items.Count(i => i.Status == RollbackOutcomes.RolledBack);
-        var refused = report.Items.Count(i => i.Status == RollbackOutcomes.Refused);
+        var refused = report.Items.Count(i => i.Status == RollbackOutcomes.Refused) + report.Cluster.Count(c => c.Outcome == RollbackOutcomes.Refused);
         var failed = report.Items.Count(i => i.Status == RollbackOutcomes.Failed) + report.Cluster.Count(c => c.Outcome == RollbackOutcomes.Failed);
         var summary = options.DryRun
             ? $"dry run: rollback plan for {plan.Items.Count} InferenceService(s) ({refused} refused) and {plan.Cluster.Count} cluster object(s) written to {WorkspaceLayout.RollbackPlanFile} (sha256 {sha}); nothing changed"
@@ -102,7 +102,33 @@ public sealed class RollbackEngine(ICluster cluster, IStageLog log, TimeProvider
             consumed.Add(finalizeConsumed);
         }
 
-        return new RollbackInputs(plan, ledger, export, cleanup, finalize, consumed, await DataScienceClusterAsync(cluster, ct).ConfigureAwait(false));
+        return new RollbackInputs(plan, ledger, export, cleanup, finalize, consumed, await DataScienceClusterAsync(cluster, ct).ConfigureAwait(false))
+        {
+            FinalizedLive = await FinalizedLiveAsync(finalize, cluster, ct).ConfigureAwait(false),
+        };
+    }
+
+    /// <summary>The DSC/DSCI a real dsc-finalize changed, as they are now (those that exist), to tell drift since.</summary>
+    private static async Task<List<JsonObject>> FinalizedLiveAsync(FinalizeReport? finalize, IClusterReader cluster, CancellationToken ct)
+    {
+        var result = new List<JsonObject>();
+        if (finalize is null || finalize.DryRun)
+        {
+            return result;
+        }
+
+        foreach (var kind in new[] { Kinds.DataScienceCluster, Kinds.DSCInitialization })
+        {
+            foreach (var name in finalize.Changes.Where(c => c.Kind == kind.Kind).Select(c => c.Name).Distinct(StringComparer.Ordinal))
+            {
+                if (await cluster.GetAsync(kind, null, name, ct).ConfigureAwait(false) is { } live)
+                {
+                    result.Add(live);
+                }
+            }
+        }
+
+        return result;
     }
 
     /// <summary>The DataScienceCluster, or null where there is none, its API is not installed or the account may not read it.</summary>
@@ -122,7 +148,11 @@ public sealed class RollbackEngine(ICluster cluster, IStageLog log, TimeProvider
     private static (List<RollbackItemOutcome> Items, List<RollbackStepOutcome> Cluster) Planned(RollbackPlan plan) =>
         (plan.Items.Select(i => new RollbackItemOutcome(i.Namespace, i.Name, i.Refusal is null ? RollbackOutcomes.Planned : RollbackOutcomes.Refused, i.Refusal,
             i.Steps.Select(s => RollbackStepRunner.Outcome(s, RollbackOutcomes.Planned, null, s.Uid)).ToList())).ToList(),
-         plan.Cluster.Select(s => RollbackStepRunner.Outcome(s, RollbackOutcomes.Planned, null, null)).ToList());
+         plan.Cluster.Select(s => RollbackStepRunner.Outcome(s, s.Refusal is null ? RollbackOutcomes.Planned : RollbackOutcomes.Refused, s.Refusal ?? Drift(s), null)).ToList());
+
+    /// <summary>A forced restore's drift, shown in the dry run's outcome as well as in the plan.</summary>
+    private static string? Drift(RollbackStep step) =>
+        step.Drift is { Count: > 0 } drift ? $"{RollbackOptions.ForceDscRestoreOption}: reverts changes made since dsc-finalize ({string.Join("; ", drift)})" : null;
 
     private async Task<(List<RollbackItemOutcome> Items, List<RollbackStepOutcome> Cluster)> CarryOutAsync(RollbackPlan plan, string sha, ICluster retrying, RollbackOptions options, WorkspaceLayout layout, CancellationToken ct)
     {

@@ -14,4 +14,11 @@ public sealed record RollbackInputs(
     CleanupReport? Cleanup,
     FinalizeReport? Finalize,
     List<ConsumedDocument> Consumed,
-    JsonObject? DataScienceCluster);
+    JsonObject? DataScienceCluster)
+{
+    /// <summary>The DSC/DSCI dsc-finalize changed, as they are now (those that exist): compared with what it left.</summary>
+    public IReadOnlyList<JsonObject> FinalizedLive { get; init; } = [];
+
+    /// <summary>--force-dsc-restore: restore a DSC/DSCI changed since dsc-finalize anyway (the plan says so).</summary>
+    public bool ForceDscRestore { get; init; }
+}

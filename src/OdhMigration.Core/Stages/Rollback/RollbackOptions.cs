@@ -5,6 +5,7 @@ namespace OdhMigration.Core.Stages.Rollback;
 public sealed record RollbackOptions
 {
     public const string ExpectOption = "--expect-rollback-sha256";
+    public const string ForceDscRestoreOption = "--force-dsc-restore";
 
     /// <summary>The field manager rollback writes with: it tells the originals it recreated from anything else.</summary>
     public const string DefaultFieldManager = "odh-migration-rollback";
@@ -17,6 +18,12 @@ public sealed record RollbackOptions
 
     /// <summary>--require-gate: without an approved rollback sha256, refuse (exit 3) instead of warning.</summary>
     public bool RequireGate { get; init; }
+
+    /// <summary>
+    /// Restore a DSC/DSCI from dsc-finalize's backup even where its spec changed since dsc-finalize left it (reverting
+    /// that change too); without it such a restore is refused. Part of the plan, so the approval covers it.
+    /// </summary>
+    public bool ForceDscRestore { get; init; }
 
     /// <summary>How long to wait for each deleted replacement to disappear.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(120);

@@ -39,7 +39,7 @@ public static class RollbackPlanner
         {
             Consumed = inputs.Consumed,
             Items = items,
-            Cluster = ClusterSteps(inputs.Finalize, layout),
+            Cluster = ClusterSteps(inputs, layout),
         };
     }
 
@@ -127,6 +127,22 @@ public static class RollbackPlanner
             }
         }
 
+        var exportedItem = inputs.Export?.Items.FirstOrDefault(e => e.Namespace == item.Namespace && e.Name == item.Name);
+        foreach (var (dependent, owner) in OwnersToRestore(layout, exportedItem?.OwnerReferencesFile, steps))
+        {
+            steps.Add(new RollbackStep
+            {
+                Id = NextId(),
+                Action = RollbackActions.SetOwner,
+                Kind = dependent.Kind,
+                ApiVersion = dependent.ApiVersion,
+                Namespace = dependent.Namespace,
+                Name = dependent.Name,
+                Owner = owner,
+                Reason = $"the original had an ownerReference to {owner.Kind} {owner.Name} (uid {owner.OriginalUid}); pointed at the recreated one",
+            });
+        }
+
         foreach (var change in LabelsToRestore(item, inputs.Ledger))
         {
             if (labels.Add((change.Kind, change.Namespace, change.Name, change.Key)))
@@ -171,6 +187,41 @@ public static class RollbackPlanner
         return state == "Removed"
             ? $"the cluster can no longer host the {item.SourceMode} original: DataScienceCluster {dsc.Name()} has {field} Removed (dsc-finalize ran); restore it (rollback restores the DSC/DSCI dsc-finalize changed; reinstall the operators it needs), then run rollback again"
             : null;
+    }
+
+    /// <summary>
+    /// ownerReferences the recreated originals had (export's sidecar record; backups and recreated objects carry none, as
+    /// the old owner uid is gone and the garbage collector would delete a dependent naming it) to an owner this plan also
+    /// recreates: each becomes a set-owner step, run once both exist. References to owners not recreated are not put back.
+    /// </summary>
+    private static List<(RollbackStep Dependent, RollbackOwner Owner)> OwnersToRestore(WorkspaceLayout layout, string? ownersFile, List<RollbackStep> steps)
+    {
+        var result = new List<(RollbackStep, RollbackOwner)>();
+        if (string.IsNullOrEmpty(ownersFile) || !File.Exists(layout.Absolute(ownersFile)))
+        {
+            return result;
+        }
+
+        if (JsonNode.Parse(File.ReadAllText(layout.Absolute(ownersFile))) is not JsonObject owners)
+        {
+            return result;
+        }
+
+        var recreated = steps.Where(s => s.Action == RollbackActions.RecreateOriginal).ToList();
+        foreach (var dependent in recreated.Where(s => s.BackupFile is not null))
+        {
+            foreach (var reference in (owners[dependent.BackupFile!] as JsonArray)?.OfType<JsonObject>() ?? [])
+            {
+                var owner = recreated.FirstOrDefault(s => s.Kind == reference.Str("kind") && s.Name == reference.Str("name") && s.Namespace == dependent.Namespace && s != dependent);
+                if (owner is not null && reference.Str("uid") is { } uid)
+                {
+                    result.Add((dependent, new RollbackOwner(reference.Str("apiVersion") ?? owner.ApiVersion, owner.Kind, owner.Name, uid, owner.Id, dependent.Id,
+                        (reference["controller"] as JsonValue)?.GetValue<bool>(), (reference["blockOwnerDeletion"] as JsonValue)?.GetValue<bool>())));
+                }
+            }
+        }
+
+        return result;
     }
 
     /// <summary>Originals apply deleted (in-place, ledger step done) or cleanup deleted (cleanup.json), each once.</summary>
@@ -260,10 +311,15 @@ public static class RollbackPlanner
             s.Action == LedgerActions.MergeLabels && s.State == LedgerStepStates.Done && s.Kind == c.Kind && s.Namespace == c.Namespace && s.Name == c.Name
             && s.PreviousLabels is { } previous && previous.ContainsKey(c.Key))) == true);
 
-    /// <summary>DSC and DSCI restored from the backups dsc-finalize wrote, when its (real) run changed them.</summary>
-    private static List<RollbackStep> ClusterSteps(FinalizeReport? finalize, WorkspaceLayout layout)
+    /// <summary>
+    /// DSC and DSCI restored from the backups dsc-finalize wrote, when its (real) run changed them. A backup that is not
+    /// the one finalize.json recorded refuses the step; so does a spec changed since dsc-finalize left it (the drift is
+    /// listed), unless --force-dsc-restore was given.
+    /// </summary>
+    private static List<RollbackStep> ClusterSteps(RollbackInputs inputs, WorkspaceLayout layout)
     {
         var steps = new List<RollbackStep>();
+        var finalize = inputs.Finalize;
         if (finalize is null || finalize.DryRun)
         {
             return steps;
@@ -279,12 +335,27 @@ public static class RollbackPlanner
 
             var name = changed[0].Name;
             var file = finalize.Backups.FirstOrDefault(b => Path.GetFileName(b) == $"{kind.Kind.ToLowerInvariant()}-{name}.yaml");
-            string? sha = null;
-            if (file is not null && File.Exists(layout.Absolute(file)))
+            var sha = file is null ? null : finalize.BackupFiles?.FirstOrDefault(b => b.Path == file)?.Sha256;
+            string? refusal = null;
+            List<string>? drift = null;
+            try
             {
-                sha = Hashing.Sha256Hex(File.ReadAllBytes(layout.Absolute(file)));
+                var backup = DscRestoreCheck.VerifiedBackup(layout, finalize, file, kind.Kind, name);
+                var live = inputs.FinalizedLive.FirstOrDefault(o => o.Kind() == kind.Kind && o.Name() == name);
+                var fields = DscRestoreCheck.Drift(finalize, backup, live, kind.Kind, name);
+                if (fields.Count > 0)
+                {
+                    drift = fields;
+                    refusal = inputs.ForceDscRestore ? null
+                        : $"{kind.Kind} {name} changed since dsc-finalize left it ({string.Join("; ", fields)}); restoring {file} would revert that too: not restoring it (restore by hand, or run rollback with {RollbackOptions.ForceDscRestoreOption} to restore it anyway)";
+                }
+            }
+            catch (ItemFailedException ex)
+            {
+                refusal = ex.Message;
             }
 
+            var reason = "dsc-finalize changed " + string.Join(", ", changed.Select(c => $"{c.Field} {c.From ?? "(unset)"} -> {c.To}"));
             steps.Add(new RollbackStep
             {
                 Id = $"_cluster#{(steps.Count + 1).ToString(CultureInfo.InvariantCulture)}",
@@ -294,7 +365,9 @@ public static class RollbackPlanner
                 Name = name,
                 BackupFile = file,
                 BackupSha256 = sha,
-                Reason = "dsc-finalize changed " + string.Join(", ", changed.Select(c => $"{c.Field} {c.From ?? "(unset)"} -> {c.To}")),
+                Drift = drift,
+                Refusal = refusal,
+                Reason = drift is not null && refusal is null ? $"{reason}; {RollbackOptions.ForceDscRestoreOption}: restored although changed since" : reason,
             });
         }
 

@@ -34,6 +34,7 @@ internal sealed class RollbackStepRunner(ICluster cluster, RollbackLedgerStore l
                 RollbackActions.RecreateOriginal => await RecreateOriginalAsync(step, ct).ConfigureAwait(false),
                 RollbackActions.RestoreLabel => await RestoreLabelAsync(step, ct).ConfigureAwait(false),
                 RollbackActions.RestoreCluster => await RestoreClusterAsync(step, ct).ConfigureAwait(false),
+                RollbackActions.SetOwner => await SetOwnerAsync(step, ct).ConfigureAwait(false),
                 _ => throw new ItemFailedException($"unknown rollback action '{step.Action}'"),
             };
         }
@@ -177,18 +178,84 @@ internal sealed class RollbackStepRunner(ICluster cluster, RollbackLedgerStore l
         return Outcome(step, RollbackOutcomes.Done, null, patched.Uid());
     }
 
-    /// <summary>DSC/DSCI: their spec from the backup dsc-finalize took, as a merge patch (the object itself stays).</summary>
+    /// <summary>
+    /// DSC/DSCI: their spec from the backup dsc-finalize took, as a merge patch (the object itself stays). A step the
+    /// plan refused (backup not the recorded one, or drift without --force-dsc-restore) is reported, never carried out;
+    /// the backup is checked again against finalize.json's sha256 right before the patch.
+    /// </summary>
     private async Task<RollbackStepOutcome> RestoreClusterAsync(RollbackStep step, CancellationToken ct)
     {
+        if (step.Refusal is not null)
+        {
+            log.Error($"rollback {Target(step)} refused: {step.Refusal}");
+            return Outcome(step, RollbackOutcomes.Refused, step.Refusal, null);
+        }
+
         var kind = KindOf(step);
-        var backup = BackupFile.Verify(layout, step.BackupFile, step.BackupSha256, step.Kind, null, step.Name);
+        var backup = DscRestoreCheck.VerifiedBackup(layout, step.BackupFile ?? "", step.BackupSha256, step.Kind, step.Name);
         var live = await cluster.GetAsync(kind, null, step.Name, ct).ConfigureAwait(false)
             ?? throw new ItemFailedException($"{step.Kind} {step.Name} not found; nothing to restore");
+        if (DscRestoreCheck.RestorePatch(backup, live) is not { } patch)
+        {
+            await ledger.DoneAsync(step.Id, live.Uid(), ct).ConfigureAwait(false);
+            return Outcome(step, RollbackOutcomes.AlreadyDone, $"spec already as in {step.BackupFile}", live.Uid());
+        }
+
         await ledger.IntentAsync(step.Id, ct).ConfigureAwait(false);
-        var patch = new JsonObject { ["spec"] = backup["spec"]?.DeepClone() };
         var patched = await cluster.PatchAsync(kind, null, step.Name, PatchKind.Merge, patch.ToJsonString(), Write, ct).ConfigureAwait(false);
         await ledger.DoneAsync(step.Id, patched.Uid(), ct).ConfigureAwait(false);
         log.Info($"restored {step.Kind} {step.Name} spec from {step.BackupFile} (uid {live.Uid()})");
+        return Outcome(step, RollbackOutcomes.Done, step.Drift is { Count: > 0 } drift ? $"{RollbackOptions.ForceDscRestoreOption}: reverted changes made since dsc-finalize ({string.Join("; ", drift)})" : null, patched.Uid());
+    }
+
+    /// <summary>
+    /// Points a recreated original's ownerReference at its recreated owner (the old owner uid is gone). Only objects this
+    /// rollback recreated (the uids its ledger recorded for both) are touched; a reference already there (a run killed
+    /// after the patch) counts as done.
+    /// </summary>
+    private async Task<RollbackStepOutcome> SetOwnerAsync(RollbackStep step, CancellationToken ct)
+    {
+        var owner = step.Owner ?? throw new ItemFailedException("set-owner step names no owner");
+        var ownerUid = ledger.Find(owner.OwnerStep) is { State: LedgerStepStates.Done, Uid: { } u } ? u : null;
+        var targetUid = ledger.Find(owner.TargetStep) is { State: LedgerStepStates.Done, Uid: { } t } ? t : null;
+        if (ownerUid is null || targetUid is null)
+        {
+            var reason = $"{owner.Kind} {owner.Name} or {step.Kind} {step.Name} was not recreated by this rollback; ownerReference not set";
+            log.Warn($"rollback {Target(step)}: {reason}");
+            return Outcome(step, RollbackOutcomes.Left, reason, null);
+        }
+
+        var kind = KindOf(step);
+        var live = await cluster.GetAsync(kind, step.Namespace, step.Name, ct).ConfigureAwait(false);
+        if (live is null || live.Uid() != targetUid)
+        {
+            throw new ItemFailedException($"{Target(step)} is {(live is null ? "gone" : $"uid {live.Uid()}")}, not the object this rollback recreated (uid {targetUid}); ownerReference not set");
+        }
+
+        if (live.IsOwnedBy(ownerUid))
+        {
+            await ledger.DoneAsync(step.Id, live.Uid(), ct).ConfigureAwait(false);
+            return Outcome(step, RollbackOutcomes.AlreadyDone, $"already owned by {owner.Kind} {owner.Name} (uid {ownerUid})", live.Uid());
+        }
+
+        var reference = new JsonObject { ["apiVersion"] = owner.ApiVersion, ["kind"] = owner.Kind, ["name"] = owner.Name, ["uid"] = ownerUid };
+        if (owner.Controller is { } controller)
+        {
+            reference["controller"] = controller;
+        }
+
+        if (owner.BlockOwnerDeletion is { } block)
+        {
+            reference["blockOwnerDeletion"] = block;
+        }
+
+        // Never a reference to the old uid: its owner is gone, and the garbage collector would delete the object.
+        var references = new JsonArray(live.OwnerReferences().Where(r => r.Str("uid") != owner.OriginalUid).Select(r => (JsonNode)r.DeepCopy()).Append(reference).ToArray());
+        await ledger.IntentAsync(step.Id, ct).ConfigureAwait(false);
+        var patch = new JsonObject { ["metadata"] = new JsonObject { ["ownerReferences"] = references } };
+        var patched = await cluster.PatchAsync(kind, step.Namespace, step.Name, PatchKind.Merge, patch.ToJsonString(), Write, ct).ConfigureAwait(false);
+        await ledger.DoneAsync(step.Id, patched.Uid(), ct).ConfigureAwait(false);
+        log.Info($"set ownerReference of {Target(step)} to {owner.Kind} {owner.Name} (uid {ownerUid})");
         return Outcome(step, RollbackOutcomes.Done, null, patched.Uid());
     }
 

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using OdhMigration.Core.Reporting;
 
@@ -21,6 +22,19 @@ public sealed record FinalizeReport : IWorkspaceDocument
     public List<LeftoverIsvc> Leftovers { get; init; } = [];
     public List<FieldChange> Changes { get; init; } = [];
     public List<string> Backups { get; init; } = [];
+
+    /// <summary>
+    /// Each file in <see cref="Backups"/> with the sha256 it had when written, so rollback can tell a backup changed
+    /// since from the one dsc-finalize took. Absent in a finalize.json written before it was added: rollback then
+    /// refuses to restore from those backups (null, not empty: that is how a missing list reads).
+    /// </summary>
+    public List<BackupRecord>? BackupFiles { get; init; } = [];
+
+    /// <summary>
+    /// The DSC/DSCI as this (real) run left them: the spec the server answered the patch with. Rollback compares the
+    /// live spec with it, so a change made by someone after dsc-finalize is not silently reverted by the restore.
+    /// </summary>
+    public List<FinalizedObject>? Finalized { get; init; } = [];
     public List<OperatorAdvice> Operators { get; init; } = [];
 
     /// <summary>What still stands between this cluster and the 3.x upgrade.</summary>
@@ -34,6 +48,12 @@ public sealed record LeftoverIsvc(string Namespace, string Name, string Mode, st
 
 /// <summary>One field the run changed (or would change in a dry run).</summary>
 public sealed record FieldChange(string Kind, string Name, string Field, string? From, string To);
+
+/// <summary>A backup file (workspace-relative) and its sha256 at the time it was written.</summary>
+public sealed record BackupRecord(string Path, string Sha256);
+
+/// <summary>An object dsc-finalize patched, with the spec the patch left (server defaulting included).</summary>
+public sealed record FinalizedObject(string Kind, string Name, JsonObject? Spec);
 
 public sealed record OperatorAdvice(string Operator, string Namespace, string Subscription, string? Csv, bool SafeToUninstall, string Reason, string Action);
 

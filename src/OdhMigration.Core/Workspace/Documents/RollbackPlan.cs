@@ -44,7 +44,8 @@ public sealed record RollbackPlanItem
 /// <summary>
 /// One step. Action: delete-replacement (Uid: what apply's ledger recorded; any other uid is left alone),
 /// recreate-original (BackupFile with BackupSha256), restore-label (LabelKey back to LabelValue; null removes it),
-/// restore-cluster (a DSC/DSCI from its _cluster/ backup).
+/// restore-cluster (a DSC/DSCI from its _cluster/ backup), set-owner (Owner: an ownerReference of a recreated original
+/// pointed at its recreated owner).
 /// </summary>
 public sealed record RollbackStep
 {
@@ -63,9 +64,29 @@ public sealed record RollbackStep
 
     /// <summary>restore-label: the value apply set; a different live value means someone changed it since, and it is left alone.</summary>
     public string? LabelAppliedValue { get; init; }
+
+    /// <summary>set-owner: the ownerReference to put back on an original recreated without it, to the recreated owner.</summary>
+    public RollbackOwner? Owner { get; init; }
+
+    /// <summary>
+    /// restore-cluster: the spec fields changed since dsc-finalize left them ("path: left -> now"), which restoring the
+    /// backup would revert; null when there are none.
+    /// </summary>
+    public List<string>? Drift { get; init; }
+
+    /// <summary>Why this step is not carried out (its backup cannot be trusted, or drift without --force-dsc-restore), or null.</summary>
+    [JsonConverter(typeof(RedactedTextConverter))]
+    public string? Refusal { get; init; }
     [JsonConverter(typeof(RedactedTextConverter))]
     public string Reason { get; init; } = "";
 }
+
+/// <summary>
+/// The owner an original had (its ownerReference to the original InferenceService, from export's sidecar record),
+/// now the one recreated by step <see cref="OwnerStep"/>; <see cref="TargetStep"/> recreated the dependent. Both uids
+/// are known only once those steps ran, so they come from rollback-ledger.json.
+/// </summary>
+public sealed record RollbackOwner(string ApiVersion, string Kind, string Name, string OriginalUid, string OwnerStep, string TargetStep, bool? Controller, bool? BlockOwnerDeletion);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(RollbackPlan))]

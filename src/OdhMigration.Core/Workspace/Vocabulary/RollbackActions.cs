@@ -7,6 +7,7 @@ public static class RollbackActions
     public const string RecreateOriginal = "recreate-original";
     public const string RestoreLabel = "restore-label";
     public const string RestoreCluster = "restore-cluster";
+    public const string SetOwner = "set-owner";
 }
 
 /// <summary>RollbackStepOutcome.Outcome and RollbackItemOutcome.Status in rollback.json.</summary>
