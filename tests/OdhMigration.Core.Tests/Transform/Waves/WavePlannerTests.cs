@@ -271,6 +271,19 @@ public sealed class WavePlannerTests
     }
 
     [Fact]
+    public void An_original_on_a_node_capacity_json_does_not_list_frees_nothing_schedulable()
+    {
+        // a's original runs on a cordoned node (left out of the pools): cleaning it up frees nothing for b.
+        var a = Demand("a", 1, holdsGpu: 1) with { OriginalHoldsPerNode = new() { ["cordoned"] = new() { [Gpu] = 1 } } };
+        var b = Demand("b", 2);
+        var demands = new[] { a, b };
+        var plan = Auto(CapacityOf(demands, [NodesPool("a100", null, ("n1", 2, 1), ("n2", 2, 1))]), demands.Select(d => Candidate(d)).ToList(), WaveOrder.Parse("plan"));
+
+        Assert.Equal([["a"]], Names(plan));
+        Assert.Contains("needs nvidia.com/gpu 2, at most 1 free in pool a100", plan.Refused["ml/b"], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_pod_larger_than_any_nodes_allocatable_is_refused_saying_no_node_can_ever_hold_it()
     {
         var demands = new[] { Demand("huge", 2), Demand("ok", 1) };

@@ -54,9 +54,10 @@ internal sealed class CapacityLedger
             return;
         }
 
-        var perNode = item.HoldsPerNode.Select(h => (Node: Nodes.FirstOrDefault(n => n.Node == h.Key), Amounts: h.Value)).Where(h => h.Node is not null).ToList();
-        if (perNode.Count > 0)
+        if (item.HoldsPerNode.Count > 0)
         {
+            // A node the ledger does not know (cordoned, unreadable) frees nothing schedulable.
+            var perNode = item.HoldsPerNode.Select(h => (Node: Nodes.FirstOrDefault(n => n.Node == h.Key), Amounts: h.Value)).Where(h => h.Node is not null);
             foreach (var (node, amounts) in perNode)
             {
                 foreach (var (resource, amount) in amounts.Where(a => node!.Limit.ContainsKey(a.Key)))
