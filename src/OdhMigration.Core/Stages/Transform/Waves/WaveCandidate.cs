@@ -30,28 +30,6 @@ public sealed record WaveCandidate(string Namespace, string Name, string TargetN
         return total;
     }
 
-    /// <summary>Per component what it places on nodes, and where it may go; the total without a node selector when no components are recorded.</summary>
-    public IEnumerable<(Dictionary<string, decimal> Amounts, IReadOnlyDictionary<string, string> NodeSelector)> Placements()
-    {
-        if (Demand is not { } demand)
-        {
-            yield break;
-        }
-
-        if (demand.Components.Count == 0)
-        {
-            yield return (new Dictionary<string, decimal>(demand.Total, StringComparer.Ordinal), new Dictionary<string, string>());
-            yield break;
-        }
-
-        foreach (var component in demand.Components)
-        {
-            var amounts = component.PerReplica.ToDictionary(p => p.Key, p => p.Value * component.Replicas, StringComparer.Ordinal);
-            amounts.TryAdd(Resources.Pods, component.Replicas);
-            yield return (amounts, component.NodeSelector);
-        }
-    }
-
     /// <summary>
     /// Every pod the replacement starts, each on its own: per component its replicas, each asking PerReplica (and one
     /// of the node's pods), biggest first (GPUs, then memory, then CPU), so placing them in this order is first-fit
