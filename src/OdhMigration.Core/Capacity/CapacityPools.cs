@@ -56,6 +56,8 @@ public static class CapacityPools
 
             pool.Nodes.Add(node.Name());
             Amounts.AddInto(pool.Allocatable, allocatable);
+            pool.NodeAllocatable[node.Name()] = allocatable;
+            pool.NodeRequested[node.Name()] = new(StringComparer.Ordinal);
             poolOfNode[node.Name()] = pool;
         }
 
@@ -66,9 +68,12 @@ public static class CapacityPools
                 continue;
             }
 
+            var onNode = pool.NodeRequested[nodeName];
             try
             {
-                Amounts.AddInto(pool.Requested, PodRequests.Of(pod));
+                var requests = PodRequests.Of(pod);
+                Amounts.AddInto(pool.Requested, requests);
+                Amounts.AddInto(onNode, requests);
             }
             catch (QuantityException ex)
             {
@@ -76,6 +81,7 @@ public static class CapacityPools
             }
 
             pool.Requested[PodsResource] = pool.Requested.GetValueOrDefault(PodsResource) + 1;
+            onNode[PodsResource] = onNode.GetValueOrDefault(PodsResource) + 1;
         }
 
         return [.. pools.Values.Select(p => p.Build())];
@@ -92,8 +98,14 @@ public static class CapacityPools
         public List<string> Nodes { get; } = [];
         public Dictionary<string, decimal> Allocatable { get; } = new(StringComparer.Ordinal);
         public Dictionary<string, decimal> Requested { get; } = new(StringComparer.Ordinal);
+        public Dictionary<string, Dictionary<string, decimal>> NodeAllocatable { get; } = new(StringComparer.Ordinal);
+        public Dictionary<string, Dictionary<string, decimal>> NodeRequested { get; } = new(StringComparer.Ordinal);
 
         public CapacityPool Build() =>
-            new(Key, Labels, Nodes, Amounts.Sorted(Allocatable), Amounts.Sorted(Requested), Amounts.Sorted(Amounts.Free(Allocatable, Requested))) { Taints = Taints };
+            new(Key, Labels, Nodes, Amounts.Sorted(Allocatable), Amounts.Sorted(Requested), Amounts.Sorted(Amounts.Free(Allocatable, Requested)))
+            {
+                Taints = Taints,
+                PerNode = [.. Nodes.Select(n => new NodeCapacity(n, Amounts.Sorted(NodeAllocatable[n]), Amounts.Sorted(Amounts.Free(NodeAllocatable[n], NodeRequested[n]))))],
+            };
     }
 }

@@ -32,6 +32,9 @@ public static class DemandCalculator
 
     private const string KnativeAutoscaling = "autoscaling.knative.dev/";
 
+    /// <summary>The resources a ResourceQuota makes every container state (requests, or limits under limits.*), as Kubernetes checks them.</summary>
+    private static readonly string[] QuotaValidated = ["cpu", "memory"];
+
     /// <summary>The predictor forms before spec.predictor.model: the framework key holds the model container.</summary>
     private static readonly string[] Frameworks = ["sklearn", "xgboost", "tensorflow", "pytorch", "triton", "onnx", "pmml", "lightgbm", "paddle", "huggingface"];
 
@@ -64,10 +67,11 @@ public static class DemandCalculator
         {
             if (isvc.At("spec", name) is JsonObject component && ComponentContainers(isvc, name, component) is { Count: > 0 } containers)
             {
-                components.Add(Demand(name, component, Replicas(isvc, name, component, modelMesh: false, null, notes), containers.Select(c => c.Requests()), null, notes));
+                components.Add(Demand(name, component, Replicas(isvc, name, component, modelMesh: false, null, notes), containers, null, notes));
             }
         }
 
+        var holds = OriginalHolds(input, notes);
         var total = new Dictionary<string, decimal>(StringComparer.Ordinal);
         foreach (var component in components)
         {
@@ -82,7 +86,9 @@ public static class DemandCalculator
             Components = components,
             Total = Amounts.Sorted(total),
             OriginalCanBeStopped = input.SourceMode == DeploymentMode.Serverless,
-            OriginalHolds = OriginalHolds(input, notes),
+            OriginalHolds = holds.Requests,
+            OriginalHoldsPerNode = holds.PerNode,
+            OriginalHoldsLimits = holds.Limits,
             Notes = notes,
         };
     }
@@ -142,7 +148,7 @@ public static class DemandCalculator
         }
 
         var runtimeSpec = input.Runtime?["spec"] as JsonObject;
-        return Demand(Predictor, predictor, Replicas(isvc, Predictor, predictor, modelMesh, input.Runtime, notes), containers.Select(c => c.Resources.Requests()), runtimeSpec, notes);
+        return Demand(Predictor, predictor, Replicas(isvc, Predictor, predictor, modelMesh, input.Runtime, notes), containers, runtimeSpec, notes);
     }
 
     /// <summary>As transform sizes the replacement of a ModelMesh ISVC: the ISVC's resources, else the runtime container's when not zero, else the default.</summary>
@@ -164,12 +170,33 @@ public static class DemandCalculator
         return ModelMeshDefault;
     }
 
-    private static ComponentDemand Demand(string name, JsonObject component, int replicas, IEnumerable<Dictionary<string, decimal>> containerRequests, JsonObject? runtimeSpec, List<string> notes)
+    private static ComponentDemand Demand(string name, JsonObject component, int replicas, List<(string Name, Requirements Resources)> containers, JsonObject? runtimeSpec, List<string> notes)
     {
         var perReplica = new Dictionary<string, decimal>(StringComparer.Ordinal);
-        foreach (var requests in containerRequests)
+        var limits = new Dictionary<string, decimal>(StringComparer.Ordinal);
+        var withoutLimits = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        var withoutRequests = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        for (var i = 0; i < containers.Count; i++)
         {
+            var (container, resources) = containers[i];
+            var requests = resources.Requests();
             Amounts.AddInto(perReplica, requests);
+            Amounts.AddInto(limits, resources.Limits);
+            // The quota admission plugin requires cpu/memory of every container when a quota tracks them
+            // (kubernetes pkg/quota/v1/evaluator/core/pods.go, Constraints and its validationSet).
+            foreach (var resource in QuotaValidated)
+            {
+                var label = container.Length > 0 ? container : $"containers[{i.ToString(CultureInfo.InvariantCulture)}]";
+                if (!resources.Limits.ContainsKey(resource))
+                {
+                    Missing(withoutLimits, resource).Add(label);
+                }
+
+                if (!requests.ContainsKey(resource))
+                {
+                    Missing(withoutRequests, resource).Add(label);
+                }
+            }
         }
 
         var selector = new SortedDictionary<string, string>(StringComparer.Ordinal);
@@ -189,8 +216,17 @@ public static class DemandCalculator
             notes.Add($"{name}: no container sets requests or limits; it is counted as requesting nothing (the scheduler places it anywhere, best effort)");
         }
 
-        return new ComponentDemand(name, replicas, Amounts.Sorted(perReplica), new Dictionary<string, string>(selector, StringComparer.Ordinal)) { Tolerations = tolerations };
+        return new ComponentDemand(name, replicas, Amounts.Sorted(perReplica), new Dictionary<string, string>(selector, StringComparer.Ordinal))
+        {
+            Tolerations = tolerations,
+            PerReplicaLimits = Amounts.Sorted(limits),
+            WithoutLimits = withoutLimits,
+            WithoutRequests = withoutRequests,
+        };
     }
+
+    private static List<string> Missing(Dictionary<string, List<string>> missing, string resource) =>
+        missing.TryGetValue(resource, out var list) ? list : missing[resource] = [];
 
     /// <summary>
     /// The replicas the replacement starts with: minReplicas (for Serverless, Knative's min-scale when minReplicas is
@@ -237,17 +273,17 @@ public static class DemandCalculator
         return framework is null ? (null, "") : ((JsonObject)predictor[framework]!, framework);
     }
 
-    private static List<Requirements> ComponentContainers(JsonObject isvc, string name, JsonObject component)
+    private static List<(string Name, Requirements Resources)> ComponentContainers(JsonObject isvc, string name, JsonObject component)
     {
         var where = $"InferenceService {isvc.Namespace()}/{isvc.Name()}: spec.{name}";
         var list = (component["containers"] as JsonArray ?? []).OfType<JsonObject>()
-            .Select((c, i) => Requirements.Parse(c["resources"], $"{where}.containers[{i}].resources")).ToList();
+            .Select((c, i) => (c.Str("name") ?? "", Requirements.Parse(c["resources"], $"{where}.containers[{i}].resources"))).ToList();
         // The explainer's built-in form (art; alibi in older CRDs) is one container spec under its key.
         foreach (var key in new[] { "art", "alibi" })
         {
             if (component[key] is JsonObject container)
             {
-                list.Add(Requirements.Parse(container["resources"], $"{where}.{key}.resources"));
+                list.Add((container.Str("name") ?? KServeContainer, Requirements.Parse(container["resources"], $"{where}.{key}.resources")));
             }
         }
 
@@ -262,31 +298,39 @@ public static class DemandCalculator
         return key + value + effect;
     }
 
-    /// <summary>What the original holds while it runs: a Serverless ISVC's running pods; unknown for ModelMesh (shared runtime pods).</summary>
-    private static Dictionary<string, decimal> OriginalHolds(DemandInput input, List<string> notes)
+    /// <summary>What the original holds while it runs (requests, the same per node its pods are bound to, and limits): a Serverless ISVC's running pods; unknown for ModelMesh (shared runtime pods).</summary>
+    private static Holds OriginalHolds(DemandInput input, List<string> notes)
     {
         if (input.SourceMode == DeploymentMode.ModelMesh)
         {
             notes.Add("the original is served by the ModelMesh runtime's shared pods; they free capacity only when the last InferenceService on the runtime is cleaned up, so nothing is counted as freed by this one");
-            return [];
+            return new([], [], []);
         }
 
         if (input.SourceMode != DeploymentMode.Serverless)
         {
-            return [];
+            return new([], [], []);
         }
 
         if (input.Pods is null)
         {
             notes.Add("pods could not be listed: what the original holds is unknown");
-            return [];
+            return new([], [], []);
         }
 
         var holds = new Dictionary<string, decimal>(StringComparer.Ordinal);
+        var limits = new Dictionary<string, decimal>(StringComparer.Ordinal);
+        var perNode = new SortedDictionary<string, Dictionary<string, decimal>>(StringComparer.Ordinal);
         var running = input.Pods.Where(p => p.Label(IsvcPodLabel) == input.Isvc.Name() && !PodRequests.IsTerminated(p)).ToList();
         foreach (var pod in running)
         {
-            Amounts.AddInto(holds, PodRequests.Of(pod));
+            var requests = PodRequests.Of(pod);
+            Amounts.AddInto(holds, requests);
+            Amounts.AddInto(limits, PodRequests.LimitsOf(pod));
+            if (pod.At("spec").Str("nodeName") is { Length: > 0 } node)
+            {
+                Amounts.AddInto(perNode.TryGetValue(node, out var onNode) ? onNode : perNode[node] = new(StringComparer.Ordinal), requests);
+            }
         }
 
         if (running.Count == 0)
@@ -294,6 +338,8 @@ public static class DemandCalculator
             notes.Add("the original has no running pods (scaled to zero): stopping it frees nothing");
         }
 
-        return Amounts.Sorted(holds);
+        return new(Amounts.Sorted(holds), perNode.ToDictionary(n => n.Key, n => Amounts.Sorted(n.Value), StringComparer.Ordinal), Amounts.Sorted(limits));
     }
+
+    private sealed record Holds(Dictionary<string, decimal> Requests, Dictionary<string, Dictionary<string, decimal>> PerNode, Dictionary<string, decimal> Limits);
 }

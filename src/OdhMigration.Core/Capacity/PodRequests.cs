@@ -18,6 +18,43 @@ public static class PodRequests
         return OfSpec(pod["spec"] as JsonObject ?? [], where);
     }
 
+    /// <summary>
+    /// What a pod counts under limits.* quotas, as Kubernetes sums it (pkg/api/v1/resource PodLimits): the containers'
+    /// limits, or the largest init container's where that is more, plus spec.overhead for the resources limited.
+    /// </summary>
+    public static Dictionary<string, decimal> LimitsOf(JsonObject pod)
+    {
+        var where = $"Pod {pod.Namespace()}/{pod.Name()}";
+        var spec = pod["spec"] as JsonObject ?? [];
+        var total = new Dictionary<string, decimal>(StringComparer.Ordinal);
+        var initPeak = new Dictionary<string, decimal>(StringComparer.Ordinal);
+        foreach (var (container, field) in Containers(spec, "initContainers"))
+        {
+            var limits = Requirements.Parse(container["resources"], $"{where}: {field}.resources").Limits;
+            if (container.Str("restartPolicy") == "Always")
+            {
+                Amounts.AddInto(total, limits);
+            }
+            else
+            {
+                Amounts.MaxInto(initPeak, limits);
+            }
+        }
+
+        foreach (var (container, field) in Containers(spec, "containers"))
+        {
+            Amounts.AddInto(total, Requirements.Parse(container["resources"], $"{where}: {field}.resources").Limits);
+        }
+
+        Amounts.MaxInto(total, initPeak);
+        if (spec["overhead"] is JsonObject overhead)
+        {
+            Amounts.AddInto(total, Requirements.ParseMap(overhead, $"{where}: spec.overhead").Where(o => total.ContainsKey(o.Key)).ToDictionary(o => o.Key, o => o.Value, StringComparer.Ordinal));
+        }
+
+        return total;
+    }
+
     /// <summary>The requests of a pod spec (a Pod's spec, or the spec a controller will create pods from).</summary>
     public static Dictionary<string, decimal> OfSpec(JsonObject spec, string where)
     {

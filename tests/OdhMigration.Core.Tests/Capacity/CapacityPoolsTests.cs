@@ -76,6 +76,13 @@ public sealed class CapacityPoolsTests
         Assert.Equal(1m, gpu.Free["nvidia.com/gpu"]);
         Assert.Equal(28m, gpu.Free["cpu"]);
         Assert.Contains(warnings, w => w.StartsWith("node c1 is cordoned", StringComparison.Ordinal));
+
+        // Per node, so a pod is placed on one node and not on the pool's sum.
+        Assert.Equal(["w1", "w2"], general.PerNode.Select(n => n.Name));
+        Assert.Equal(new Dictionary<string, decimal> { ["cpu"] = 6m, ["memory"] = 28 * Gi, ["pods"] = 109 }, general.PerNode[0].Free);
+        Assert.Equal(new Dictionary<string, decimal> { ["cpu"] = 7m, ["memory"] = 15 * Gi, ["pods"] = 109 }, general.PerNode[1].Free);
+        Assert.Equal(8m, general.PerNode[0].Allocatable["cpu"]);
+        Assert.Equal(1m, Assert.Single(gpu.PerNode).Free["nvidia.com/gpu"]);
     }
 
     [Fact]

@@ -199,6 +199,71 @@ public sealed class DemandCalculatorTests
     }
 
     [Fact]
+    public void Limits_are_summed_per_replica_and_containers_without_a_cpu_or_memory_limit_or_request_are_named()
+    {
+        var runtime = Parse("""
+            apiVersion: serving.kserve.io/v1alpha1
+            kind: ServingRuntime
+            metadata: {name: rt, namespace: p}
+            spec:
+              containers:
+              - name: kserve-container
+                resources:
+                  requests: {cpu: "2", memory: 4Gi}
+                  limits: {cpu: "4", nvidia.com/gpu: "1"}
+              - name: agent
+                resources: {limits: {cpu: 250m, memory: 128Mi}}
+              - name: bare
+            """);
+        var isvc = Parse("""
+            apiVersion: serving.kserve.io/v1beta1
+            kind: InferenceService
+            metadata: {name: m, namespace: p}
+            spec:
+              predictor:
+                minReplicas: 2
+                model: {runtime: rt}
+            """);
+
+        var predictor = Assert.Single(DemandCalculator.Compute(new DemandInput(isvc, DeploymentMode.Serverless, "rt", runtime, [])).Components);
+
+        Assert.Equal(new Dictionary<string, decimal> { ["cpu"] = 4.25m, ["memory"] = 128 * Mi, [Gpu] = 1m }, predictor.PerReplicaLimits);
+        Assert.Equal(["kserve-container", "bare"], predictor.WithoutLimits["memory"]);
+        Assert.Equal(["bare"], predictor.WithoutLimits["cpu"]);
+        Assert.Equal(["bare"], predictor.WithoutRequests["cpu"]);
+        Assert.Equal(["bare"], predictor.WithoutRequests["memory"]);
+    }
+
+    [Fact]
+    public void A_serverless_original_records_the_nodes_its_pods_run_on_and_their_limits()
+    {
+        var isvc = Upstream("kserve-odh/samples/storage__hf__hf_isvc.yaml");
+        JsonObject Pod(string name, string node) => Parse($$"""
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: {{name}}
+              namespace: p
+              labels: {serving.kserve.io/inferenceservice: huggingface-llama2}
+            spec:
+              nodeName: {{node}}
+              containers:
+              - name: kserve-container
+                resources:
+                  requests: {cpu: "6", memory: 24Gi}
+                  limits: {cpu: "8", memory: 24Gi, nvidia.com/gpu: "1"}
+            status: {phase: Running}
+            """);
+
+        var demand = DemandCalculator.Compute(new DemandInput(isvc, DeploymentMode.Serverless, null, null, [Pod("a", "g2"), Pod("b", "g1"), Pod("c", "g2")]));
+
+        Assert.Equal(["g1", "g2"], demand.OriginalHoldsPerNode.Keys);
+        Assert.Equal(new Dictionary<string, decimal> { ["cpu"] = 12m, ["memory"] = 48 * Gi, [Gpu] = 2m }, demand.OriginalHoldsPerNode["g2"]);
+        Assert.Equal(1m, demand.OriginalHoldsPerNode["g1"][Gpu]);
+        Assert.Equal(new Dictionary<string, decimal> { ["cpu"] = 24m, ["memory"] = 72 * Gi, [Gpu] = 3m }, demand.OriginalHoldsLimits);
+    }
+
+    [Fact]
     public void A_bad_quantity_names_the_object_and_field()
     {
         var isvc = Upstream("kserve-odh/samples/storage__hf__hf_isvc.yaml");

@@ -10,7 +10,12 @@ public static class GpuClusterSnapshot
     /// true: each ISVC on its own runtime <c>vllm-&lt;model&gt;</c> (transform may put them in different waves);
     /// false: all on one shared runtime <c>vllm</c>.
     /// </param>
-    public static string Yaml(string ns, IReadOnlyList<string> models, bool runtimePerModel)
+    /// <param name="nodes">How many GPU nodes (gpu-node-1, ...), two GPUs each.</param>
+    /// <param name="gpus">GPUs a model's pod asks for, where not 1.</param>
+    /// <param name="minReplicas">A model's minReplicas, where not 1 (0: the Serverless original runs no pod).</param>
+    /// <param name="otherPods">Pods of another namespace already bound to a node, each holding that many GPUs (work that is not migrated).</param>
+    public static string Yaml(string ns, IReadOnlyList<string> models, bool runtimePerModel, int nodes = 2,
+        IReadOnlyDictionary<string, int>? gpus = null, IReadOnlyDictionary<string, int>? minReplicas = null, IReadOnlyList<(string Node, int Gpus)>? otherPods = null)
     {
         var runtimeNames = runtimePerModel ? models.Select(m => $"vllm-{m}").ToList() : ["vllm"];
         var runtimes = string.Concat(runtimeNames.Select(name => $$"""
@@ -41,21 +46,21 @@ public static class GpuClusterSnapshot
               annotations: {serving.kserve.io/deploymentMode: Serverless}
             spec:
               predictor:
-                minReplicas: 1
+                minReplicas: {{minReplicas?.GetValueOrDefault(name, 1) ?? 1}}
                 model:
                   modelFormat: {name: vLLM}
                   runtime: {{(runtimePerModel ? $"vllm-{name}" : "vllm")}}
                   storageUri: s3://models/{{name}}
                   resources:
                     requests: {cpu: "2", memory: 8Gi}
-                    limits: {cpu: "4", memory: 16Gi, nvidia.com/gpu: "1"}
+                    limits: {cpu: "4", memory: 16Gi, nvidia.com/gpu: "{{gpus?.GetValueOrDefault(name, 1) ?? 1}}"}
             status:
               deploymentMode: Serverless
               url: https://{{name}}-{{ns}}.apps.example.com
               conditions: [{type: Ready, status: "True"}]
 
             """));
-        var nodes = string.Concat(new[] { "gpu-node-1", "gpu-node-2" }.Select(name => $$"""
+        var nodeObjects = string.Concat(Enumerable.Range(1, nodes).Select(i => $"gpu-node-{i}").Select(name => $$"""
             ---
             apiVersion: v1
             kind: Node
@@ -94,6 +99,37 @@ public static class GpuClusterSnapshot
                 kserve: {managementState: Managed, defaultDeploymentMode: Serverless, serving: {managementState: Managed, name: knative-serving} }
                 modelmeshserving: {managementState: Managed}
 
-            """ + runtimes + isvcs + nodes;
+            """ + runtimes + isvcs + nodeObjects + OtherPods(otherPods ?? []);
+    }
+
+    private static string OtherPods(IReadOnlyList<(string Node, int Gpus)> pods)
+    {
+        if (pods.Count == 0)
+        {
+            return "";
+        }
+
+        return """
+            ---
+            apiVersion: v1
+            kind: Namespace
+            metadata: {name: other-team}
+
+            """ + string.Concat(pods.Select((p, i) => $$"""
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: notebook-{{i + 1}}, namespace: other-team}
+            spec:
+              nodeName: {{p.Node}}
+              containers:
+                - name: notebook
+                  image: quay.io/example/notebook:latest
+                  resources:
+                    requests: {cpu: "1", memory: 4Gi, nvidia.com/gpu: "{{p.Gpus}}"}
+                    limits: {nvidia.com/gpu: "{{p.Gpus}}"}
+            status: {phase: Running}
+
+            """));
     }
 }

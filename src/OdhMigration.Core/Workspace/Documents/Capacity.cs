@@ -54,6 +54,12 @@ public sealed record ItemDemand
 
     /// <summary>What the original holds while it runs (freed when it is stopped or cleaned up); empty when unknown.</summary>
     public Dictionary<string, decimal> OriginalHolds { get; init; } = [];
+
+    /// <summary><see cref="OriginalHolds"/> per node its pods are bound to (node name to requests), so freeing it frees those nodes; empty when unknown.</summary>
+    public Dictionary<string, Dictionary<string, decimal>> OriginalHoldsPerNode { get; init; } = [];
+
+    /// <summary>The limits of the original's running pods (what it holds under limits.* quotas); empty when unknown.</summary>
+    public Dictionary<string, decimal> OriginalHoldsLimits { get; init; } = [];
     [JsonConverter(typeof(RedactedTextListConverter))]
     public List<string> Notes { get; init; } = [];
 }
@@ -63,6 +69,15 @@ public sealed record ComponentDemand(string Component, int Replicas, Dictionary<
 {
     /// <summary>The pod's tolerations (runtime's and component's) as key[=value][:effect], "key" for operator Exists; a tainted pool takes only pods that tolerate its taints.</summary>
     public List<string> Tolerations { get; init; } = [];
+
+    /// <summary>Limits per replica (sum over its containers, only resources some container limits); null in a capacity.json written before limits were recorded.</summary>
+    public Dictionary<string, decimal>? PerReplicaLimits { get; init; }
+
+    /// <summary>cpu/memory to the containers that set no limit for it: a quota on limits.cpu/limits.memory refuses such a pod.</summary>
+    public Dictionary<string, List<string>> WithoutLimits { get; init; } = [];
+
+    /// <summary>cpu/memory to the containers that set neither request nor limit for it: a quota on cpu/memory or requests.* refuses such a pod.</summary>
+    public Dictionary<string, List<string>> WithoutRequests { get; init; } = [];
 }
 
 public sealed record NamespaceQuota(string Namespace, string Name, Dictionary<string, decimal> Hard, Dictionary<string, decimal> Used, Dictionary<string, decimal> Free);
@@ -81,7 +96,13 @@ public sealed record CapacityPool(string Key, Dictionary<string, string> Labels,
 {
     /// <summary>NoSchedule/NoExecute taints the pool's nodes share (key[=value]:effect); only pods that tolerate them land there.</summary>
     public List<string> Taints { get; init; } = [];
+
+    /// <summary>Per node of the pool (name order) its allocatable and free: a pod lands on one node, so what fits is decided per node, not by the pool's sums.</summary>
+    public List<NodeCapacity> PerNode { get; init; } = [];
 }
+
+/// <summary>One schedulable node: its allocatable and what the pods bound to it leave free (allocatable - requested, never below zero).</summary>
+public sealed record NodeCapacity(string Name, Dictionary<string, decimal> Allocatable, Dictionary<string, decimal> Free);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(CapacityReport))]

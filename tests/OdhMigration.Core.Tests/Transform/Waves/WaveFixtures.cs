@@ -26,11 +26,22 @@ internal static class WaveFixtures
     public static WaveCandidate Candidate(ItemDemand demand, string strategy = Strategies.SideBySide, string? targetNamespace = null) =>
         new(demand.Namespace, demand.Name, targetNamespace ?? demand.Namespace, strategy, demand.Runtime, demand);
 
+    /// <summary>A pool of one node holding all of it.</summary>
     public static CapacityPool Pool(string key, decimal allocatableGpu, decimal freeGpu, Dictionary<string, string>? labels = null) =>
-        new(key, labels ?? A100, [$"{key}-node-1"],
-            new() { [Gpu] = allocatableGpu, ["cpu"] = 64, ["memory"] = 512m * 1024 * 1024 * 1024 },
-            new() { [Gpu] = allocatableGpu - freeGpu },
-            new() { [Gpu] = freeGpu, ["cpu"] = 48, ["memory"] = 400m * 1024 * 1024 * 1024 });
+        NodesPool(key, labels, ($"{key}-node-1", allocatableGpu, freeGpu));
+
+    /// <summary>A pool of the given nodes (name, allocatable GPUs, free GPUs), each with 64 CPUs (48 free) and 512Gi (400Gi free).</summary>
+    public static CapacityPool NodesPool(string key, Dictionary<string, string>? labels, params (string Name, decimal AllocatableGpu, decimal FreeGpu)[] nodes)
+    {
+        var perNode = nodes.Select(n => new NodeCapacity(n.Name,
+            new() { [Gpu] = n.AllocatableGpu, ["cpu"] = 64, ["memory"] = 512m * 1024 * 1024 * 1024 },
+            new() { [Gpu] = n.FreeGpu, ["cpu"] = 48, ["memory"] = 400m * 1024 * 1024 * 1024 })).ToList();
+        return new(key, labels ?? A100, [.. nodes.Select(n => n.Name)],
+            new() { [Gpu] = nodes.Sum(n => n.AllocatableGpu), ["cpu"] = 64 * nodes.Length, ["memory"] = nodes.Length * 512m * 1024 * 1024 * 1024 },
+            new() { [Gpu] = nodes.Sum(n => n.AllocatableGpu - n.FreeGpu) },
+            new() { [Gpu] = nodes.Sum(n => n.FreeGpu), ["cpu"] = 48 * nodes.Length, ["memory"] = nodes.Length * 400m * 1024 * 1024 * 1024 })
+        { PerNode = perNode };
+    }
 
     public static CapacityReport CapacityOf(IEnumerable<ItemDemand> items, IEnumerable<CapacityPool> pools, IEnumerable<NamespaceQuota>? quotas = null) => new()
     {

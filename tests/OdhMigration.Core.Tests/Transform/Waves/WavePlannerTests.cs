@@ -226,6 +226,147 @@ public sealed class WavePlannerTests
         Assert.Equal([["a"], ["b", "d"], ["c"]], Names(plan));
     }
 
+    [Fact]
+    public void A_pod_asking_two_gpus_does_not_fit_two_nodes_with_one_free_gpu_each()
+    {
+        // The pool has 2 GPUs free in all, but the scheduler places a pod on one node, and no node has 2.
+        var demands = new[] { Demand("two-gpu", 2) };
+        var plan = Auto(CapacityOf(demands, [NodesPool("a100", null, ("n1", 2, 1), ("n2", 2, 1))]), demands.Select(d => Candidate(d)).ToList());
+
+        Assert.Empty(plan.Waves);
+        Assert.Contains("predictor pod 1 of 1 needs nvidia.com/gpu 2, at most 1 free in pool a100 on any one node (n1 1, n2 1; 2 free in all)", plan.Refused["ml/two-gpu"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Replicas_spread_over_nodes_and_the_plan_shows_where_each_pod_goes()
+    {
+        var demands = new[] { Demand("r", 1, replicas: 2) };
+        var plan = Auto(CapacityOf(demands, [NodesPool("a100", null, ("n1", 2, 1), ("n2", 2, 1))]), demands.Select(d => Candidate(d)).ToList());
+
+        Assert.Empty(plan.Refused);
+        Assert.Equal([["r"]], Names(plan));
+        Assert.Contains("nvidia.com/gpu: free 2 (pool a100) - wave 2 = 0", plan.Waves[0].Arithmetic);
+        Assert.Contains("nvidia.com/gpu: free 1 (node n1, pool a100) - wave 1 = 0", plan.Waves[0].Arithmetic);
+        Assert.Contains("nvidia.com/gpu: free 1 (node n2, pool a100) - wave 1 = 0", plan.Waves[0].Arithmetic);
+        Assert.Contains("ml/r predictor: 2 pod(s) of nvidia.com/gpu 1, memory 4Gi, cpu 1 on node n1, node n2", plan.Waves[0].Arithmetic);
+    }
+
+    [Fact]
+    public void A_two_gpu_pod_waits_for_the_wave_whose_cleanup_frees_a_whole_node()
+    {
+        // n1 runs the originals of a and b (one GPU each); n2 and n3 have one GPU free each: 2 free in the pool, none
+        // on one node. a and b go first (one to n2, one to n3); cleaning them up frees n1 for the 2-GPU pod.
+        static ItemDemand OnN1(ItemDemand d) => d with { OriginalHoldsPerNode = new() { ["n1"] = new(d.OriginalHolds) } };
+        var demands = new[] { Demand("big", 2), OnN1(Demand("a", 1, holdsGpu: 1)), OnN1(Demand("b", 1, holdsGpu: 1)) };
+        var plan = Auto(CapacityOf(demands, [NodesPool("a10g", null, ("n1", 2, 0), ("n2", 2, 1), ("n3", 2, 1))]), demands.Select(d => Candidate(d)).ToList());
+
+        Assert.Empty(plan.Refused);
+        Assert.Equal([["a", "b"], ["big"]], Names(plan));
+        Assert.True(plan.Waves[0].CleanupBeforeNextWave);
+        Assert.Contains("ml/a predictor: 1 pod(s) of nvidia.com/gpu 1, memory 4Gi, cpu 1 on node n2", plan.Waves[0].Arithmetic);
+        Assert.Contains("ml/b predictor: 1 pod(s) of nvidia.com/gpu 1, memory 4Gi, cpu 1 on node n3", plan.Waves[0].Arithmetic);
+        Assert.Contains("nvidia.com/gpu: free 0 (node n1, pool a10g) + 2 freed by cleanup of wave 1 - wave 2 = 0", plan.Waves[1].Arithmetic);
+        Assert.Contains("ml/big predictor: 1 pod(s) of nvidia.com/gpu 2, memory 4Gi, cpu 1 on node n1", plan.Waves[1].Arithmetic);
+        Assert.Contains(plan.Warnings, w => w.StartsWith("ml/big: planned in wave 2", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void An_original_on_a_node_capacity_json_does_not_list_frees_nothing_schedulable()
+    {
+        // a's original runs on a cordoned node (left out of the pools): cleaning it up frees nothing for b.
+        var a = Demand("a", 1, holdsGpu: 1) with { OriginalHoldsPerNode = new() { ["cordoned"] = new() { [Gpu] = 1 } } };
+        var b = Demand("b", 2);
+        var demands = new[] { a, b };
+        var plan = Auto(CapacityOf(demands, [NodesPool("a100", null, ("n1", 2, 1), ("n2", 2, 1))]), demands.Select(d => Candidate(d)).ToList(), WaveOrder.Parse("plan"));
+
+        Assert.Equal([["a"]], Names(plan));
+        Assert.Contains("needs nvidia.com/gpu 2, at most 1 free in pool a100", plan.Refused["ml/b"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_pod_larger_than_any_nodes_allocatable_is_refused_saying_no_node_can_ever_hold_it()
+    {
+        var demands = new[] { Demand("huge", 2), Demand("ok", 1) };
+        var plan = Auto(CapacityOf(demands, [NodesPool("a100", null, ("n1", 1, 1), ("n2", 1, 1))]), demands.Select(d => Candidate(d)).ToList());
+
+        Assert.Contains("needs nvidia.com/gpu 2, at most 1 free in pool a100 on any one node (n1 1, n2 1; 2 free in all); no node can ever hold it: the largest allocatable is 1 (node n1)", plan.Refused["ml/huge"], StringComparison.Ordinal);
+        Assert.Equal([["ok"]], Names(plan));
+    }
+
+    [Fact]
+    public void A_pool_recorded_without_its_nodes_counts_as_one_node_with_a_warning()
+    {
+        var demands = new[] { Demand("two-gpu", 2) };
+        var pool = NodesPool("a100", null, ("n1", 2, 1), ("n2", 2, 1)) with { PerNode = [] };
+        var plan = Auto(CapacityOf(demands, [pool]), demands.Select(d => Candidate(d)).ToList());
+
+        Assert.Equal([["two-gpu"]], Names(plan));
+        Assert.Contains(plan.Warnings, w => w.StartsWith("capacity.json records no per-node capacity for pool a100", StringComparison.Ordinal));
+    }
+
+    private static ItemDemand WithLimits(ItemDemand demand, Dictionary<string, decimal> limits, Dictionary<string, List<string>>? withoutLimits = null, Dictionary<string, decimal>? holdsLimits = null) => demand with
+    {
+        Components = [.. demand.Components.Select(c => c with { PerReplicaLimits = limits, WithoutLimits = withoutLimits ?? [] })],
+        OriginalHoldsLimits = holdsLimits ?? [],
+    };
+
+    [Fact]
+    public void A_limits_cpu_quota_splits_waves_and_cleanup_frees_the_originals_limits()
+    {
+        var limits = new Dictionary<string, decimal> { ["cpu"] = 4, ["memory"] = 8m * 1024 * 1024 * 1024 };
+        var demands = new[] { WithLimits(Demand("a", 1, holdsGpu: 1), limits, holdsLimits: new() { ["cpu"] = 4 }), WithLimits(Demand("b", 1, holdsGpu: 1), limits, holdsLimits: new() { ["cpu"] = 4 }) };
+        var quota = new NamespaceQuota(Ns, "compute", new() { ["limits.cpu"] = 12 }, new() { ["limits.cpu"] = 8 }, new() { ["limits.cpu"] = 4 });
+        var plan = Auto(CapacityOf(demands, [Pool("a100", 8, 6)], [quota]), demands.Select(d => Candidate(d)).ToList());
+
+        Assert.Empty(plan.Refused);
+        Assert.Equal([["a"], ["b"]], Names(plan));
+        Assert.True(plan.Waves[0].CleanupBeforeNextWave);
+        Assert.Contains("limits.cpu: free 4 (quota ml/compute) - wave 4 = 0", plan.Waves[0].Arithmetic);
+        Assert.Contains("limits.cpu: free 0 (quota ml/compute) + 4 freed by cleanup of wave 1 - wave 4 = 0", plan.Waves[1].Arithmetic);
+    }
+
+    [Fact]
+    public void A_limits_quota_that_can_never_hold_the_replacement_is_a_refusal_naming_the_quota_and_numbers()
+    {
+        var demands = new[] { WithLimits(Demand("a", 1, replicas: 2), new() { ["cpu"] = 4, ["memory"] = 16m * 1024 * 1024 * 1024 }) };
+        var quota = new NamespaceQuota(Ns, "mem", new() { ["limits.memory"] = 24m * 1024 * 1024 * 1024 }, new(), new() { ["limits.memory"] = 24m * 1024 * 1024 * 1024 });
+        var plan = Auto(CapacityOf(demands, [Pool("a100", 8, 8)], [quota]), demands.Select(d => Candidate(d)).ToList());
+
+        Assert.Contains("needs limits.memory 32Gi, at most 24Gi free under quota ml/mem", plan.Refused["ml/a"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_container_without_a_limit_is_refused_where_a_quota_sets_limits_memory()
+    {
+        var demands = new[] { WithLimits(Demand("a", 1), new() { ["cpu"] = 4 }, withoutLimits: new() { ["memory"] = ["kserve-container"] }) };
+        var quota = new NamespaceQuota(Ns, "compute", new() { ["limits.memory"] = 64m * 1024 * 1024 * 1024 }, new(), new() { ["limits.memory"] = 64m * 1024 * 1024 * 1024 });
+        var plan = Auto(CapacityOf(demands, [Pool("a100", 8, 8)], [quota]), demands.Select(d => Candidate(d)).ToList());
+
+        Assert.Contains("quota ml/compute sets limits.memory, so Kubernetes refuses a pod whose containers state no memory limit: predictor container(s) kserve-container", plan.Refused["ml/a"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_limits_key_for_an_extended_resource_is_not_charged_by_kubernetes_so_it_does_not_hold_a_wave_back()
+    {
+        var demands = new[] { WithLimits(Demand("a", 1), new() { ["cpu"] = 4, [Gpu] = 1 }) };
+        var quota = new NamespaceQuota(Ns, "gpu-limits", new() { ["limits.nvidia.com/gpu"] = 0 }, new(), new() { ["limits.nvidia.com/gpu"] = 0 });
+        var plan = Auto(CapacityOf(demands, [Pool("a100", 8, 8)], [quota]), demands.Select(d => Candidate(d)).ToList());
+
+        Assert.Empty(plan.Refused);
+        Assert.Equal([["a"]], Names(plan));
+    }
+
+    [Fact]
+    public void Limits_quotas_are_not_checked_with_a_warning_when_capacity_json_records_no_limits()
+    {
+        var demands = new[] { Demand("a", 1) };
+        var quota = new NamespaceQuota(Ns, "compute", new() { ["limits.cpu"] = 0 }, new(), new() { ["limits.cpu"] = 0 });
+        var plan = Auto(CapacityOf(demands, [Pool("a100", 8, 8)], [quota]), demands.Select(d => Candidate(d)).ToList());
+
+        Assert.Equal([["a"]], Names(plan));
+        Assert.Contains(plan.Warnings, w => w.StartsWith("ml/a: capacity.json records no limits for it", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("ml/a,ml/a", "listed more than once")]
     [InlineData("a,ml/b", "'a' is not namespace/name")]

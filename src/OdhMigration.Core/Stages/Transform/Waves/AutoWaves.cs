@@ -37,10 +37,27 @@ internal sealed class AutoWaves(CapacityReport capacity, Dictionary<string, int>
             }
         }
 
+        WarnOnOlderCapacity(pending);
         pending = RefuseNeverFitting(pending);
         Fill(pending);
         var planned = _waves.Select((w, i) => WavePlanner.Wave(i + 1, w.Members, index, w.Ledger.Arithmetic(), w.Stop) with { CleanupBeforeNextWave = w.CleanupBeforeNext }).ToList();
         return new WavePlan(planned, WavePlanner.WaveOf(planned), _refused, _warnings);
+    }
+
+    /// <summary>Says where a capacity.json written by an older export makes the check coarser than it should be.</summary>
+    private void WarnOnOlderCapacity(List<WaveGroup> groups)
+    {
+        foreach (var pool in capacity.Cluster.Pools.Where(p => p.PerNode.Count == 0))
+        {
+            _warnings.Add($"capacity.json records no per-node capacity for pool {pool.Key}: its nodes are counted as one, so a wave may not fit on any single node; run export again");
+        }
+
+        var limitQuotas = capacity.Quotas.Where(q => q.Hard.Keys.Any(k => k.StartsWith(Resources.LimitsPrefix, StringComparison.Ordinal))).Select(q => $"{q.Namespace}/{q.Name}").ToHashSet(StringComparer.Ordinal);
+        var namespaces = capacity.Quotas.Where(q => limitQuotas.Contains($"{q.Namespace}/{q.Name}")).Select(q => q.Namespace).ToHashSet(StringComparer.Ordinal);
+        foreach (var item in groups.SelectMany(g => g.Items).Where(i => namespaces.Contains(i.TargetNamespace) && i.Limits() is null))
+        {
+            _warnings.Add($"{item.Key}: capacity.json records no limits for it, so the limits.* quotas of {item.TargetNamespace} are not checked; run export again");
+        }
     }
 
     /// <summary>Refuses the groups that do not fit even alone with every other original cleaned up and their own stopped where that is possible.</summary>

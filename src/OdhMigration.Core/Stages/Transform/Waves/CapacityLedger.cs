@@ -3,38 +3,48 @@ using OdhMigration.Core.Workspace.Documents;
 namespace OdhMigration.Core.Stages.Transform.Waves;
 
 /// <summary>
-/// What is still free, per node pool and per ResourceQuota, as waves are planned one after the other. A trial of a wave
-/// works on a copy (<see cref="StartTrial"/>), records what it freed and used per account, and becomes the ledger when
-/// the wave is kept.
+/// What is still free, per node (grouped in its pool) and per ResourceQuota, as waves are planned one after the other.
+/// A trial of a wave works on a copy (<see cref="StartTrial"/>), records what it freed and used per account, and
+/// becomes the ledger when the wave is kept.
 /// </summary>
 /// <remarks>
-/// Placement rule (docs/waves.md): a component with a node selector must fit whole in one pool whose labels include the
-/// selector; a component without one may spread over all pools (their free capacity summed). Built-in resources
-/// (cpu, memory, pods, ...) are checked only where the pools report them; extended resources (nvidia.com/gpu) always,
-/// so a GPU model on a cluster without GPUs never fits. What an original holds is credited back to the pool its
-/// replacement's node selector names (else to the pool with most of that resource allocatable), and to the quotas
-/// of its own namespace.
+/// Placement rule (docs/waves.md): every pod of a replacement (each replica of each component) must land on one node,
+/// as the scheduler places pods: first-fit over the eligible nodes in name order, the item's biggest pods first, the
+/// node's free amounts counted down as pods are placed. Eligible nodes are those of the pools whose labels include the
+/// component's node selector (every node without one). Built-in resources (cpu, memory, pods, ...) are checked only
+/// where the nodes report them; extended resources (nvidia.com/gpu) always, so a GPU model on a cluster without GPUs
+/// never fits. What an original holds is credited back to the nodes its pods run on (capacity.json's
+/// originalHoldsPerNode; without it, to the node with most of that resource allocatable in the pool its replacement's
+/// node selector names), and to the quotas of its own namespace. A pool recorded without per-node capacity (an older
+/// capacity.json) counts as one node holding the pool's sums.
 /// </remarks>
 internal sealed class CapacityLedger
 {
-    private readonly List<Account> _pools;
+    private readonly List<Pool> _pools;
     private readonly List<Account> _quotas;
     private readonly HashSet<string> _reported;
+    private readonly List<string> _placements;
 
     public CapacityLedger(CapacityReport capacity)
     {
-        _pools = capacity.Cluster.Pools.Select(p => new Account($"pool {p.Key}", null, p.Labels, p.Allocatable, new(p.Free, StringComparer.Ordinal))).ToList();
+        _pools = capacity.Cluster.Pools.Select(p => new Pool($"pool {p.Key}", p.Labels, p.PerNode.Count > 0
+            ? p.PerNode.Select(n => new Account($"node {n.Name}", null, p.Labels, n.Allocatable, new(n.Free, StringComparer.Ordinal)) { Node = n.Name }).ToList()
+            : [new Account($"pool {p.Key}", null, p.Labels, p.Allocatable, new(p.Free, StringComparer.Ordinal))])).ToList();
         _quotas = capacity.Quotas.Select(q => new Account($"quota {q.Namespace}/{q.Name}", q.Namespace, new Dictionary<string, string>(), q.Hard, new(q.Free, StringComparer.Ordinal))).ToList();
         _reported = capacity.Cluster.Pools.SelectMany(p => p.Allocatable.Keys.Concat(p.Free.Keys)).ToHashSet(StringComparer.Ordinal);
+        _placements = [];
     }
 
-    private CapacityLedger(List<Account> pools, List<Account> quotas, HashSet<string> reported) => (_pools, _quotas, _reported) = (pools, quotas, reported);
+    private CapacityLedger(List<Pool> pools, List<Account> quotas, HashSet<string> reported, List<string> placements) =>
+        (_pools, _quotas, _reported, _placements) = (pools, quotas, reported, placements);
 
-    /// <summary>A copy to try a wave on; its credits and debits start empty.</summary>
-    public CapacityLedger StartTrial() => new(_pools.Select(a => a.Copy(keepTrial: false)).ToList(), _quotas.Select(a => a.Copy(keepTrial: false)).ToList(), _reported);
+    /// <summary>A copy to try a wave on; its credits, debits and placements start empty.</summary>
+    public CapacityLedger StartTrial() => new(_pools.Select(p => p.Copy(keepTrial: false)).ToList(), _quotas.Select(a => a.Copy(keepTrial: false)).ToList(), _reported, []);
 
     /// <summary>A copy that carries on the current trial (to try adding one more group to a wave).</summary>
-    public CapacityLedger Branch() => new(_pools.Select(a => a.Copy(keepTrial: true)).ToList(), _quotas.Select(a => a.Copy(keepTrial: true)).ToList(), _reported);
+    public CapacityLedger Branch() => new(_pools.Select(p => p.Copy(keepTrial: true)).ToList(), _quotas.Select(a => a.Copy(keepTrial: true)).ToList(), _reported, [.. _placements]);
+
+    private IEnumerable<Account> Nodes => _pools.SelectMany(p => p.Nodes);
 
     /// <summary>Frees what <paramref name="item"/>'s original holds (sign -1 takes it back: used to say an original cannot be freed).</summary>
     public void Credit(WaveCandidate item, string why, int sign = 1)
@@ -44,124 +54,212 @@ internal sealed class CapacityLedger
             return;
         }
 
-        var home = item.HomeSelector() is { } selector ? _pools.FirstOrDefault(p => Matches(p, selector)) : null;
-        foreach (var (resource, amount) in item.Holds)
+        if (item.HoldsPerNode.Count > 0)
         {
-            var pool = home is not null && home.Limit.ContainsKey(resource) ? home : _pools.Where(p => p.Limit.ContainsKey(resource)).MaxBy(p => p.Limit[resource]);
-            pool?.Change(resource, sign * amount, why);
+            // A node the ledger does not know (cordoned, unreadable) frees nothing schedulable.
+            var perNode = item.HoldsPerNode.Select(h => (Node: Nodes.FirstOrDefault(n => n.Node == h.Key), Amounts: h.Value)).Where(h => h.Node is not null);
+            foreach (var (node, amounts) in perNode)
+            {
+                foreach (var (resource, amount) in amounts.Where(a => node!.Limit.ContainsKey(a.Key)))
+                {
+                    node!.Change(resource, sign * amount, why);
+                }
+            }
+        }
+        else
+        {
+            // Where its pods run is not recorded: the node of its home pool (else of all) with most of the resource.
+            var home = item.HomeSelector() is { } selector ? _pools.FirstOrDefault(p => Matches(p, selector)) : null;
+            foreach (var (resource, amount) in item.Holds)
+            {
+                var node = (home?.Nodes.Any(n => n.Limit.ContainsKey(resource)) == true ? home.Nodes : Nodes)
+                    .Where(n => n.Limit.ContainsKey(resource)).MaxBy(n => n.Limit[resource]);
+                node?.Change(resource, sign * amount, why);
+            }
         }
 
         foreach (var quota in _quotas.Where(q => q.Namespace == item.Namespace))
         {
-            foreach (var (key, amount) in Resources.QuotaUsage(item.Holds).Where(u => quota.Limit.ContainsKey(u.Key)))
+            foreach (var (key, amount) in Resources.QuotaUsage(item.Holds, item.HoldsLimits).Where(u => quota.Limit.ContainsKey(u.Key)))
             {
                 quota.Change(key, sign * amount, why);
             }
         }
     }
 
-    /// <summary>Uses what <paramref name="item"/>'s replacement requests; false with the first shortfall when it does not fit.</summary>
+    /// <summary>Places every pod of <paramref name="item"/>'s replacement on a node and uses its quotas; false with the first shortfall when it does not fit.</summary>
     public bool TryPlace(WaveCandidate item, out string? shortfall)
     {
-        foreach (var (amounts, selector) in item.Placements())
+        var placed = new List<(PodDemand Pod, Account Node)>();
+        foreach (var pod in item.Pods())
         {
-            shortfall = selector.Count > 0 ? PlaceInOnePool(amounts, selector) : PlaceAnywhere(amounts);
+            shortfall = PlaceOnNode(pod, out var node);
             if (shortfall is not null)
             {
                 return false;
             }
+
+            placed.Add((pod, node!));
         }
 
-        var usage = Resources.QuotaUsage(item.Requests());
-        foreach (var quota in _quotas.Where(q => q.Namespace == item.TargetNamespace))
+        shortfall = QuotaShortfall(item);
+        if (shortfall is not null)
         {
-            foreach (var (key, amount) in usage.Where(u => quota.Limit.ContainsKey(u.Key)).OrderBy(u => Resources.Rank(u.Key.Replace("requests.", "", StringComparison.Ordinal))))
+            return false;
+        }
+
+        foreach (var component in placed.GroupBy(p => p.Pod.Component, StringComparer.Ordinal))
+        {
+            var first = component.First().Pod;
+            var nodes = component.GroupBy(p => p.Node.Label, StringComparer.Ordinal)
+                .Select(g => g.Count() == 1 ? g.Key : $"{g.Key} x{g.Count()}");
+            _placements.Add($"{item.Key} {component.Key}: {first.Replicas} pod(s) of {Describe(first.Amounts)} on {string.Join(", ", nodes)}");
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Per pool, node and quota the resources the wave used: "free X (pool P) + Y freed by ... - wave Z = R" (a pool's
+    /// line sums its nodes; a line per node where the pool has several), then where each component's pods go.
+    /// </summary>
+    public List<string> Arithmetic()
+    {
+        var lines = new List<string>();
+        foreach (var pool in _pools)
+        {
+            lines.AddRange(Account.Lines(pool.Label, pool.Nodes));
+            if (pool.Nodes.Count > 1)
+            {
+                lines.AddRange(pool.Nodes.SelectMany(n => Account.Lines($"{n.Label}, {pool.Label}", [n])));
+            }
+        }
+
+        lines.AddRange(_quotas.SelectMany(q => Account.Lines(q.Label, [q])));
+        lines.AddRange(_placements);
+        return lines;
+    }
+
+    /// <summary>First fit: the first eligible node (name order) with room for all the pod asks; null, or why no node has.</summary>
+    private string? PlaceOnNode(PodDemand pod, out Account? node)
+    {
+        node = null;
+        var pools = pod.NodeSelector.Count > 0 ? _pools.Where(p => Matches(p, pod.NodeSelector)).ToList() : _pools;
+        if (pools.Count == 0)
+        {
+            return $"no node pool matches its node selector {string.Join(",", pod.NodeSelector.Select(s => $"{s.Key}={s.Value}"))}";
+        }
+
+        var nodes = pools.SelectMany(p => p.Nodes).OrderBy(n => n.Label, StringComparer.Ordinal).ToList();
+        var needed = Checked(pod.Amounts).ToList();
+        node = nodes.FirstOrDefault(n => needed.All(x => n.Free(x.Key) >= x.Value));
+        if (node is not null)
+        {
+            foreach (var (name, value) in needed)
+            {
+                node.Use(name, value);
+            }
+
+            return null;
+        }
+
+        // The scarcest resource no node has enough of; else (each fits on some node, not all on one) the best node's first shortfall.
+        var (resource, amount) = needed.FirstOrDefault(n => nodes.All(x => x.Free(n.Key) < n.Value));
+        if (resource is null)
+        {
+            var first = needed[0].Key;
+            (resource, amount) = needed.First(n => nodes.MaxBy(x => x.Free(first))!.Free(n.Key) < n.Value);
+        }
+
+        var best = nodes.MaxBy(n => n.Free(resource))!;
+        var where = pools.Count == 1 ? pools[0].Label : $"pools {string.Join(", ", pools.Select(p => p.Label["pool ".Length..]))}";
+        var perNode = nodes.Count > 1
+            ? $" on any one node ({string.Join(", ", nodes.OrderByDescending(n => n.Free(resource)).Take(4).Select(n => $"{n.Node ?? n.Label} {Resources.Format(resource, n.Free(resource))}"))}{(nodes.Count > 4 ? ", ..." : "")}; {Resources.Format(resource, nodes.Sum(n => n.Free(resource)))} free in all)"
+            : "";
+        var largest = nodes.MaxBy(n => n.Limit.GetValueOrDefault(resource))!;
+        var never = largest.Limit.GetValueOrDefault(resource) < amount
+            ? $"; no node can ever hold it: the largest allocatable is {Resources.Format(resource, largest.Limit.GetValueOrDefault(resource))} ({largest.Label})"
+            : "";
+        return $"{pod.Component} pod {pod.Replica} of {pod.Replicas} needs {resource} {Resources.Format(resource, amount)}, at most {Resources.Format(resource, best.Free(resource))} free in {where}{perNode}{never}";
+    }
+
+    /// <summary>The quotas of the replacement's namespace: the containers they require values of, then the amounts; null when every quota holds it.</summary>
+    private string? QuotaShortfall(WaveCandidate item)
+    {
+        var quotas = _quotas.Where(q => q.Namespace == item.TargetNamespace).ToList();
+        foreach (var quota in quotas)
+        {
+            if (QuotaConstraint(item, quota) is { } refused)
+            {
+                return refused;
+            }
+        }
+
+        var usage = Resources.QuotaUsage(item.Requests(), item.Limits());
+        foreach (var quota in quotas)
+        {
+            foreach (var (key, amount) in usage.Where(u => quota.Limit.ContainsKey(u.Key)).OrderBy(u => Resources.Rank(u.Key)).ThenBy(u => u.Key, StringComparer.Ordinal))
             {
                 if (quota.Free(key) < amount)
                 {
-                    shortfall = $"needs {key} {Resources.Format(key, amount)}, at most {Resources.Format(key, quota.Free(key))} free under {quota.Label}";
-                    return false;
+                    return $"needs {key} {Resources.Format(key, amount)}, at most {Resources.Format(key, quota.Free(key))} free under {quota.Label}";
                 }
 
                 quota.Use(key, amount);
             }
         }
 
-        shortfall = null;
-        return true;
-    }
-
-    /// <summary>Per account and resource the wave used: "free X (pool P) + Y freed by ... - wave Z = R".</summary>
-    public List<string> Arithmetic() =>
-        _pools.Concat(_quotas).SelectMany(a => a.Lines()).ToList();
-
-    private string? PlaceInOnePool(Dictionary<string, decimal> amounts, IReadOnlyDictionary<string, string> selector)
-    {
-        var matching = _pools.Where(p => Matches(p, selector)).ToList();
-        if (matching.Count == 0)
-        {
-            return $"no node pool matches its node selector {string.Join(",", selector.Select(s => $"{s.Key}={s.Value}"))}";
-        }
-
-        var needed = Checked(amounts).ToList();
-        var fits = matching.FirstOrDefault(p => needed.All(n => p.Free(n.Key) >= n.Value));
-        if (fits is null)
-        {
-            // The scarcest resource no matching pool has enough of; else (each fits somewhere, not all in one) the best pool's first shortfall.
-            var (resource, amount) = needed.FirstOrDefault(n => matching.All(p => p.Free(n.Key) < n.Value));
-            if (resource is null)
-            {
-                var first = needed[0].Key;
-                (resource, amount) = needed.First(n => matching.MaxBy(p => p.Free(first))!.Free(n.Key) < n.Value);
-            }
-
-            var best = matching.MaxBy(p => p.Free(resource))!;
-            return $"needs {resource} {Resources.Format(resource, amount)}, at most {Resources.Format(resource, best.Free(resource))} free in {best.Label}";
-        }
-
-        foreach (var (resource, amount) in needed)
-        {
-            fits.Use(resource, amount);
-        }
-
         return null;
     }
 
-    private string? PlaceAnywhere(Dictionary<string, decimal> amounts)
+    /// <summary>
+    /// A quota on cpu or memory makes every container state it (kubernetes pkg/quota/v1/evaluator/core/pods.go,
+    /// Constraints): under cpu/requests.cpu a request (or a limit, which the API defaults the request from), under
+    /// limits.cpu a limit; the pod is refused otherwise.
+    /// </summary>
+    private static string? QuotaConstraint(WaveCandidate item, Account quota)
     {
-        var needed = Checked(amounts).ToList();
-        foreach (var (resource, amount) in needed)
+        foreach (var key in quota.Limit.Keys.Order(StringComparer.Ordinal))
         {
-            var total = _pools.Sum(p => p.Free(resource));
-            if (total < amount)
+            var resource = Resources.Unprefixed(key);
+            if (resource is not (Resources.Cpu or Resources.Memory))
             {
-                return $"needs {resource} {Resources.Format(resource, amount)}, at most {Resources.Format(resource, total)} free in all {_pools.Count} node pool(s) together";
+                continue;
             }
-        }
 
-        foreach (var (resource, amount) in needed)
-        {
-            var left = amount;
-            foreach (var pool in _pools.OrderByDescending(p => p.Free(resource)).TakeWhile(_ => left > 0))
+            var limits = key.StartsWith(Resources.LimitsPrefix, StringComparison.Ordinal);
+            var missing = (item.Demand?.Components ?? [])
+                .Select(c => (c.Component, Containers: (limits ? c.WithoutLimits : c.WithoutRequests).GetValueOrDefault(resource) ?? []))
+                .Where(c => c.Containers.Count > 0)
+                .Select(c => $"{c.Component} container(s) {string.Join(", ", c.Containers)}").ToList();
+            if (missing.Count > 0)
             {
-                var take = Math.Min(left, pool.Free(resource));
-                pool.Use(resource, take);
-                left -= take;
+                return $"{quota.Label} sets {key}, so Kubernetes refuses a pod whose containers state no {resource} {(limits ? "limit" : "request or limit")}: {string.Join("; ", missing)} (set resources.{(limits ? "limits" : "requests")}.{resource}, or rely on a LimitRange default, which capacity.json does not read)";
             }
         }
 
         return null;
     }
 
-    /// <summary>The amounts checked against pools, scarcest first: extended resources always, built-in ones where the pools report them.</summary>
+    /// <summary>The amounts checked against nodes, scarcest first: extended resources always, built-in ones where the nodes report them.</summary>
     private IEnumerable<KeyValuePair<string, decimal>> Checked(Dictionary<string, decimal> amounts) =>
         amounts.Where(a => a.Value > 0 && (Resources.IsExtended(a.Key) || _reported.Contains(a.Key)))
             .OrderBy(a => Resources.Rank(a.Key)).ThenBy(a => a.Key, StringComparer.Ordinal);
 
-    private static bool Matches(Account pool, IReadOnlyDictionary<string, string> selector) =>
+    private static string Describe(Dictionary<string, decimal> amounts) =>
+        string.Join(", ", amounts.Where(a => a.Key != Resources.Pods && a.Value > 0).OrderBy(a => Resources.Rank(a.Key)).ThenBy(a => a.Key, StringComparer.Ordinal)
+            .Select(a => $"{a.Key} {Resources.Format(a.Key, a.Value)}")) is { Length: > 0 } text ? text : "no requests";
+
+    private static bool Matches(Pool pool, IReadOnlyDictionary<string, string> selector) =>
         selector.All(s => pool.Labels.TryGetValue(s.Key, out var value) && value == s.Value);
 
-    /// <summary>One pool or quota: its limit (allocatable or hard), what is free now, and what the current trial freed and used.</summary>
+    /// <summary>A node pool: its label ("pool a100"), the labels its nodes share, and its nodes' accounts.</summary>
+    private sealed record Pool(string Label, IReadOnlyDictionary<string, string> Labels, List<Account> Nodes)
+    {
+        public Pool Copy(bool keepTrial) => this with { Nodes = Nodes.Select(n => n.Copy(keepTrial)).ToList() };
+    }
+
+    /// <summary>One node or quota: its limit (allocatable or hard), what is free now, and what the current trial freed and used.</summary>
     private sealed class Account(string label, string? ns, IReadOnlyDictionary<string, string> labels, IReadOnlyDictionary<string, decimal> limit, Dictionary<string, decimal> free)
     {
         private readonly Dictionary<string, decimal> _start = new(free, StringComparer.Ordinal);
@@ -172,6 +270,9 @@ internal sealed class CapacityLedger
 
         public string? Namespace => ns;
 
+        /// <summary>The node's name; null for a quota, and for a pool recorded without its nodes.</summary>
+        public string? Node { get; init; }
+
         public IReadOnlyDictionary<string, string> Labels => labels;
 
         public IReadOnlyDictionary<string, decimal> Limit => limit;
@@ -180,7 +281,7 @@ internal sealed class CapacityLedger
 
         public Account Copy(bool keepTrial)
         {
-            var copy = new Account(label, ns, labels, limit, new Dictionary<string, decimal>(free, StringComparer.Ordinal));
+            var copy = new Account(label, ns, labels, limit, new Dictionary<string, decimal>(free, StringComparer.Ordinal)) { Node = Node };
             if (keepTrial)
             {
                 copy._start.Clear();
@@ -206,7 +307,7 @@ internal sealed class CapacityLedger
         public void Change(string resource, decimal amount, string why)
         {
             var now = Free(resource) + amount;
-            // A quota's free can never exceed its hard limit, whatever an estimate of what an original holds says.
+            // Free can never exceed the node's allocatable or the quota's hard limit, whatever an estimate of what an original holds says.
             free[resource] = limit.TryGetValue(resource, out var max) ? Math.Min(Math.Max(now, 0), max) : Math.Max(now, 0);
             var list = _credits.TryGetValue(resource, out var existing) ? existing : _credits[resource] = [];
             list.Add((why, free[resource] - (now - amount)));
@@ -218,14 +319,19 @@ internal sealed class CapacityLedger
             _used[resource] = _used.GetValueOrDefault(resource) + amount;
         }
 
-        public IEnumerable<string> Lines()
+        /// <summary>Per resource the accounts used: what was free at the start, what was freed and why, what the wave used, what is left (summed over the accounts).</summary>
+        public static IEnumerable<string> Lines(string label, IReadOnlyList<Account> accounts)
         {
-            foreach (var (resource, used) in _used.Where(u => u.Value > 0).OrderBy(u => Resources.Rank(u.Key)).ThenBy(u => u.Key, StringComparer.Ordinal))
+            var used = accounts.SelectMany(a => a._used).GroupBy(u => u.Key, StringComparer.Ordinal)
+                .Select(g => (Resource: g.Key, Amount: g.Sum(u => u.Value))).Where(u => u.Amount > 0)
+                .OrderBy(u => Resources.Rank(u.Resource)).ThenBy(u => u.Resource, StringComparer.Ordinal);
+            foreach (var (resource, amount) in used)
             {
-                var credits = _credits.GetValueOrDefault(resource) ?? [];
+                var credits = accounts.SelectMany(a => a._credits.GetValueOrDefault(resource) ?? []);
                 var freed = string.Concat(credits.GroupBy(c => c.Why, StringComparer.Ordinal).Where(g => g.Sum(c => c.Amount) > 0)
                     .Select(g => $" + {Resources.Format(resource, g.Sum(c => c.Amount))} freed by {g.Key}"));
-                yield return $"{resource}: free {Resources.Format(resource, _start.GetValueOrDefault(resource))} ({label}){freed} - wave {Resources.Format(resource, used)} = {Resources.Format(resource, Free(resource))}";
+                var start = accounts.Sum(a => a._start.GetValueOrDefault(resource));
+                yield return $"{resource}: free {Resources.Format(resource, start)} ({label}){freed} - wave {Resources.Format(resource, amount)} = {Resources.Format(resource, accounts.Sum(a => a.Free(resource)))}";
             }
         }
     }

@@ -9,26 +9,30 @@ public static class Resources
     public const string Memory = "memory";
     public const string Pods = "pods";
     public const string EphemeralStorage = "ephemeral-storage";
-    private const string RequestsPrefix = "requests.";
+    public const string RequestsPrefix = "requests.";
+    public const string LimitsPrefix = "limits.";
     private const decimal Gi = 1024m * 1024m * 1024m;
 
     /// <summary>Extended resources (nvidia.com/gpu, amd.com/gpu, ...) carry a domain; the built-in ones do not.</summary>
     public static bool IsExtended(string resource) => resource.Contains('/', StringComparison.Ordinal);
 
-    /// <summary>Scarcity rank for ordering: extended resources (GPUs) first, then memory, then CPU, then the rest.</summary>
-    public static int Rank(string resource) => resource switch
+    /// <summary>Scarcity rank for ordering: extended resources (GPUs) first, then memory, then CPU, then the rest; quota keys by the resource they count.</summary>
+    public static int Rank(string resource) => Unprefixed(resource) switch
     {
-        _ when IsExtended(resource) => 0,
+        var r when IsExtended(r) => 0,
         Memory => 1,
         Cpu => 2,
         _ => 3,
     };
 
     /// <summary>
-    /// What a set of requests counts against a ResourceQuota: requests.cpu and cpu, requests.memory and memory,
-    /// requests.&lt;extended&gt;, pods. limits.* are not counted: capacity.json records requests only.
+    /// What a set of requests and limits counts against a ResourceQuota, as the quota's pod evaluator counts it
+    /// (kubernetes pkg/quota/v1/evaluator/core/pods.go, podComputeUsageHelper): requests.cpu and cpu, requests.memory
+    /// and memory, requests.ephemeral-storage and ephemeral-storage, requests.&lt;extended&gt;, pods; with limits also
+    /// limits.cpu, limits.memory and limits.ephemeral-storage. Extended resources count only as requests.&lt;name&gt;:
+    /// Kubernetes charges no limits.&lt;extended&gt; key, so such a key in a quota is never used up by a pod.
     /// </summary>
-    public static Dictionary<string, decimal> QuotaUsage(IReadOnlyDictionary<string, decimal> requests)
+    public static Dictionary<string, decimal> QuotaUsage(IReadOnlyDictionary<string, decimal> requests, IReadOnlyDictionary<string, decimal>? limits = null)
     {
         var usage = new Dictionary<string, decimal>(StringComparer.Ordinal);
         foreach (var (resource, amount) in requests)
@@ -46,8 +50,22 @@ public static class Resources
             }
         }
 
+        foreach (var (resource, amount) in limits ?? new Dictionary<string, decimal>())
+        {
+            if (resource is Cpu or Memory or EphemeralStorage)
+            {
+                Add(usage, LimitsPrefix + resource, amount);
+            }
+        }
+
         return usage;
     }
+
+    /// <summary>The resource a quota key counts: requests.cpu and limits.cpu are cpu.</summary>
+    public static string Unprefixed(string key) =>
+        key.StartsWith(RequestsPrefix, StringComparison.Ordinal) ? key[RequestsPrefix.Length..]
+        : key.StartsWith(LimitsPrefix, StringComparison.Ordinal) ? key[LimitsPrefix.Length..]
+        : key;
 
     public static void Add(Dictionary<string, decimal> into, string resource, decimal amount) =>
         into[resource] = into.GetValueOrDefault(resource) + amount;

@@ -30,29 +30,66 @@ public sealed record WaveCandidate(string Namespace, string Name, string TargetN
         return total;
     }
 
-    /// <summary>Per component what it places on nodes, and where it may go; the total without a node selector when no components are recorded.</summary>
-    public IEnumerable<(Dictionary<string, decimal> Amounts, IReadOnlyDictionary<string, string> NodeSelector)> Placements()
+    /// <summary>
+    /// Every pod the replacement starts, each on its own: per component its replicas, each asking PerReplica (and one
+    /// of the node's pods), biggest first (GPUs, then memory, then CPU), so placing them in this order is first-fit
+    /// decreasing. The total as one pod without a node selector when no components are recorded.
+    /// </summary>
+    public IEnumerable<PodDemand> Pods()
     {
         if (Demand is not { } demand)
         {
-            yield break;
+            return [];
         }
 
         if (demand.Components.Count == 0)
         {
-            yield return (new Dictionary<string, decimal>(demand.Total, StringComparer.Ordinal), new Dictionary<string, string>());
-            yield break;
+            var total = new Dictionary<string, decimal>(demand.Total, StringComparer.Ordinal);
+            total.TryAdd(Resources.Pods, 1);
+            return [new PodDemand("replacement", 1, 1, total, new Dictionary<string, string>())];
         }
 
+        return demand.Components
+            .SelectMany(c => Enumerable.Range(1, c.Replicas).Select(i =>
+            {
+                var amounts = new Dictionary<string, decimal>(c.PerReplica, StringComparer.Ordinal) { [Resources.Pods] = 1 };
+                return new PodDemand(c.Component, i, c.Replicas, amounts, c.NodeSelector);
+            }))
+            .OrderByDescending(p => p.Amounts.Where(a => Resources.IsExtended(a.Key)).Sum(a => a.Value))
+            .ThenByDescending(p => p.Amounts.GetValueOrDefault(Resources.Memory))
+            .ThenByDescending(p => p.Amounts.GetValueOrDefault(Resources.Cpu));
+    }
+
+    /// <summary>Limits of the replacement as a whole (PerReplicaLimits x replicas); null when capacity.json did not record limits.</summary>
+    public Dictionary<string, decimal>? Limits()
+    {
+        if (Demand is not { Components.Count: > 0 } demand || demand.Components.Any(c => c.PerReplicaLimits is null))
+        {
+            return Demand is { Components.Count: 0 } ? [] : null;
+        }
+
+        var total = new Dictionary<string, decimal>(StringComparer.Ordinal);
         foreach (var component in demand.Components)
         {
-            var amounts = component.PerReplica.ToDictionary(p => p.Key, p => p.Value * component.Replicas, StringComparer.Ordinal);
-            amounts.TryAdd(Resources.Pods, component.Replicas);
-            yield return (amounts, component.NodeSelector);
+            foreach (var (resource, amount) in component.PerReplicaLimits!)
+            {
+                Resources.Add(total, resource, amount * component.Replicas);
+            }
         }
+
+        return total;
     }
+
+    /// <summary>What the original holds per node its pods run on; empty when capacity.json does not say.</summary>
+    public IReadOnlyDictionary<string, Dictionary<string, decimal>> HoldsPerNode => Demand?.OriginalHoldsPerNode ?? [];
+
+    /// <summary>The limits the original's pods hold (counted under limits.* quotas).</summary>
+    public IReadOnlyDictionary<string, decimal> HoldsLimits => Demand?.OriginalHoldsLimits ?? None;
 
     /// <summary>The node selector of the first component that has one (where its original most likely runs too).</summary>
     public IReadOnlyDictionary<string, string>? HomeSelector() =>
         Demand?.Components.Select(c => c.NodeSelector).FirstOrDefault(s => s.Count > 0);
 }
+
+/// <summary>One pod of a replacement: its component, which replica of how many, what it asks a node for (one of its pods included), and where it may go.</summary>
+public sealed record PodDemand(string Component, int Replica, int Replicas, Dictionary<string, decimal> Amounts, IReadOnlyDictionary<string, string> NodeSelector);
