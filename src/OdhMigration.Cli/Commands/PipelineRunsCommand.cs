@@ -41,10 +41,11 @@ public static class PipelineRunsCommand
         var resumeFrom = new Option<string?>("--resume-from") { Description = "Resume a failed run on the same PVC: apply (apply and validate again; apply resumes from its ledger) or cleanup. Writes a Pending run of the split pipeline's part" };
         resumeFrom.AcceptOnlyFromAmong([.. PipelineRunBuilder.ResumePoints.Keys]);
         var wave = WaveOptions.Wave();
+        var allWaves = new Option<bool>("--all-waves") { Description = "From plan.json in the workspace (transform --waves auto or --wave-size N): one full run per wave and namespace, each selecting only that wave's InferenceServices (runs/<ns>-w<K>.yaml), to be created one after the other" };
         var approvedSha = new Option<string?>("--approved-sha256") { Description = "With --resume-from: the plan-sha256 (apply) or validation-sha256 (cleanup) the failed run's gate approved" };
 
         var command = new Command("pipelineruns", Description);
-        foreach (var option in new Option[] { workspace, outDir, approvers, approvalsRequired, pipeline, accountPrefix, pipelinesNamespace, storageSize, storageClass, strategy, target, images, only, resumeFrom, approvedSha, wave })
+        foreach (var option in new Option[] { workspace, outDir, approvers, approvalsRequired, pipeline, accountPrefix, pipelinesNamespace, storageSize, storageClass, strategy, target, images, only, resumeFrom, approvedSha, wave, allWaves })
         {
             command.Options.Add(option);
         }
@@ -77,6 +78,14 @@ public static class PipelineRunsCommand
                     Wave = parse.GetValue(wave),
                 };
                 var (inventory, _) = await WorkspaceDocuments.ReadInventoryAsync(new WorkspaceLayout(path), ct).ConfigureAwait(false);
+                if (parse.GetValue(allWaves))
+                {
+                    var (plan, _) = await WorkspaceDocuments.ReadPlanAsync(new WorkspaceLayout(path), ct).ConfigureAwait(false);
+                    var (setup, runs, width) = PipelineRunWaves.Build(inventory, plan, settings);
+                    await PipelineRunWaves.WriteAsync(setup, runs, width, parse.GetValue(outDir), io, ct).ConfigureAwait(false);
+                    return ExitCodes.Success;
+                }
+
                 var migrations = PipelineRunBuilder.Build(inventory, settings);
                 if (migrations.Count == 0)
                 {
