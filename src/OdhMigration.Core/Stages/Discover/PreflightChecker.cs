@@ -33,8 +33,8 @@ public static class PreflightChecker
     /// </summary>
     public const string CapacityStage = "export";
 
-    /// <summary>The optional grant that lets export read nodes and all pods (the same file CapacityReader names).</summary>
-    public const string CapacityGrant = Export.CapacityReader.ClusterGrantFile;
+    /// <summary>The optional grant that lets export read nodes and all pods (the file export's CapacityReader names too; a stage folder does not use another stage's code).</summary>
+    public const string CapacityGrant = "tekton/rbac/optional/cluster-capacity.yaml";
 
     /// <summary>The answers, and the questions that could not be answered (each with why): the pre-flight is advice, never a gate.</summary>
     public sealed record Result(List<PreflightCheck> Checks, List<(string Question, string Error)> Unanswered);
