@@ -42,10 +42,11 @@ public static class PipelineRunsCommand
         resumeFrom.AcceptOnlyFromAmong([.. PipelineRunBuilder.ResumePoints.Keys]);
         var wave = WaveOptions.Wave();
         var rollback = new Option<bool>("--rollback") { Description = $"Write, per namespace, a {RollbackRuns.Pipeline} run instead (rollback --dry-run, an approval gate bound to the rollback plan's sha256, rollback) on the namespace's workspace PVC, with the grants of tekton/rbac/optional/rollback.yaml it needs" };
+        var allWaves = new Option<bool>("--all-waves") { Description = "From plan.json in the workspace (transform --waves auto or --wave-size N): one full run per wave and namespace, each selecting only that wave's InferenceServices (runs/<ns>-w<K>.yaml), to be created one after the other" };
         var approvedSha = new Option<string?>("--approved-sha256") { Description = "With --resume-from: the plan-sha256 (apply) or validation-sha256 (cleanup) the failed run's gate approved" };
 
         var command = new Command("pipelineruns", Description);
-        foreach (var option in new Option[] { workspace, outDir, approvers, approvalsRequired, pipeline, accountPrefix, pipelinesNamespace, storageSize, storageClass, strategy, target, images, only, resumeFrom, approvedSha, wave, rollback })
+        foreach (var option in new Option[] { workspace, outDir, approvers, approvalsRequired, pipeline, accountPrefix, pipelinesNamespace, storageSize, storageClass, strategy, target, images, only, resumeFrom, approvedSha, wave, rollback, allWaves })
         {
             command.Options.Add(option);
         }
@@ -79,6 +80,19 @@ public static class PipelineRunsCommand
                 };
                 var (inventory, _) = await WorkspaceDocuments.ReadInventoryAsync(new WorkspaceLayout(path), ct).ConfigureAwait(false);
                 var rollingBack = parse.GetValue(rollback);
+                if (parse.GetValue(allWaves))
+                {
+                    if (rollingBack)
+                    {
+                        throw new UsageException("--rollback reverses everything the namespace's migration applied (every wave); --all-waves does not apply");
+                    }
+
+                    var (plan, _) = await WorkspaceDocuments.ReadPlanAsync(new WorkspaceLayout(path), ct).ConfigureAwait(false);
+                    var (setup, runs, width) = PipelineRunWaves.Build(inventory, plan, settings);
+                    await PipelineRunWaves.WriteAsync(setup, runs, width, parse.GetValue(outDir), io, ct).ConfigureAwait(false);
+                    return ExitCodes.Success;
+                }
+
                 var migrations = rollingBack ? RollbackRuns.Build(inventory, settings) : PipelineRunBuilder.Build(inventory, settings);
                 if (migrations.Count == 0)
                 {

@@ -37,9 +37,14 @@ public static class RehearseCommand
         var targetNamespace = TransformChoiceOptions.TargetNamespace();
         var yes = GateOptions.Yes();
 
+        // Waves as transform plans them, so a rehearsal shows the wave-by-wave run (each wave's gates) before the real one.
+        var waves = WaveOptions.Waves();
+        var waveSize = WaveOptions.WaveSize();
+        var waveOrder = WaveOptions.WaveOrder();
+
         var command = new Command("rehearse", Description);
         common.AddTo(command);
-        foreach (var option in new Option[] { ns, strategy, targetNamespace, yes })
+        foreach (var option in new Option[] { ns, strategy, targetNamespace, yes, waves, waveSize, waveOrder })
         {
             command.Options.Add(option);
         }
@@ -64,7 +69,15 @@ public static class RehearseCommand
 
             var gate = new ApprovalGate(io.Input, io.Stdout, io.HasTerminal, run.Get(yes) ? ApprovalGate.All.ToHashSet() : [], "--yes");
             var rehearsal = new Rehearsal(layout, run.Log, io.Stdout, gate, ProgressRenderer.For(run.Stderr));
-            return await rehearsal.RunAsync(snapshot, OptionParsing.NameList(run.Get(ns)), run.Get(strategy), run.Get(targetNamespace), token).ConfigureAwait(false);
+            var transform = new TransformOptions
+            {
+                Strategy = run.Get(strategy),
+                TargetNamespace = run.Get(targetNamespace),
+                Waves = run.Get(waves),
+                WaveSize = run.Get(waveSize),
+                WaveOrder = run.Get(waveOrder),
+            };
+            return await rehearsal.RunAsync(snapshot, OptionParsing.NameList(run.Get(ns)), transform, token).ConfigureAwait(false);
         }, ct));
         return command;
     }
@@ -73,9 +86,9 @@ public static class RehearseCommand
 /// <summary>The rehearsal itself: one simulator, then the same <see cref="MigrationRun"/> a live run uses, with short polls.</summary>
 internal sealed class Rehearsal(WorkspaceLayout layout, IStageLog log, TextWriter output, ApprovalGate gate, IProgressSink progress)
 {
-    public async Task<StageOutcome> RunAsync(IReadOnlyList<SnapshotObject> snapshot, IReadOnlyList<string> namespaces, string? strategy, string? targetNamespace, CancellationToken ct)
+    public async Task<StageOutcome> RunAsync(IReadOnlyList<SnapshotObject> snapshot, IReadOnlyList<string> namespaces, TransformOptions transform, CancellationToken ct)
     {
-        var planning = new PlanningChainOptions(new DiscoverOptions { Namespaces = namespaces }, new ExportOptions(), new TransformOptions { Strategy = strategy, TargetNamespace = targetNamespace });
+        var planning = new PlanningChainOptions(new DiscoverOptions { Namespaces = namespaces }, new ExportOptions(), transform);
         PlanningProblems.ThrowIfAny(planning);
         await using var host = await SimulatorHost.StartAsync(new SimulatorOptions(), snapshot, cancellationToken: ct).ConfigureAwait(false);
         var kubeconfig = Path.Combine(layout.Root, "_rehearsal", "kubeconfig");

@@ -25,6 +25,7 @@ public static class ReportContent
         NotMigrated(model, blocks);
         Endpoints(model, blocks);
         WaveReport.Add(model.Plan, blocks);
+        RollbackReportSection.Add(model.Rollback, model.RollbackPlan, blocks);
         blocks.Add(new HeadingBlock(2, "InferenceServices", "isvcs"));
         foreach (var isvc in model.Isvcs)
         {

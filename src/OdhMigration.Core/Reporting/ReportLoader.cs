@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using OdhMigration.Core.Common;
 using OdhMigration.Core.Manifests;
 using OdhMigration.Core.Workspace;
 using OdhMigration.Core.Workspace.Documents;
@@ -38,6 +39,8 @@ public static class ReportLoader
         }
 
         var validation = await ReadValidationAsync(layout, notes, cancellationToken).ConfigureAwait(false);
+        var rollbackPlan = await ReadOptionalAsync(layout, layout.RollbackPlan, RollbackPlan.DocumentKind, RollbackPlan.CurrentSchemaVersion, RollbackPlanJsonContext.Default.RollbackPlan, notes, cancellationToken).ConfigureAwait(false);
+        var rollback = await ReadOptionalAsync(layout, layout.Rollback, RollbackReport.DocumentKind, RollbackReport.CurrentSchemaVersion, RollbackReportJsonContext.Default.RollbackReport, notes, cancellationToken).ConfigureAwait(false);
         var isvcs = new List<IsvcReport>();
         foreach (var item in inventory.Items)
         {
@@ -62,8 +65,30 @@ public static class ReportLoader
             Plan = plan,
             Validation = validation,
             Isvcs = isvcs,
+            Rollback = rollback,
+            RollbackPlan = rollbackPlan,
             Notes = notes,
         };
+    }
+
+    /// <summary>A document the report shows when present; one that cannot be read becomes a note, not a failed report.</summary>
+    private static async Task<T?> ReadOptionalAsync<T>(WorkspaceLayout layout, string path, string kind, int version, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo, List<string> notes, CancellationToken cancellationToken)
+        where T : class, IWorkspaceDocument
+    {
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        try
+        {
+            return (await WorkspaceDocuments.ReadAsync(layout, path, kind, version, typeInfo, cancellationToken).ConfigureAwait(false)).Document;
+        }
+        catch (UsageException ex)
+        {
+            notes.Add($"{ex.Message}; not shown");
+            return null;
+        }
     }
 
     /// <summary>validation.json as a JsonNode, so the report does not depend on the validate stage's types; absent is fine.</summary>

@@ -13,6 +13,10 @@ public sealed record ReportModel
     public Plan? Plan { get; init; }
     public ValidationSummary? Validation { get; init; }
     public List<IsvcReport> Isvcs { get; init; } = [];
+
+    /// <summary>rollback.json (what rollback did or, on a dry run, would do) and rollback-plan.json, when rollback ran.</summary>
+    public RollbackReport? Rollback { get; init; }
+    public RollbackPlan? RollbackPlan { get; init; }
     public List<string> Notes { get; init; } = [];
 }
 

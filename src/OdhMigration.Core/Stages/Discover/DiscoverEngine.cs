@@ -215,6 +215,12 @@ public sealed class DiscoverEngine(IClusterReader cluster, IStageLog log, TimePr
             log.Warn(refusal);
         }
 
+        foreach (var warning in PreflightChecker.OptionalWarnings(checks))
+        {
+            warnings.Add(warning);
+            log.Warn(warning);
+        }
+
         return checks;
     }
 }

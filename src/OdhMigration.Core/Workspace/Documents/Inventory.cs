@@ -108,7 +108,12 @@ public sealed record IsvcFacts
     public bool RuntimeShared => RuntimeSharedWith.Count > 0 || RuntimeSharedCount > 0;
 }
 
-public sealed record PreflightCheck(string Stage, string Verb, string Resource, string? Namespace, bool Allowed);
+/// <summary>
+/// One access review discover asked. Optional: a permission only an optional feature needs (export reading the
+/// cluster's capacity for --waves auto); refusing it is a warning naming what will not be possible, never a refusal of the stage.
+/// </summary>
+public sealed record PreflightCheck(string Stage, string Verb, string Resource, string? Namespace, bool Allowed,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool Optional = false);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(Inventory))]
