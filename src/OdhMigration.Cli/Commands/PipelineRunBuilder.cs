@@ -204,6 +204,7 @@ public static class PipelineRunBuilder
         }
 
         AddWave(parameters, settings);
+        AddWavePlanning(parameters, settings);
         AddImages(parameters, ImageTools, settings);
 
         // Long enough for two human approvals (each gate waits up to 72h); pipeline >= tasks + finally.
@@ -219,6 +220,7 @@ public static class PipelineRunBuilder
     private static JsonObject ResumeRun(string ns, string resume, PipelineRunSettings settings, Dictionary<string, string> labels)
     {
         var (pipeline, shaParam, tasks) = ResumePoints[resume];
+        RefuseWavePlanning(settings, $"--resume-from {resume}");
         var sha = settings.ApprovedSha256?.Trim() ?? "";
         if (!ApprovedSha256.IsSha256(sha))
         {
@@ -281,6 +283,53 @@ public static class PipelineRunBuilder
         }
     }
 
+    /// <summary>
+    /// --waves / --wave-size / --wave-order: the full run's transform plans waves, so its --wave K names a wave of the plan
+    /// that run makes. A full run with --wave K and no wave planning would plan no waves and apply would refuse it (exit 2)
+    /// only after the plan gate: refused here instead. A resumed run reuses the PVC's plan and takes none of them.
+    /// </summary>
+    private static void AddWavePlanning(List<JsonNode?> parameters, PipelineRunSettings settings)
+    {
+        if (settings.PlanWaves is not null && settings.PlanWaveSize is not null)
+        {
+            throw new UsageException("--waves auto and --wave-size are mutually exclusive: fit the capacity, or a fixed number per wave");
+        }
+
+        if (settings.PlanWaveOrder is not null && settings.PlanWaves is null && settings.PlanWaveSize is null)
+        {
+            throw new UsageException("--wave-order needs --waves auto or --wave-size N");
+        }
+
+        if (settings.Wave is not null && settings.PlanWaves is null && settings.PlanWaveSize is null)
+        {
+            throw new UsageException($"--wave {settings.Wave}: a full run plans again, and without --waves auto or --wave-size N its plan has no waves (apply would refuse --wave, exit 2); give one of them, or resume an existing plan with --resume-from apply --wave {settings.Wave}");
+        }
+
+        if (settings.PlanWaves is { } waves)
+        {
+            parameters.Add(Param("waves", waves));
+        }
+
+        if (settings.PlanWaveSize is { } size)
+        {
+            parameters.Add(Param("wave-size", size.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        if (settings.PlanWaveOrder is { } order)
+        {
+            parameters.Add(Param("wave-order", order));
+        }
+    }
+
+    /// <summary>Runs that make no plan (resumed, rollback, --all-waves from the workspace's plan) refuse the planning options rather than ignore them.</summary>
+    internal static void RefuseWavePlanning(PipelineRunSettings settings, string what)
+    {
+        if (settings.PlanWaves is not null || settings.PlanWaveSize is not null || settings.PlanWaveOrder is not null)
+        {
+            throw new UsageException($"{what} makes no plan: --waves, --wave-size and --wave-order apply only to a full run, whose transform plans the waves");
+        }
+    }
+
     /// <summary>An image-&lt;tool&gt; param for each tool the run's pipeline runs and --image names.</summary>
     internal static void AddImages(List<JsonNode?> parameters, IReadOnlyList<string> tools, PipelineRunSettings settings)
     {
@@ -320,6 +369,11 @@ public sealed record PipelineRunSettings(string Pipeline, IReadOnlyList<string> 
 
     /// <summary>--wave K: the run's apply, validate and cleanup act on plan wave K only (the pipelines' wave param).</summary>
     public int? Wave { get; init; }
+
+    /// <summary>--waves auto, --wave-size N, --wave-order: passed to the full run's transform (the pipeline's waves, wave-size and wave-order params).</summary>
+    public string? PlanWaves { get; init; }
+    public int? PlanWaveSize { get; init; }
+    public string? PlanWaveOrder { get; init; }
 }
 
 /// <summary>What one namespace's migration needs: set up once (claim, bindings) and a run created per try.</summary>

@@ -35,6 +35,8 @@ public static class PipelineRunWaves
             throw new UsageException("--all-waves writes a full run per wave: it does not combine with --wave or --resume-from");
         }
 
+        PipelineRunBuilder.RefuseWavePlanning(settings, "--all-waves (each wave's run plans only that wave's InferenceServices, as the workspace's plan grouped them)");
+
         var setup = PipelineRunBuilder.Build(inventory, settings);
         var width = waves.Max(w => w.Number).ToString(CultureInfo.InvariantCulture).Length;
         var runs = new List<WaveRun>();

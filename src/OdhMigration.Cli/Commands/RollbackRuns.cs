@@ -43,6 +43,8 @@ public static class RollbackRuns
             throw new UsageException("--rollback reverses everything the namespace's migration applied (every wave); --wave does not apply");
         }
 
+        PipelineRunBuilder.RefuseWavePlanning(settings, "--rollback");
+
         if (settings.Approvers.Count == 0)
         {
             throw new UsageException("--approvers is required: the gate before rollback needs at least one approver");

@@ -37,6 +37,20 @@ public sealed class WaveDeliveryTests : IDisposable
         }
     }
 
+    [Fact]
+    public void The_full_pipeline_passes_its_wave_planning_params_to_transform()
+    {
+        var pipeline = DeliveryFiles.Pipeline("migrate-namespace", "migrate-namespace");
+        var transform = pipeline.Items("spec", "tasks").Single(t => t.Str("name") == "transform");
+        var task = DeliveryFiles.All("tekton", "task", "odh-transform", "odh-transform.yaml").Single();
+        foreach (var name in new[] { "waves", "wave-size", "wave-order" })
+        {
+            Assert.Equal("", Assert.Single(pipeline.Items("spec", "params"), p => p.Str("name") == name).Str("default"));
+            Assert.Equal($"$(params.{name})", transform.Items("params").Single(p => p.Str("name") == name).Str("value"));
+            Assert.Contains(task.Items("spec", "params"), p => p.Str("name") == name);
+        }
+    }
+
     [Theory]
     [InlineData("odh-apply")]
     [InlineData("odh-validate")]
@@ -65,11 +79,37 @@ public sealed class WaveDeliveryTests : IDisposable
         var (code, _, stderr) = await RunAsync("discover", "--workspace", _workspace, "--snapshot", sample, "-n", "fraud-detection");
         Assert.True(code == 0, stderr);
 
+        // A full run plans again: --wave K without wave planning would give a plan without waves, which apply refuses
+        // only after the plan gate; refused before anything is written.
         (code, var stdout, stderr) = await RunAsync("pipelineruns", "--workspace", _workspace, "--approvers", "alice", "--wave", "1");
+        Assert.Equal(2, code);
+        Assert.Contains("--waves auto or --wave-size N", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("PipelineRun", stdout, StringComparison.Ordinal);
+
+        (code, stdout, stderr) = await RunAsync("pipelineruns", "--workspace", _workspace, "--approvers", "alice", "--wave", "1", "--waves", "auto", "--wave-order", "plan");
         Assert.True(code == 0, stderr);
         var full = Runs(stdout);
         Assert.Equal("migrate-fraud-detection-w1-", full.Str("metadata", "generateName"));
-        Assert.Equal("1", full.Items("spec", "params").Single(p => p.Str("name") == "wave").Str("value"));
+        var fullParams = full.Items("spec", "params").ToList();
+        Assert.Equal("1", fullParams.Single(p => p.Str("name") == "wave").Str("value"));
+        Assert.Equal("auto", fullParams.Single(p => p.Str("name") == "waves").Str("value"));
+        Assert.Equal("plan", fullParams.Single(p => p.Str("name") == "wave-order").Str("value"));
+        Assert.DoesNotContain(fullParams, p => p.Str("name") == "wave-size");
+        var fullDeclared = DeliveryFiles.Pipeline("migrate-namespace", "migrate-namespace").Items("spec", "params").Select(p => p.Str("name")).ToHashSet();
+        Assert.All(fullParams, p => Assert.Contains(p.Str("name"), fullDeclared));
+
+        (code, stdout, stderr) = await RunAsync("pipelineruns", "--workspace", _workspace, "--approvers", "alice", "--wave", "2", "--wave-size", "3");
+        Assert.True(code == 0, stderr);
+        Assert.Equal("3", Runs(stdout).Items("spec", "params").Single(p => p.Str("name") == "wave-size").Str("value"));
+
+        (code, _, stderr) = await RunAsync("pipelineruns", "--workspace", _workspace, "--approvers", "alice", "--wave", "1", "--waves", "auto", "--wave-size", "3");
+        Assert.Equal(2, code);
+        Assert.Contains("mutually exclusive", stderr, StringComparison.Ordinal);
+
+        // A resumed run reuses the PVC's plan: planning options are refused, not ignored.
+        (code, _, stderr) = await RunAsync("pipelineruns", "--workspace", _workspace, "--resume-from", "apply", "--approved-sha256", new string('b', 64), "--wave", "2", "--wave-size", "3");
+        Assert.Equal(2, code);
+        Assert.Contains("makes no plan", stderr, StringComparison.Ordinal);
 
         (code, stdout, stderr) = await RunAsync("pipelineruns", "--workspace", _workspace, "--resume-from", "apply", "--approved-sha256", new string('b', 64), "--wave", "2");
         Assert.True(code == 0, stderr);
