@@ -295,6 +295,11 @@ public static class PipelineRunBuilder
             throw new UsageException("--waves auto and --wave-size are mutually exclusive: fit the capacity, or a fixed number per wave");
         }
 
+        if (settings.PlanWaveSize is < 1)
+        {
+            throw new UsageException($"--wave-size {settings.PlanWaveSize}: expected a number of InferenceServices of at least 1");
+        }
+
         if (settings.PlanWaveOrder is not null && settings.PlanWaves is null && settings.PlanWaveSize is null)
         {
             throw new UsageException("--wave-order needs --waves auto or --wave-size N");

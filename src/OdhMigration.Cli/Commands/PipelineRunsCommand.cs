@@ -42,7 +42,7 @@ public static class PipelineRunsCommand
         resumeFrom.AcceptOnlyFromAmong([.. PipelineRunBuilder.ResumePoints.Keys]);
         var wave = WaveOptions.Wave();
         var planWaves = WaveOptions.Waves();
-        var planWaveSize = WaveOptions.WaveSize().AtLeast(1);
+        var planWaveSize = WaveOptions.WaveSize();
         var planWaveOrder = WaveOptions.WaveOrder();
         var rollback = new Option<bool>("--rollback") { Description = $"Write, per namespace, a {RollbackRuns.Pipeline} run instead (rollback --dry-run, an approval gate bound to the rollback plan's sha256, rollback) on the namespace's workspace PVC, with the grants of tekton/rbac/optional/rollback.yaml it needs" };
         var allWaves = new Option<bool>("--all-waves") { Description = "From plan.json in the workspace (transform --waves auto or --wave-size N): one full run per wave and namespace, each selecting only that wave's InferenceServices (runs/<ns>-w<K>.yaml), to be created one after the other" };
