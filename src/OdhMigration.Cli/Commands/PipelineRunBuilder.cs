@@ -47,9 +47,9 @@ public static class PipelineRunBuilder
         foreach (var value in values ?? [])
         {
             var (tool, reference) = OptionParsing.Pairs("--image", [value]).Single();
-            if (!ImageTools.Contains(tool, StringComparer.Ordinal))
+            if (!ImageTools.Contains(tool, StringComparer.Ordinal) && tool != RollbackRuns.Tool)
             {
-                throw new UsageException($"--image '{value}': unknown tool '{tool}' (one of {string.Join(", ", ImageTools)})");
+                throw new UsageException($"--image '{value}': unknown tool '{tool}' (one of {string.Join(", ", ImageTools)}, {RollbackRuns.Tool})");
             }
 
             if (reference.Any(char.IsWhiteSpace))
@@ -150,7 +150,7 @@ public static class PipelineRunBuilder
         return new NamespaceMigration(ns, claim, bindings, run);
     }
 
-    private static JsonObject Claim(string ns, PipelineRunSettings settings, Dictionary<string, string> labels)
+    internal static JsonObject Claim(string ns, PipelineRunSettings settings, Dictionary<string, string> labels)
     {
         var spec = new JsonObject
         {
@@ -233,7 +233,7 @@ public static class PipelineRunBuilder
         return Run(ns, RunPrefix(ns, resume, settings.Wave), pipeline, parameters, stageTasks, settings, labels, timeouts, pending: true);
     }
 
-    private static JsonObject Run(string ns, string generateName, string pipeline, List<JsonNode?> parameters, IReadOnlyList<(string PipelineTask, string Stage)> stageTasks, PipelineRunSettings settings, Dictionary<string, string> labels, JsonObject timeouts, bool pending)
+    internal static JsonObject Run(string ns, string generateName, string pipeline, List<JsonNode?> parameters, IReadOnlyList<(string PipelineTask, string Stage)> stageTasks, PipelineRunSettings settings, Dictionary<string, string> labels, JsonObject timeouts, bool pending)
     {
         var taskRunSpecs = new JsonArray(stageTasks
             .Select(t => (JsonNode?)new JsonObject { ["pipelineTaskName"] = t.PipelineTask, ["serviceAccountName"] = settings.AccountPrefix + t.Stage })
@@ -282,7 +282,7 @@ public static class PipelineRunBuilder
     }
 
     /// <summary>An image-&lt;tool&gt; param for each tool the run's pipeline runs and --image names.</summary>
-    private static void AddImages(List<JsonNode?> parameters, IReadOnlyList<string> tools, PipelineRunSettings settings)
+    internal static void AddImages(List<JsonNode?> parameters, IReadOnlyList<string> tools, PipelineRunSettings settings)
     {
         foreach (var tool in tools.Where(settings.Images.ContainsKey))
         {
@@ -301,7 +301,7 @@ public static class PipelineRunBuilder
         return result;
     }
 
-    private static JsonObject Param(string name, string value) => new() { ["name"] = name, ["value"] = value };
+    internal static JsonObject Param(string name, string value) => new() { ["name"] = name, ["value"] = value };
 }
 
 public sealed record PipelineRunSettings(string Pipeline, IReadOnlyList<string> Approvers, int ApprovalsRequired, string AccountPrefix, string StorageSize, string? StorageClass, string? Strategy, IReadOnlyDictionary<string, string> Images)

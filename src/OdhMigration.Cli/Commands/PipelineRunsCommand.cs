@@ -16,7 +16,7 @@ namespace OdhMigration.Cli.Commands;
 /// </summary>
 public static class PipelineRunsCommand
 {
-    public const string Description = "Write, per namespace with InferenceServices selected in inventory.json, its workspace PVC and RoleBindings (setup/, kubectl apply) and a migrate-namespace PipelineRun (runs/, kubectl create); --resume-from apply|cleanup writes a resumed run instead.";
+    public const string Description = "Write, per namespace with InferenceServices selected in inventory.json, its workspace PVC and RoleBindings (setup/, kubectl apply) and a migrate-namespace PipelineRun (runs/, kubectl create); --resume-from apply|cleanup writes a resumed run instead, --rollback a rollback-namespace run.";
 
     public static Command Create(CliIo io)
     {
@@ -41,10 +41,11 @@ public static class PipelineRunsCommand
         var resumeFrom = new Option<string?>("--resume-from") { Description = "Resume a failed run on the same PVC: apply (apply and validate again; apply resumes from its ledger) or cleanup. Writes a Pending run of the split pipeline's part" };
         resumeFrom.AcceptOnlyFromAmong([.. PipelineRunBuilder.ResumePoints.Keys]);
         var wave = WaveOptions.Wave();
+        var rollback = new Option<bool>("--rollback") { Description = $"Write, per namespace, a {RollbackRuns.Pipeline} run instead (rollback --dry-run, an approval gate bound to the rollback plan's sha256, rollback) on the namespace's workspace PVC, with the grants of tekton/rbac/optional/rollback.yaml it needs" };
         var approvedSha = new Option<string?>("--approved-sha256") { Description = "With --resume-from: the plan-sha256 (apply) or validation-sha256 (cleanup) the failed run's gate approved" };
 
         var command = new Command("pipelineruns", Description);
-        foreach (var option in new Option[] { workspace, outDir, approvers, approvalsRequired, pipeline, accountPrefix, pipelinesNamespace, storageSize, storageClass, strategy, target, images, only, resumeFrom, approvedSha, wave })
+        foreach (var option in new Option[] { workspace, outDir, approvers, approvalsRequired, pipeline, accountPrefix, pipelinesNamespace, storageSize, storageClass, strategy, target, images, only, resumeFrom, approvedSha, wave, rollback })
         {
             command.Options.Add(option);
         }
@@ -77,7 +78,8 @@ public static class PipelineRunsCommand
                     Wave = parse.GetValue(wave),
                 };
                 var (inventory, _) = await WorkspaceDocuments.ReadInventoryAsync(new WorkspaceLayout(path), ct).ConfigureAwait(false);
-                var migrations = PipelineRunBuilder.Build(inventory, settings);
+                var rollingBack = parse.GetValue(rollback);
+                var migrations = rollingBack ? RollbackRuns.Build(inventory, settings) : PipelineRunBuilder.Build(inventory, settings);
                 if (migrations.Count == 0)
                 {
                     var which = settings.Namespace is null ? "no namespace" : $"namespace {settings.Namespace}: none";
@@ -101,7 +103,7 @@ public static class PipelineRunsCommand
                     }
                 }
 
-                var kind = settings.ResumeFrom is { } resume ? $"Pending resume-from-{resume} PipelineRun(s)" : "PipelineRun(s)";
+                var kind = rollingBack ? $"{RollbackRuns.Pipeline} PipelineRun(s)" : settings.ResumeFrom is { } resume ? $"Pending resume-from-{resume} PipelineRun(s)" : "PipelineRun(s)";
                 await io.Stderr.WriteLineAsync($"pipelineruns: {migrations.Count} {kind}, workspace PVC(s), RoleBindings and the strategy's grants for {string.Join(", ", migrations.Select(r => r.Namespace))}").ConfigureAwait(false);
                 if (outputDir is not null)
                 {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using OdhMigration.Cli.Commands.Options;
 using OdhMigration.Cli.Hosting;
 using OdhMigration.Core.Common;
+using OdhMigration.Core.Reporting;
 using OdhMigration.Core.Stages.Rollback;
 using OdhMigration.Core.Workspace;
 
@@ -27,7 +28,7 @@ public static class RollbackCommand
             command.Options.Add(option);
         }
 
-        command.SetAction((parse, ct) => StageRunner.RunAsync(new StageInvocation("rollback", parse, common, io.Stdout, io.Stderr), (run, token) =>
+        command.SetAction((parse, ct) => StageRunner.RunAsync(new StageInvocation("rollback", parse, common, io.Stdout, io.Stderr), async (run, token) =>
         {
             var layout = run.Workspace();
             var defaults = new RollbackOptions();
@@ -40,8 +41,24 @@ public static class RollbackCommand
                 Timeout = ExecutionOptions.Seconds(run.Get(timeout), defaults.Timeout),
             };
             UsageProblems.ThrowIfAny(options.Problems());
-            return new RollbackEngine(run.ClusterWriter(), run.Log).RunAsync(options, layout, token);
+            var outcome = await new RollbackEngine(run.ClusterWriter(), run.Log).RunAsync(options, layout, token).ConfigureAwait(false);
+            return await WithGateSummaryAsync(outcome, layout, token).ConfigureAwait(false);
         }, ct));
         return command;
+    }
+
+    /// <summary>
+    /// The rollback gate's compact text as one more result (rollback-summary), from the rollback-plan.json this run
+    /// wrote: the Tekton ApprovalTask's description and the GitHub job summary show it beside the plan's sha256.
+    /// </summary>
+    private static async Task<StageOutcome> WithGateSummaryAsync(StageOutcome outcome, WorkspaceLayout layout, CancellationToken ct)
+    {
+        if (await RollbackGateSummary.ReadAsync(layout, ct).ConfigureAwait(false) is not { } summary)
+        {
+            return outcome;
+        }
+
+        var results = new Dictionary<string, string>(outcome.Results, StringComparer.Ordinal) { [RollbackGateSummary.Result] = summary };
+        return outcome with { Results = results };
     }
 }

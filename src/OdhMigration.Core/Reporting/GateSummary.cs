@@ -78,7 +78,7 @@ public static class GateSummary
     }
 
     /// <summary>Header, then whole lines while they fit, then "... N more, see ..." when some did not.</summary>
-    private static string Fit(string header, IReadOnlyList<string> lines, string whereToLook)
+    internal static string Fit(string header, IReadOnlyList<string> lines, string whereToLook)
     {
         var text = new StringBuilder(header).Append('\n');
         for (var i = 0; i < lines.Count; i++)

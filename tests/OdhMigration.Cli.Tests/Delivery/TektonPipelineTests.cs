@@ -15,6 +15,7 @@ public sealed class TektonPipelineTests
         ("migrate-namespace-split", "migrate-namespace-plan"),
         ("migrate-namespace-split", "migrate-namespace-apply"),
         ("migrate-namespace-split", "migrate-namespace-cleanup"),
+        ("rollback-namespace", "rollback-namespace"),
     ];
 
     [Fact]
@@ -76,9 +77,10 @@ public sealed class TektonPipelineTests
     [InlineData("migrate-namespace", "approve-apply")]
     [InlineData("migrate-namespace", "approve-cleanup")]
     [InlineData("finalize-cluster", "approve-finalize")]
+    [InlineData("rollback-namespace", "approve-rollback")]
     public void Gates_are_approval_tasks_with_the_controllers_params_and_a_long_timeout(string pipeline, string gate)
     {
-        var task = (pipeline == "finalize-cluster" ? FinalizeCluster : MigrateNamespace).PipelineTask(gate);
+        var task = DeliveryFiles.Pipeline(pipeline, pipeline).PipelineTask(gate);
         Assert.Equal("openshift-pipelines.org/v1alpha1", task.Str("taskRef", "apiVersion"));
         Assert.Equal("ApprovalTask", task.Str("taskRef", "kind"));
         Assert.Null(task["taskRef"]!["name"]);
@@ -105,7 +107,7 @@ public sealed class TektonPipelineTests
     public void Cleanup_is_never_retried_and_only_read_only_stages_retry(string folder, string name)
     {
         var pipeline = DeliveryFiles.Pipeline(folder, name);
-        string[] readOnly = ["discover", "export", "transform", "validate", "preview", "plan-report", "validation-report"];
+        string[] readOnly = ["discover", "export", "transform", "validate", "preview", "plan-report", "validation-report", "plan"];
         foreach (var task in pipeline.Items("spec", "tasks"))
         {
             var retries = int.Parse(task.Str("retries") ?? "0", System.Globalization.CultureInfo.InvariantCulture);

@@ -67,7 +67,7 @@ public sealed class TektonStageTests
         Assert.Equal(ToolOptions.For(Stage(stage)).Count, pairs.Count);
     }
 
-    public static TheoryData<string> GatedStages => ["apply", "cleanup", "dsc-finalize"];
+    public static TheoryData<string> GatedStages => ["apply", "cleanup", "dsc-finalize", "rollback"];
 
     [Theory]
     [MemberData(nameof(GatedStages))]

@@ -3,6 +3,7 @@ using OdhMigration.Core.Manifests;
 using OdhMigration.Core.Stages.Discover;
 using OdhMigration.Core.Stages.Export;
 using OdhMigration.Core.Workspace;
+using OdhMigration.Integration.Tests.Rollback;
 using OdhMigration.Integration.Tests.Support;
 using OdhMigration.Simulator;
 
@@ -112,6 +113,54 @@ public sealed class StageAccountTests
         Assert.All(finalize.Where(r => r.Verb is "patch" or "delete" or "create" && r.Namespace is null), r => Assert.Contains(r.Resource, new[] { "datascienceclusters", "dscinitializations" }));
         Assert.All(rbac.For("apply").Rules.Where(r => r.Resource == "namespaces" && r.Verb != "create"), r => Assert.NotEmpty(r.Names ?? []));
         Assert.DoesNotContain(rbac.For("apply").Rules, r => r.Resource == "secrets" && r.Verb is "list" or "watch");
+    }
+
+    [Fact]
+    public async Task Rollback_without_its_account_changes_nothing_and_without_the_optional_grant_fails_on_the_route_it_may_not_create()
+    {
+        var rbac = TektonRbac.Load("ml-team");
+        await using var sim = await SimulatedCluster.StartSampleAsync("serverless-team.yaml", Enforcing(AccessRules.AllowAll));
+        using var pipeline = new Pipeline(sim);
+        await pipeline.PrepareAsync("ml-team", "serverless", "side-by-side");
+        Assert.Equal(ExitCodes.Success, (await pipeline.ApplyAsync()).ExitCode);
+        var validate = await pipeline.ValidateAsync();
+        Assert.Equal(ExitCodes.Success, (await pipeline.CleanupAsync(validate.Results["validation-sha256"])).ExitCode);
+        var dry = await pipeline.RollbackAsync(sim.Cluster, RollbackSupport.Fast with { DryRun = true });
+        var approved = RollbackSupport.Fast with { ExpectRollbackSha256 = dry.Results["rollback-plan-sha256"] };
+        var migrated = await RollbackSupport.ObjectsAsync(sim.Cluster, "ml-team");
+
+        // An account with no grant (transform's): the first read of each item is refused, so nothing is deleted or created.
+        sim.Host.Access.Rules = rbac.For("transform");
+        var refused = await pipeline.RollbackAsync(sim.Cluster, approved);
+        Assert.NotEqual(ExitCodes.Success, refused.ExitCode);
+        Assert.Contains(pipeline.Log.Lines, l => l.Message.Contains("forbidden", StringComparison.OrdinalIgnoreCase));
+        sim.Host.Access.Rules = AccessRules.AllowAll;
+        Assert.Equal(migrated, await RollbackSupport.ObjectsAsync(sim.Cluster, "ml-team"));
+
+        // Its own account without optional/rollback.yaml: the namespace is rolled back, the istio-system Route is not.
+        sim.Host.Access.Rules = rbac.For("rollback");
+        var partial = await pipeline.RollbackAsync(sim.Cluster, approved);
+        Assert.NotEqual(ExitCodes.Success, partial.ExitCode);
+        sim.Host.Access.Rules = AccessRules.AllowAll;
+        var report = await pipeline.ReportAsync();
+        var routeSteps = report.Items.SelectMany(i => i.Steps).Where(s => s.Kind == "Route").ToList();
+        Assert.NotEmpty(routeSteps);
+        Assert.All(routeSteps, s => Assert.Contains("forbidden", s.Reason ?? "", StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain(report.Items.SelectMany(i => i.Steps), s => s.Kind != "Route" && s.Outcome == OdhMigration.Core.Workspace.Vocabulary.RollbackOutcomes.Failed);
+        Assert.Empty(await sim.Cluster.ListAsync(Kinds.Route, "istio-system"));
+    }
+
+    [Fact]
+    public void Rollback_reads_and_writes_only_by_name_in_a_project_namespace_and_restores_cluster_objects_only_by_name()
+    {
+        var optional = Directory.GetFiles(Path.Combine(TektonRbac.Folder, "optional"), "*.yaml").Select(f => Path.GetFileNameWithoutExtension(f)!).ToArray();
+        var rules = TektonRbac.Load("ml-team", optional).For("rollback").Rules;
+        Assert.DoesNotContain(rules, r => r.Verb is "watch" or "update" or "deletecollection" or "escalate" or "bind" or "impersonate" or "*");
+        Assert.All(rules.Where(r => r.Verb == "list"), r => Assert.Equal(("datascienceclusters", (string?)null), (r.Resource, r.Namespace)));
+        Assert.All(rules.Where(r => r.Namespace is null && r.Verb != "list"), r => Assert.NotEmpty(r.Names ?? []));
+        Assert.All(rules.Where(r => r.Verb == "patch"), r => Assert.Contains(r.Resource, new[] { "namespaces", "datascienceclusters", "dscinitializations" }));
+        Assert.All(rules.Where(r => r.Namespace == "istio-system"), r => Assert.Equal("routes", r.Resource));
+        Assert.DoesNotContain(TektonRbac.Load("ml-team").For("rollback").Rules, r => r.Resource is "routes" or "namespaces" or "dscinitializations" || (r.Resource == "datascienceclusters" && r.Verb != "list"));
     }
 
     private static SimulatorOptions Enforcing(AccessRules rules) => StageChain.Enforcing(rules);

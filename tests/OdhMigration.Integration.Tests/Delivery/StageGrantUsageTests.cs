@@ -10,7 +10,7 @@ namespace OdhMigration.Integration.Tests.Delivery;
 /// </summary>
 public sealed class StageGrantUsageTests
 {
-    private static readonly string[] Stages = ["discover", "export", "transform", "apply", "validate", "cleanup", "dsc-finalize"];
+    private static readonly string[] Stages = ["discover", "export", "transform", "apply", "validate", "cleanup", "dsc-finalize", "rollback"];
 
     /// <summary>
     /// Grants for code paths the scenarios do not reach, each with the reason and where the code asks for it. Kept
@@ -32,18 +32,27 @@ public sealed class StageGrantUsageTests
         ("apply", "delete rbac.authorization.k8s.io/rolebindings", "in-place with token auth: the original's RoleBinding, likewise"),
         ("cleanup", "list serving.kserve.io/servingruntimes", "before deleting a runtime, CleanupEngine lists the runtimes when an ISVC names none (KServe picks by format)"),
         ("cleanup", "delete rbac.authorization.k8s.io/roles", "a ModelMesh runtime's token auth objects (ServiceAccount, Role, RoleBinding, Secret) go with the runtime"),
+        ("rollback", "delete /serviceaccounts", "a replacement's auth objects: the ledger records them, but the garbage collector usually removes them with the replacement ISVC they are owned by, deleted first (the step then finds them already gone)"),
+        ("rollback", "delete rbac.authorization.k8s.io/roles", "likewise"),
+        ("rollback", "delete rbac.authorization.k8s.io/rolebindings", "likewise"),
+        ("rollback", "get datasciencecluster.opendatahub.io/datascienceclusters", "after dsc-finalize (optional/rollback-cluster.yaml): RollbackStepRunner.RestoreClusterAsync reads the DSC before patching its spec back"),
+        ("rollback", "patch datasciencecluster.opendatahub.io/datascienceclusters", "after dsc-finalize: the DSC's spec from dsc-finalize's backup, as a merge patch"),
+        ("rollback", "get dscinitialization.opendatahub.io/dscinitializations", "after dsc-finalize: likewise for the DSCI"),
+        ("rollback", "patch dscinitialization.opendatahub.io/dscinitializations", "after dsc-finalize: likewise for the DSCI"),
     ];
 
     /// <summary>
     /// Entries of <see cref="BeyondTheScenarios"/> a scenario may or may not use, depending on a race it does not
     /// control: in-place deletes the original ISVC, and the garbage collector removes the auth objects and token
-    /// Secret that ISVC owns; apply deletes whichever of them is still there when it gets to it. So "a scenario now
+    /// Secret that ISVC owns; apply deletes whichever of them is still there when it gets to it. Rollback likewise
+    /// with the replacement's auth objects after it deleted the replacement ISVC. So "a scenario now
     /// uses it" is no reason to drop these entries (seen under load: apply deleted the token Secret itself).
     /// </summary>
     private static readonly HashSet<string> RacingTheGarbageCollector =
     [
         "apply delete /serviceaccounts", "apply delete /secrets",
         "apply delete rbac.authorization.k8s.io/roles", "apply delete rbac.authorization.k8s.io/rolebindings",
+        "rollback delete /serviceaccounts", "rollback delete rbac.authorization.k8s.io/roles", "rollback delete rbac.authorization.k8s.io/rolebindings",
     ];
 
     [Fact]

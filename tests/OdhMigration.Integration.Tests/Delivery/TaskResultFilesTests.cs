@@ -35,6 +35,7 @@ public sealed class TaskResultFilesTests
             ("validate", ["validate", .. Common("validate"), "--timeout", "60"]),
             ("cleanup", ["cleanup", .. Common("cleanup")]),
             ("dsc-finalize", ["dsc-finalize", .. Common("dsc-finalize"), "--dry-run", "true"]),
+            ("rollback", ["rollback", .. Common("rollback"), "--dry-run", "true"]),
         };
         foreach (var (stage, args) in runs)
         {
