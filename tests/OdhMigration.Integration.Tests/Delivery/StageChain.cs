@@ -18,10 +18,7 @@ public sealed record ChainScenario(string Sample, string Namespace, string Mode,
         new("serverless-team.yaml", "ml-team", "serverless", "side-by-side", null, [CapacityGrant, RollbackGrant]),
         new("serverless-team.yaml", "ml-team", "serverless", "in-place", null, ["in-place", CapacityGrant, RollbackGrant]),
         new("modelmesh-team.yaml", "mm-models", "modelmesh", "new-namespace", "mm-raw", ["new-namespace", CapacityGrant, RollbackGrant]),
-        // Rollback's plan for ModelMesh in place has no step recreating the original InferenceService that apply
-        // deleted (it reports the items rolled back all the same): a gap of the stage, not of its grants, so here only
-        // the grants are checked for it.
-        new("modelmesh-team.yaml", "mm-models", "modelmesh", "in-place", null, ["in-place", CapacityGrant, RollbackGrant], RollbackRecreatesTheIsvc: false),
+        new("modelmesh-team.yaml", "mm-models", "modelmesh", "in-place", null, ["in-place", CapacityGrant, RollbackGrant]),
     ];
 
     /// <summary>tekton/rbac/optional/rollback.yaml: rollback recreates the istio-system Route and puts back the namespace label (written by pipelineruns --rollback).</summary>
@@ -116,6 +113,11 @@ internal static class StageChain
         {
             Assert.True(await sim.Cluster.GetAsync(Kinds.InferenceService, item.Namespace, item.Name) is not null,
                 $"{item.Namespace}/{item.Name} is not back after rollback ({rollback.Summary}):\n{File.ReadAllText(pipeline.Layout.Rollback)}\n{pipeline.Logs}");
+            if (item.SourceMode == "ModelMesh")
+            {
+                Assert.Equal("ModelMesh", (await sim.Cluster.GetAsync(Kinds.InferenceService, item.Namespace, item.Name))!.Annotation("serving.kserve.io/deploymentMode"));
+            }
+
             if ((item.TargetNamespace, item.TargetName) != (item.Namespace, item.Name))
             {
                 Assert.Null(await sim.Cluster.GetAsync(Kinds.InferenceService, item.TargetNamespace, item.TargetName));

@@ -263,7 +263,7 @@ public static class RollbackPlanner
     private static List<PlannedDeletion> WrittenOver(PlanItem item, LedgerItem record, List<ExportedFile> exported, List<PlannedDeletion> recreated)
     {
         var result = new List<PlannedDeletion>();
-        foreach (var step in DoneWrites(record).Where(s => RestorableByRecreation.Contains(s.Kind)))
+        foreach (var step in DoneWrites(record).Where(s => RestorableByRecreation.Contains(s.Kind) || IsModelMeshIsvcWrittenOver(item, s)))
         {
             var file = exported.FirstOrDefault(f => f.Kind == step.Kind && f.Name == step.Name && (f.Namespace ?? item.Namespace) == step.Namespace);
             if (file is null || recreated.Any(r => r.Kind == step.Kind && r.Name == step.Name && (r.Namespace ?? item.Namespace) == step.Namespace)
@@ -277,6 +277,16 @@ public static class RollbackPlanner
 
         return result;
     }
+
+    /// <summary>
+    /// ModelMesh in place: apply server-side-applies the RawDeployment ISVC over the same-named ModelMesh one (same uid,
+    /// never deleted; cleanup finds it already replaced and leaves it), so the ISVC itself is an original written over:
+    /// deleted by the uid the ledger recorded and recreated from its export backup.
+    /// </summary>
+    private static bool IsModelMeshIsvcWrittenOver(PlanItem item, LedgerStep step) =>
+        item.SourceMode == DeploymentMode.ModelMesh && item.Strategy == Strategies.InPlace
+        && step.Kind == "InferenceService" && step.Name == item.Name && step.Namespace == item.Namespace
+        && !item.DeleteBeforeApply.Any(d => d.Kind == step.Kind && d.Name == step.Name && (d.Namespace ?? item.Namespace) == step.Namespace);
 
     private static IEnumerable<LedgerStep> DoneWrites(LedgerItem record) =>
         record.Steps.Where(s => s.Action is LedgerActions.Create or LedgerActions.Apply or LedgerActions.CopySecret && s.State == LedgerStepStates.Done && s.Uid is not null && s.Kind != "Namespace");
