@@ -19,14 +19,14 @@ public static class BackupFile
     /// </summary>
     public static JsonObject Verify(WorkspaceLayout layout, string? relativePath, string? expectedSha256, string kind, string? ns, string name)
     {
-        if (!string.IsNullOrEmpty(relativePath) && File.Exists(layout.Absolute(relativePath)))
+        if (!string.IsNullOrEmpty(relativePath) && File.Exists(Resolve(layout, relativePath, kind, ns, name)))
         {
             if (string.IsNullOrEmpty(expectedSha256))
             {
                 throw new ItemFailedException($"backup {relativePath} of {kind} {ns}/{name} has no sha256 on record (neither plan.json nor export.json names it), so it cannot be checked; refusing to delete or overwrite it (run export and transform again)");
             }
 
-            var actual = Hashing.Sha256Hex(File.ReadAllBytes(layout.Absolute(relativePath)));
+            var actual = Hashing.Sha256Hex(File.ReadAllBytes(Resolve(layout, relativePath, kind, ns, name)));
             if (!string.Equals(actual, expectedSha256, StringComparison.OrdinalIgnoreCase))
             {
                 throw new ItemFailedException($"backup {relativePath} of {kind} {ns}/{name} changed since export: sha256 {actual}, recorded {expectedSha256}; refusing to delete or overwrite it (restore the file, or run export and transform again)");
@@ -34,6 +34,22 @@ public static class BackupFile
         }
 
         return Load(layout, relativePath, kind, ns, name);
+    }
+
+    /// <summary>
+    /// The full path of a backup a workspace document recorded. A path outside the workspace (absolute, "..", a link on
+    /// the way) is that object's refusal, not the whole stage's: the other items go on.
+    /// </summary>
+    public static string Resolve(WorkspaceLayout layout, string relativePath, string kind, string? ns, string name)
+    {
+        try
+        {
+            return layout.Absolute(relativePath);
+        }
+        catch (WorkspacePathException ex)
+        {
+            throw new ItemFailedException($"backup of {kind} {ns}/{name}: {ex.Message}", ex);
+        }
     }
 
     /// <summary>Reads the backup and checks it is the object named; throws <see cref="ItemFailedException"/> otherwise.</summary>
@@ -44,16 +60,7 @@ public static class BackupFile
             throw new ItemFailedException($"no backup of {kind} {ns}/{name} is named in plan.json (DeleteOnCleanup[].backupFile); refusing to delete or overwrite it");
         }
 
-        string path;
-        try
-        {
-            path = layout.Absolute(relativePath);
-        }
-        catch (WorkspacePathException ex)
-        {
-            throw new ItemFailedException($"backup of {kind} {ns}/{name}: {ex.Message}", ex);
-        }
-
+        var path = Resolve(layout, relativePath, kind, ns, name);
         if (!File.Exists(path))
         {
             throw new ItemFailedException($"backup {relativePath} of {kind} {ns}/{name} is missing; refusing to delete or overwrite it (run export again)");

@@ -92,6 +92,34 @@ public sealed class RollbackPlannerTests
         Assert.Empty(refused.Steps);
     }
 
+    [Theory]
+    [InlineData("../outside.yaml")]
+    [InlineData("/etc/hostname")]
+    public void A_backup_path_outside_the_workspace_refuses_that_item_only(string hostilePath)
+    {
+        using var ws = new TempWorkspace();
+        var good = Deletion(ws, "InferenceService", "serving.kserve.io/v1beta1", "good");
+        var bad = Deletion(ws, "InferenceService", "serving.kserve.io/v1beta1", "bad") with { BackupFile = hostilePath };
+        var items = new[] { Item("good") with { DeleteOnCleanup = [good] }, Item("bad") with { DeleteOnCleanup = [bad] } };
+        var ledger = new Ledger { Items = [LedgerFor("good", Written(1, "InferenceService", "good-raw", "u1")), LedgerFor("bad", Written(2, "InferenceService", "bad-raw", "u2"))] };
+        var cleanup = new CleanupReport
+        {
+            Items =
+            [
+                new CleanupItem { Namespace = Ns, Name = "good", Objects = [new("InferenceService", Ns, "good", CleanupOutcomes.Deleted, null, good.BackupFile, null)] },
+                new CleanupItem { Namespace = Ns, Name = "bad", Objects = [new("InferenceService", Ns, "bad", CleanupOutcomes.Deleted, null, hostilePath, null)] },
+            ],
+        };
+
+        var plan = RollbackPlanner.Build(new RollbackInputs(new Plan { Items = [.. items] }, ledger, null, cleanup, null, [], null), ws.Layout);
+
+        Assert.Equal(2, plan.Items.Single(i => i.Name == "good").Steps.Count);
+        var refused = plan.Items.Single(i => i.Name == "bad");
+        Assert.StartsWith("backup of InferenceService team/bad: path '", refused.Refusal, StringComparison.Ordinal);
+        Assert.Contains(hostilePath, refused.Refusal, StringComparison.Ordinal);
+        Assert.Empty(refused.Steps);
+    }
+
     [Fact]
     public void Originals_cleanup_kept_or_never_deleted_are_not_recreated_and_labels_apply_changed_are_restored_once()
     {

@@ -33,12 +33,13 @@ public static class DscRestoreCheck
             throw new ItemFailedException($"finalize.json records no sha256 for backup {file} of {kind} {name} (written by a dsc-finalize older than that record), so the backup cannot be verified; not restoring it (check the file and restore the spec by hand)");
         }
 
-        if (!File.Exists(layout.Absolute(file)))
+        var path = BackupFile.Resolve(layout, file, kind, null, name);
+        if (!File.Exists(path))
         {
             throw new ItemFailedException($"backup {file} of {kind} {name} is missing; not restoring it");
         }
 
-        var actual = Hashing.Sha256Hex(File.ReadAllBytes(layout.Absolute(file)));
+        var actual = Hashing.Sha256Hex(File.ReadAllBytes(path));
         if (!string.Equals(actual, recordedSha256, StringComparison.OrdinalIgnoreCase))
         {
             throw new ItemFailedException($"backup {file} of {kind} {name} changed since dsc-finalize wrote it: sha256 {actual}, finalize.json recorded {recordedSha256}; not restoring it (put the original file back, or restore the spec by hand)");
