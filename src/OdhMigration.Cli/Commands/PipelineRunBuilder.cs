@@ -71,16 +71,7 @@ public static class PipelineRunBuilder
         var resume = settings.ResumeFrom;
         if (resume is null)
         {
-            if (settings.Approvers.Count == 0)
-            {
-                throw new UsageException("--approvers is required: the gates before apply and cleanup need at least one approver");
-            }
-
-            var hasGroup = settings.Approvers.Any(a => a.StartsWith("group:", StringComparison.Ordinal));
-            if (settings.ApprovalsRequired < 1 || (settings.ApprovalsRequired > settings.Approvers.Count && !hasGroup))
-            {
-                throw new UsageException($"--approvals-required {settings.ApprovalsRequired}: must be between 1 and the number of approvers ({settings.Approvers.Count})");
-            }
+            RequireApprovers(settings, "the gates before apply and cleanup need");
         }
         else if (!ResumePoints.ContainsKey(resume))
         {
@@ -99,19 +90,40 @@ public static class PipelineRunBuilder
 
         var chosen = namespaces.Where(g => settings.Namespace is null || g.Key == settings.Namespace).ToList();
 
-        // inventory.json is a workspace document, so untrusted: its namespaces become file names (setup/<ns>.yaml) and
-        // resource names, so each must be a name the API server would accept.
-        foreach (var ns in chosen.Select(g => g.Key))
+        RequireValidNamespaces(chosen.Select(g => g.Key));
+        return chosen
+            .Select(g => Migration(g.Key, g.Select(i => i.Name).Order(StringComparer.Ordinal).ToList(), g.Select(i => i.Mode).ToHashSet(StringComparer.Ordinal), chosen.Count, settings))
+            .ToList();
+    }
+
+    /// <summary>At least one approver, and approvals-required between 1 and their number (a group may hold more people).</summary>
+    internal static void RequireApprovers(PipelineRunSettings settings, string gates)
+    {
+        if (settings.Approvers.Count == 0)
+        {
+            throw new UsageException($"--approvers is required: {gates} at least one approver");
+        }
+
+        var hasGroup = settings.Approvers.Any(a => a.StartsWith("group:", StringComparison.Ordinal));
+        if (settings.ApprovalsRequired < 1 || (settings.ApprovalsRequired > settings.Approvers.Count && !hasGroup))
+        {
+            throw new UsageException($"--approvals-required {settings.ApprovalsRequired}: must be between 1 and the number of approvers ({settings.Approvers.Count})");
+        }
+    }
+
+    /// <summary>
+    /// inventory.json is a workspace document, so untrusted: its namespaces become file names (setup/&lt;ns&gt;.yaml) and
+    /// resource names, so each must be a name the API server would accept.
+    /// </summary>
+    internal static void RequireValidNamespaces(IEnumerable<string> namespaces)
+    {
+        foreach (var ns in namespaces)
         {
             if (KubernetesNames.Problem("Namespace", ns) is { } problem)
             {
                 throw new UsageException($"inventory.json: namespace '{KubernetesNames.Printable(ns)}' of a selected InferenceService is not a valid namespace name: {problem}");
             }
         }
-
-        return chosen
-            .Select(g => Migration(g.Key, g.Select(i => i.Name).Order(StringComparer.Ordinal).ToList(), g.Select(i => i.Mode).ToHashSet(StringComparer.Ordinal), chosen.Count, settings))
-            .ToList();
     }
 
     /// <summary>The run's generateName: Kubernetes appends 5 random characters, so every try gets a new run.</summary>

@@ -76,28 +76,12 @@ public static class PipelineRunWaves
     private static string Pad(int wave, int width) => wave.ToString(CultureInfo.InvariantCulture).PadLeft(width, '0');
 
     /// <summary>
-    /// Writes the setup and the runs (setup/&lt;ns&gt;.yaml, runs/&lt;ns&gt;-wK.yaml), or prints them in order when
+    /// Writes the setup and the runs (setup/&lt;ns&gt;.yaml, runs/&lt;ns&gt;-wK.yaml, <see cref="PipelineRunFiles"/>), or prints them in order when
     /// <paramref name="outputDir"/> is null; then says on stderr that the runs go one after the other.
     /// </summary>
     public static async Task WriteAsync(IReadOnlyList<NamespaceMigration> setup, IReadOnlyList<WaveRun> runs, int width, string? outputDir, Hosting.CliIo io, CancellationToken ct)
     {
-        if (outputDir is null)
-        {
-            var documents = setup.SelectMany(m => m.Setup).Concat(runs.Select(r => r.Run));
-            await io.Stdout.WriteAsync(Core.Manifests.Yaml.SerializeAll(documents.Select(d => (JsonNode?)d))).ConfigureAwait(false);
-        }
-        else
-        {
-            foreach (var migration in setup)
-            {
-                await Core.Workspace.WorkspaceDocuments.WriteTextAtomicAsync(Path.Combine(outputDir, "setup", migration.Namespace + ".yaml"), Core.Manifests.Yaml.SerializeAll(migration.Setup.Select(d => (JsonNode?)d)), cancellationToken: ct).ConfigureAwait(false);
-            }
-
-            foreach (var run in runs)
-            {
-                await Core.Workspace.WorkspaceDocuments.WriteTextAtomicAsync(Path.Combine(outputDir, "runs", run.FileName(width)), Core.Manifests.Yaml.Serialize(run.Run), cancellationToken: ct).ConfigureAwait(false);
-            }
-        }
+        await PipelineRunFiles.WriteAsync(setup, [.. runs.Select(r => (r.FileName(width), r.Run))], outputDir, io, ct).ConfigureAwait(false);
 
         foreach (var group in runs.GroupBy(r => r.Namespace, StringComparer.Ordinal))
         {

@@ -108,20 +108,7 @@ public static class PipelineRunsCommand
                 }
 
                 var outputDir = parse.GetValue(outDir);
-                if (outputDir is null)
-                {
-                    var documents = migrations.SelectMany(m => m.Setup).Concat(migrations.Select(m => m.Run));
-                    await io.Stdout.WriteAsync(Yaml.SerializeAll(documents.Select(d => (JsonNode?)d))).ConfigureAwait(false);
-                }
-                else
-                {
-                    foreach (var migration in migrations)
-                    {
-                        var file = migration.Namespace + ".yaml";
-                        await WorkspaceDocuments.WriteTextAtomicAsync(Path.Combine(outputDir, "setup", file), Yaml.SerializeAll(migration.Setup.Select(d => (JsonNode?)d)), cancellationToken: ct).ConfigureAwait(false);
-                        await WorkspaceDocuments.WriteTextAtomicAsync(Path.Combine(outputDir, "runs", file), Yaml.Serialize(migration.Run), cancellationToken: ct).ConfigureAwait(false);
-                    }
-                }
+                await PipelineRunFiles.WriteAsync(migrations, [.. migrations.Select(m => (m.Namespace + ".yaml", m.Run))], outputDir, io, ct).ConfigureAwait(false);
 
                 var kind = rollingBack ? $"{RollbackRuns.Pipeline} PipelineRun(s)" : settings.ResumeFrom is { } resume ? $"Pending resume-from-{resume} PipelineRun(s)" : "PipelineRun(s)";
                 await io.Stderr.WriteLineAsync($"pipelineruns: {migrations.Count} {kind}, workspace PVC(s), RoleBindings and the strategy's grants for {string.Join(", ", migrations.Select(r => r.Namespace))}").ConfigureAwait(false);

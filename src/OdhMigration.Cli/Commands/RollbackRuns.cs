@@ -44,31 +44,14 @@ public static class RollbackRuns
         }
 
         PipelineRunBuilder.RefuseWavePlanning(settings, "--rollback");
-
-        if (settings.Approvers.Count == 0)
-        {
-            throw new UsageException("--approvers is required: the gate before rollback needs at least one approver");
-        }
-
-        var hasGroup = settings.Approvers.Any(a => a.StartsWith("group:", StringComparison.Ordinal));
-        if (settings.ApprovalsRequired < 1 || (settings.ApprovalsRequired > settings.Approvers.Count && !hasGroup))
-        {
-            throw new UsageException($"--approvals-required {settings.ApprovalsRequired}: must be between 1 and the number of approvers ({settings.Approvers.Count})");
-        }
+        PipelineRunBuilder.RequireApprovers(settings, "the gate before rollback needs");
 
         var chosen = inventory.Items
             .Where(i => i.Selected && (settings.Namespace is null || i.Namespace == settings.Namespace))
             .GroupBy(i => i.Namespace, StringComparer.Ordinal)
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .ToList();
-        foreach (var ns in chosen.Select(g => g.Key))
-        {
-            // inventory.json is untrusted: its namespaces become file and resource names.
-            if (KubernetesNames.Problem("Namespace", ns) is { } problem)
-            {
-                throw new UsageException($"inventory.json: namespace '{KubernetesNames.Printable(ns)}' of a selected InferenceService is not a valid namespace name: {problem}");
-            }
-        }
+        PipelineRunBuilder.RequireValidNamespaces(chosen.Select(g => g.Key));
 
         return [.. chosen.Select(g => Rollback(g.Key, g.Select(i => i.Mode).ToHashSet(StringComparer.Ordinal), chosen.Count, settings))];
     }

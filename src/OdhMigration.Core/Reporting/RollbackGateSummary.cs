@@ -21,7 +21,8 @@ public static class RollbackGateSummary
         var header = $"{plan.Items.Count - refused} to roll back, {refused} refused";
         if (plan.Cluster.Count > 0)
         {
-            header += $"; restores {string.Join(", ", plan.Cluster.Select(s => $"{s.Kind} {s.Name}"))} from dsc-finalize's backup";
+            // A refused restore is named as such: the approver must not read "restores" for a step that will not run.
+            header += $"; restores {string.Join(", ", plan.Cluster.Select(s => s.Refusal is null ? $"{s.Kind} {s.Name}" : $"{s.Kind} {s.Name} (REFUSED: {s.Refusal})"))} from dsc-finalize's backup";
         }
 
         return GateSummary.Fit(header, [.. plan.Items.Select(Line)], $"see {WorkspaceLayout.RollbackPlanSummaryFile} or {WorkspaceLayout.RollbackPlanFile}");

@@ -100,6 +100,18 @@ public sealed class RollbackDeliveryTests : IDisposable
         Assert.Contains("- team/fraud (side-by-side, back to Serverless): DELETES 1: InferenceService fraud-raw; recreates 2: InferenceService fraud, Route istio-system/fraud-team", text, StringComparison.Ordinal);
         Assert.Contains("- team/old: REFUSED: the cluster can no longer host", text, StringComparison.Ordinal);
 
+        // DSC/DSCI restores in the header; a refused one says so, so nobody approves a restore that will not run.
+        var cluster = new RollbackPlan
+        {
+            Items = [item],
+            Cluster =
+            [
+                new RollbackStep { Id = "_cluster#1", Action = RollbackActions.RestoreCluster, Kind = "DataScienceCluster", ApiVersion = "datasciencecluster.opendatahub.io/v1", Name = "default-dsc" },
+                new RollbackStep { Id = "_cluster#2", Action = RollbackActions.RestoreCluster, Kind = "DSCInitialization", ApiVersion = "dscinitialization.opendatahub.io/v1", Name = "default-dsci", Refusal = "changed since dsc-finalize left it" },
+            ],
+        };
+        Assert.StartsWith("1 to roll back, 0 refused; restores DataScienceCluster default-dsc, DSCInitialization default-dsci (REFUSED: changed since dsc-finalize left it) from dsc-finalize's backup\n", RollbackGateSummary.For(cluster), StringComparison.Ordinal);
+
         var many = new RollbackPlan { Items = [.. Enumerable.Range(0, 200).Select(i => item with { Name = $"isvc-{i}" })] };
         var cut = RollbackGateSummary.For(many);
         Assert.True(GateSummary.EncodedBytes(cut) <= GateSummary.MaxEncodedBytes, $"{GateSummary.EncodedBytes(cut)} bytes");
