@@ -217,6 +217,7 @@ public static class PipelineRunBuilder
 
         AddWave(parameters, settings);
         AddWavePlanning(parameters, settings);
+        AddStopOriginal(parameters, settings);
         AddImages(parameters, ImageTools, settings);
 
         // Long enough for two human approvals (each gate waits up to 72h); pipeline >= tasks + finally.
@@ -242,6 +243,15 @@ public static class PipelineRunBuilder
         var parameters = new List<JsonNode?> { Param("namespace", ns), Param(shaParam, sha.ToLowerInvariant()) };
         var stageTasks = StageTasks.Where(t => tasks.Contains(t.PipelineTask)).ToList();
         AddWave(parameters, settings);
+        if (stageTasks.Any(t => t.Stage == "apply"))
+        {
+            AddStopOriginal(parameters, settings);
+        }
+        else
+        {
+            RefuseStopOriginal(settings, $"--resume-from {resume} (no apply in that run)");
+        }
+
         AddImages(parameters, [.. stageTasks.Select(t => t.Stage), "migrate"], settings);
         var timeouts = new JsonObject { ["pipeline"] = "24h0m0s", ["tasks"] = "23h0m0s", ["finally"] = "1h0m0s" };
         return Run(ns, RunPrefix(ns, resume, settings.Wave), pipeline, parameters, stageTasks, settings, labels, timeouts, pending: true);
@@ -338,6 +348,27 @@ public static class PipelineRunBuilder
         }
     }
 
+    /// <summary>
+    /// --stop-original (or an --all-waves run of a stopOriginalsFirst wave): the pipelines' stop-original param, passed to
+    /// apply's --stop-original. Given explicitly ("true" or "false") only when set, so a run without it keeps the pipeline's default.
+    /// </summary>
+    private static void AddStopOriginal(List<JsonNode?> parameters, PipelineRunSettings settings)
+    {
+        if (settings.StopOriginal is { } stop)
+        {
+            parameters.Add(Param("stop-original", stop ? "true" : "false"));
+        }
+    }
+
+    /// <summary>Runs without an apply (a resumed cleanup, a rollback) refuse --stop-original rather than ignore it.</summary>
+    internal static void RefuseStopOriginal(PipelineRunSettings settings, string what)
+    {
+        if (settings.StopOriginal == true)
+        {
+            throw new UsageException($"{what} applies nothing: --stop-original applies only to a run with an apply (a full run, --resume-from apply, --all-waves)");
+        }
+    }
+
     /// <summary>Runs that make no plan (resumed, rollback, --all-waves from the workspace's plan) refuse the planning options rather than ignore them.</summary>
     internal static void RefuseWavePlanning(PipelineRunSettings settings, string what)
     {
@@ -391,6 +422,12 @@ public sealed record PipelineRunSettings(string Pipeline, IReadOnlyList<string> 
     public string? PlanWaves { get; init; }
     public int? PlanWaveSize { get; init; }
     public string? PlanWaveOrder { get; init; }
+
+    /// <summary>
+    /// The run's stop-original param (apply's --stop-original): true with --stop-original, set per wave by --all-waves
+    /// (true for a wave whose plan says stopOriginalsFirst); null writes none (the pipeline's default, "false").
+    /// </summary>
+    public bool? StopOriginal { get; init; }
 }
 
 /// <summary>What one namespace's migration needs: set up once (claim, bindings) and a run created per try.</summary>

@@ -10,13 +10,15 @@ namespace OdhMigration.Cli.Commands;
 /// pipelineruns --all-waves: from a plan.json with waves in the workspace, one full migrate-namespace run per wave
 /// and namespace, each selecting only that wave's InferenceServices, so each run plans, gates, applies, validates and
 /// cleans up exactly one wave. The runs are named so they sort in wave order and must be started one after the other.
+/// Each run's stop-original param says whether its apply stops the wave's Serverless originals (the wave's
+/// stopOriginalsFirst, or --stop-original for every wave).
 /// </summary>
 public static class PipelineRunWaves
 {
     public const string WaveLabel = "odh-migration/wave";
 
     /// <summary>One run of one wave of one namespace.</summary>
-    public sealed record WaveRun(string Namespace, int Wave, int Waves, IReadOnlyList<string> Items, JsonObject Run)
+    public sealed record WaveRun(string Namespace, int Wave, int Waves, IReadOnlyList<string> Items, JsonObject Run, bool StopsOriginals)
     {
         /// <summary>File name under runs/: the wave zero-padded, so listing the folder lists the waves in order.</summary>
         public string FileName(int width) => $"{Namespace}-w{Pad(Wave, width)}.yaml";
@@ -51,14 +53,17 @@ public static class PipelineRunWaves
             {
                 Items = inventory.Items.Select(i => i with { Selected = i.Selected && members.Contains((i.Namespace, i.Name)) }).ToList(),
             };
-            foreach (var migration in PipelineRunBuilder.Build(waveInventory, settings))
+            // The run plans its wave alone, so its own plan has no waves and apply would not stop this wave's
+            // originals for it: a wave that says stopOriginalsFirst gets the pipeline's stop-original param instead.
+            var waveSettings = settings with { StopOriginal = wave.StopOriginalsFirst || settings.StopOriginal == true };
+            foreach (var migration in PipelineRunBuilder.Build(waveInventory, waveSettings))
             {
                 var run = migration.Run;
                 var metadata = run["metadata"]!.AsObject();
                 metadata["generateName"] = RunPrefix(migration.Namespace, wave.Number, width);
                 metadata["labels"]![WaveLabel] = wave.Number.ToString(CultureInfo.InvariantCulture);
                 var items = members.Where(m => m.Namespace == migration.Namespace).Select(m => m.Name).Order(StringComparer.Ordinal).ToList();
-                runs.Add(new WaveRun(migration.Namespace, wave.Number, waves.Count, items, run));
+                runs.Add(new WaveRun(migration.Namespace, wave.Number, waves.Count, items, run, waveSettings.StopOriginal == true));
             }
         }
 
@@ -85,7 +90,7 @@ public static class PipelineRunWaves
 
         foreach (var group in runs.GroupBy(r => r.Namespace, StringComparer.Ordinal))
         {
-            var list = string.Join(", ", group.Select(r => $"wave {r.Wave.ToString(CultureInfo.InvariantCulture)} ({string.Join(",", r.Items)})"));
+            var list = string.Join(", ", group.Select(r => $"wave {r.Wave.ToString(CultureInfo.InvariantCulture)} ({string.Join(",", r.Items)}{(r.StopsOriginals ? "; stops the Serverless originals" : "")})"));
             await io.Stderr.WriteLineAsync($"pipelineruns: {group.Key}: {group.Count().ToString(CultureInfo.InvariantCulture)} PipelineRun(s), one per wave: {list}").ConfigureAwait(false);
         }
 

@@ -46,10 +46,11 @@ public static class PipelineRunsCommand
         var planWaveOrder = WaveOptions.WaveOrder();
         var rollback = new Option<bool>("--rollback") { Description = $"Write, per namespace, a {RollbackRuns.Pipeline} run instead (rollback --dry-run, an approval gate bound to the rollback plan's sha256, rollback) on the namespace's workspace PVC, with the grants of tekton/rbac/optional/rollback.yaml it needs" };
         var allWaves = new Option<bool>("--all-waves") { Description = "From plan.json in the workspace (transform --waves auto or --wave-size N): one full run per wave and namespace, each selecting only that wave's InferenceServices (runs/<ns>-w<K>.yaml), to be created one after the other" };
+        var stopOriginal = ApplyChoiceOptions.StopOriginal();
         var approvedSha = new Option<string?>("--approved-sha256") { Description = "With --resume-from: the plan-sha256 (apply) or validation-sha256 (cleanup) the failed run's gate approved" };
 
         var command = new Command("pipelineruns", Description);
-        foreach (var option in new Option[] { workspace, outDir, approvers, approvalsRequired, pipeline, accountPrefix, pipelinesNamespace, storageSize, storageClass, strategy, target, images, only, resumeFrom, approvedSha, wave, planWaves, planWaveSize, planWaveOrder, rollback, allWaves })
+        foreach (var option in new Option[] { workspace, outDir, approvers, approvalsRequired, pipeline, accountPrefix, pipelinesNamespace, storageSize, storageClass, strategy, target, images, only, resumeFrom, approvedSha, wave, planWaves, planWaveSize, planWaveOrder, rollback, allWaves, stopOriginal })
         {
             command.Options.Add(option);
         }
@@ -83,9 +84,15 @@ public static class PipelineRunsCommand
                     PlanWaves = parse.GetValue(planWaves),
                     PlanWaveSize = parse.GetValue(planWaveSize),
                     PlanWaveOrder = parse.GetValue(planWaveOrder),
+                    StopOriginal = parse.GetValue(stopOriginal) ? true : null,
                 };
                 var (inventory, _) = await WorkspaceDocuments.ReadInventoryAsync(new WorkspaceLayout(path), ct).ConfigureAwait(false);
                 var rollingBack = parse.GetValue(rollback);
+                if (rollingBack)
+                {
+                    PipelineRunBuilder.RefuseStopOriginal(settings, "--rollback");
+                }
+
                 if (parse.GetValue(allWaves))
                 {
                     if (rollingBack)

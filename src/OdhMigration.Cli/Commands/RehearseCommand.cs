@@ -36,6 +36,7 @@ public static class RehearseCommand
         var strategy = TransformChoiceOptions.Strategy();
         var targetNamespace = TransformChoiceOptions.TargetNamespace();
         var yes = GateOptions.Yes();
+        var validateTimeout = ExecutionOptions.ValidateTimeout();
 
         // Waves as transform plans them, so a rehearsal shows the wave-by-wave run (each wave's gates) before the real one.
         var waves = WaveOptions.Waves();
@@ -44,7 +45,7 @@ public static class RehearseCommand
 
         var command = new Command("rehearse", Description);
         common.AddTo(command);
-        foreach (var option in new Option[] { ns, strategy, targetNamespace, yes, waves, waveSize, waveOrder })
+        foreach (var option in new Option[] { ns, strategy, targetNamespace, yes, waves, waveSize, waveOrder, validateTimeout })
         {
             command.Options.Add(option);
         }
@@ -77,7 +78,8 @@ public static class RehearseCommand
                 WaveSize = run.Get(waveSize),
                 WaveOrder = run.Get(waveOrder),
             };
-            return await rehearsal.RunAsync(snapshot, OptionParsing.NameList(run.Get(ns)), transform, token).ConfigureAwait(false);
+            var validate = ExecutionOptions.Seconds(run.Get(validateTimeout), Rehearsal.DefaultValidateTimeout);
+            return await rehearsal.RunAsync(snapshot, OptionParsing.NameList(run.Get(ns)), transform, validate, token).ConfigureAwait(false);
         }, ct));
         return command;
     }
@@ -86,7 +88,10 @@ public static class RehearseCommand
 /// <summary>The rehearsal itself: one simulator, then the same <see cref="MigrationRun"/> a live run uses, with short polls.</summary>
 internal sealed class Rehearsal(WorkspaceLayout layout, IStageLog log, TextWriter output, ApprovalGate gate, IProgressSink progress)
 {
-    public async Task<StageOutcome> RunAsync(IReadOnlyList<SnapshotObject> snapshot, IReadOnlyList<string> namespaces, TransformOptions transform, CancellationToken ct)
+    /// <summary>The simulator makes a replacement ready within a second; a minute is ample, and a wave that cannot come up fails within it.</summary>
+    public static readonly TimeSpan DefaultValidateTimeout = TimeSpan.FromSeconds(60);
+
+    public async Task<StageOutcome> RunAsync(IReadOnlyList<SnapshotObject> snapshot, IReadOnlyList<string> namespaces, TransformOptions transform, TimeSpan validateTimeout, CancellationToken ct)
     {
         var planning = new PlanningChainOptions(new DiscoverOptions { Namespaces = namespaces }, new ExportOptions(), transform);
         PlanningProblems.ThrowIfAny(planning);
@@ -100,7 +105,7 @@ internal sealed class Rehearsal(WorkspaceLayout layout, IStageLog log, TextWrite
             "rehearsal",
             planning,
             new ApplyOptions { PollInterval = TimeSpan.FromMilliseconds(100) },
-            new ValidateOptions { Timeout = TimeSpan.FromSeconds(60), PollInterval = TimeSpan.FromMilliseconds(200) },
+            new ValidateOptions { Timeout = validateTimeout, PollInterval = TimeSpan.FromMilliseconds(200) },
             new CleanupOptions { PollInterval = TimeSpan.FromMilliseconds(100) });
         return await new MigrationRun(cluster, layout, log, output, gate, progress).RunAsync(settings, ct).ConfigureAwait(false);
     }

@@ -73,6 +73,75 @@ public sealed class AllWavesRunsTests : IDisposable
         Assert.Contains("one at a time, in wave order", stderr, StringComparison.Ordinal);
     }
 
+    /// <summary>Marks wave <paramref name="number"/> of the workspace's plan.json stopOriginalsFirst, as transform --waves auto does when only stopped originals make room.</summary>
+    private async Task MarkStopOriginalsFirstAsync(int number)
+    {
+        var path = new WorkspaceLayout(_workspace).Plan;
+        var plan = Assert.IsType<JsonObject>(JsonNode.Parse(await File.ReadAllTextAsync(path, TestContext.Current.CancellationToken)));
+        var wave = plan.Items("waves").Single(w => w["number"]!.GetValue<int>() == number);
+        wave["stopOriginalsFirst"] = true;
+        await File.WriteAllTextAsync(path, plan.ToJsonString(), TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task A_wave_that_says_stop_originals_first_gets_stop_original_true_and_the_others_false()
+    {
+        await PlanAsync("--wave-size", "1", "--wave-order", "plan");
+        await MarkStopOriginalsFirstAsync(2);
+        var (plan, _) = await WorkspaceDocuments.ReadPlanAsync(new WorkspaceLayout(_workspace), TestContext.Current.CancellationToken);
+        Assert.Equal([false, true], plan.Waves!.Take(2).Select(w => w.StopOriginalsFirst));
+
+        var (code, stdout, stderr) = await RunAsync("pipelineruns", "--workspace", _workspace, "--approvers", "alice", "--all-waves");
+
+        Assert.True(code == 0, stderr);
+        var runs = Runs(stdout);
+        Assert.Equal(plan.Waves!.Count, runs.Count);
+        foreach (var (run, wave) in runs.Zip(plan.Waves!))
+        {
+            Assert.Equal(wave.StopOriginalsFirst ? "true" : "false", Param(run, "stop-original"));
+        }
+
+        Assert.Contains("wave 2 (", stderr, StringComparison.Ordinal);
+        Assert.Contains("; stops the Serverless originals)", stderr, StringComparison.Ordinal);
+        var declared = DeliveryFiles.Pipeline("migrate-namespace", "migrate-namespace").Items("spec", "params").Select(p => p.Str("name")).ToHashSet();
+        Assert.All(runs.SelectMany(r => r.Items("spec", "params")), p => Assert.Contains(p.Str("name"), declared));
+
+        // --stop-original stops the originals of every wave.
+        (code, stdout, stderr) = await RunAsync("pipelineruns", "--workspace", _workspace, "--approvers", "alice", "--all-waves", "--stop-original");
+        Assert.True(code == 0, stderr);
+        Assert.All(Runs(stdout), r => Assert.Equal("true", Param(r, "stop-original")));
+    }
+
+    [Fact]
+    public async Task Stop_original_reaches_a_full_and_a_resumed_apply_run_and_is_refused_where_nothing_is_applied()
+    {
+        await PlanAsync();
+        var (code, stdout, stderr) = await RunAsync("pipelineruns", "--workspace", _workspace, "--approvers", "alice");
+        Assert.True(code == 0, stderr);
+        Assert.DoesNotContain(Runs(stdout).Single().Items("spec", "params"), p => p.Str("name") == "stop-original");
+
+        (code, stdout, stderr) = await RunAsync("pipelineruns", "--workspace", _workspace, "--approvers", "alice", "--stop-original");
+        Assert.True(code == 0, stderr);
+        Assert.Equal("true", Param(Runs(stdout).Single(), "stop-original"));
+
+        var sha = new string('b', 64);
+        (code, stdout, stderr) = await RunAsync("pipelineruns", "--workspace", _workspace, "--resume-from", "apply", "--approved-sha256", sha, "--stop-original");
+        Assert.True(code == 0, stderr);
+        var resumed = Runs(stdout).Single();
+        Assert.Equal("true", Param(resumed, "stop-original"));
+        var declared = DeliveryFiles.Pipeline("migrate-namespace-split", "migrate-namespace-apply").Items("spec", "params").Select(p => p.Str("name")).ToHashSet();
+        Assert.Contains("stop-original", declared);
+
+        (code, stdout, stderr) = await RunAsync("pipelineruns", "--workspace", _workspace, "--resume-from", "cleanup", "--approved-sha256", sha, "--stop-original");
+        Assert.Equal(2, code);
+        Assert.Contains("--stop-original applies only to a run with an apply", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("PipelineRun", stdout, StringComparison.Ordinal);
+
+        (code, _, stderr) = await RunAsync("pipelineruns", "--workspace", _workspace, "--approvers", "alice", "--rollback", "--stop-original");
+        Assert.Equal(2, code);
+        Assert.Contains("--stop-original applies only to a run with an apply", stderr, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task With_out_dir_each_wave_is_its_own_file_and_ten_or_more_waves_are_zero_padded()
     {

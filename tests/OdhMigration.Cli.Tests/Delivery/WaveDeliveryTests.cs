@@ -37,6 +37,42 @@ public sealed class WaveDeliveryTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData("migrate-namespace", "migrate-namespace")]
+    [InlineData("migrate-namespace-split", "migrate-namespace-apply")]
+    public void The_pipelines_pass_their_stop_original_param_to_apply_only(string folder, string name)
+    {
+        var pipeline = DeliveryFiles.Pipeline(folder, name);
+        var param = Assert.Single(pipeline.Items("spec", "params"), p => p.Str("name") == "stop-original");
+        Assert.Equal("false", param.Str("default"));
+        foreach (var task in pipeline.Items("spec", "tasks"))
+        {
+            var passed = task.Items("params").Where(p => p.Str("name") == "stop-original").ToList();
+            if (task.Str("name") == "apply")
+            {
+                Assert.Equal("$(params.stop-original)", Assert.Single(passed).Str("value"));
+            }
+            else
+            {
+                Assert.Empty(passed);
+            }
+        }
+
+        var apply = DeliveryFiles.All("tekton", "task", "odh-apply", "odh-apply.yaml").Single();
+        Assert.Contains(apply.Items("spec", "params"), p => p.Str("name") == "stop-original");
+    }
+
+    [Fact]
+    public void The_reusable_workflow_has_a_stop_original_input_passed_to_apply_only()
+    {
+        var workflow = File.ReadAllText(RepoPaths.Combine(".github", "workflows", "odh-migrate.yml"));
+        Assert.Contains("\n      stop-original:\n", workflow, StringComparison.Ordinal);
+        Assert.Equal(1, workflow.Split("STOP_ORIGINAL: ${{ inputs.stop-original }}").Length - 1);
+        var passed = workflow.Split("--stop-original \"$STOP_ORIGINAL\"");
+        Assert.Equal(2, passed.Length);
+        Assert.Contains("--entrypoint /app/odh-apply", passed[0][passed[0].LastIndexOf("docker run", StringComparison.Ordinal)..], StringComparison.Ordinal);
+    }
+
     [Fact]
     public void The_full_pipeline_passes_its_wave_planning_params_to_transform()
     {

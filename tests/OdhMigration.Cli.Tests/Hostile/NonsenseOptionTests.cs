@@ -40,6 +40,7 @@ public sealed class NonsenseOptionTests
         { "discover", "-n p --workspace \" \"", "--workspace: the value is empty or blank" },
         { "migrate", "run -n p --concurrency 0", "--concurrency 0: must be at least 1" },
         { "migrate", "run -n p --validate-timeout 0", "--validate-timeout 0: must be at least 1 second" },
+        { "migrate", "rehearse -n p --snapshot s.yaml --validate-timeout 0", "--validate-timeout 0: must be at least 1 second" },
         { "migrate", "simulator --snapshot s --kubeconfig-out k --fault-rate NaN", "--fault-rate NaN: must be a number from 0 to 1" },
         { "migrate", "simulator --snapshot s --kubeconfig-out k --fault-rate 1.5", "--fault-rate 1.5: must be a number from 0 to 1" },
         { "migrate", "simulator --snapshot s --kubeconfig-out k --latency-ms -1", "--latency-ms -1: must be at least 0" },

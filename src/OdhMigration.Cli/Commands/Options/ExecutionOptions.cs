@@ -29,6 +29,15 @@ public static class ExecutionOptions
         Description = $"Seconds to wait: apply for a deleted original to disappear (in-place; default {Seconds(new ApplyOptions().DeleteTimeout)}), validate for readiness (default {Seconds(new ValidateOptions().Timeout)}), cleanup for each deletion (default {Seconds(new CleanupOptions().Timeout)}), rollback for each deleted replacement (default {Seconds(new RollbackOptions().Timeout)})",
     }.AtLeast(1, " second");
 
+    /// <summary>
+    /// run and rehearse: how long validate waits for readiness. Each keeps its own default (a live cluster pulls images and
+    /// schedules pods; the rehearsal's simulator makes a replacement ready within a second), so the option has none.
+    /// </summary>
+    public static Option<int?> ValidateTimeout() => new Option<int?>("--validate-timeout")
+    {
+        Description = $"Seconds to wait for the replacements to become ready (default: run {Seconds(new ValidateOptions().Timeout)}, rehearse {Seconds(Rehearsal.DefaultValidateTimeout)})",
+    }.AtLeast(1, " second");
+
     /// <summary>The option's value in seconds, or the record's own default when it is not given.</summary>
     public static TimeSpan Seconds(int? value, TimeSpan recordDefault) => value is { } seconds ? TimeSpan.FromSeconds(seconds) : recordDefault;
 

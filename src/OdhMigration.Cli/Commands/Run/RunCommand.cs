@@ -36,7 +36,7 @@ public static class RunCommand
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --workspace: keep its plan (not asked again if approved unchanged; --namespace, --select, --strategy and --target-namespace cannot change it), finish or roll back what the ledger shows half-done, then validate and clean up" };
         var concurrency = ExecutionOptions.Concurrency();
         var allowGitOps = ApplyChoiceOptions.AllowGitOps();
-        var validateTimeout = new Option<int>("--validate-timeout") { Description = "Seconds to wait for the replacements to become ready", DefaultValueFactory = _ => (int)new ValidateOptions().Timeout.TotalSeconds }.AtLeast(1, " second");
+        var validateTimeout = ExecutionOptions.ValidateTimeout();
 
         var command = new Command("run", Description);
         common.AddTo(command);
@@ -53,7 +53,8 @@ public static class RunCommand
             var applyDefaults = new ApplyOptions();
             var cleanupDefaults = new CleanupOptions();
             var apply = applyDefaults with { Concurrency = run.Get(concurrency) ?? applyDefaults.Concurrency, AllowGitOps = run.Get(allowGitOps) };
-            var validate = new ValidateOptions { Timeout = TimeSpan.FromSeconds(run.Get(validateTimeout)) };
+            var validate = new ValidateOptions();
+            validate = validate with { Timeout = ExecutionOptions.Seconds(run.Get(validateTimeout), validate.Timeout) };
             var cleanup = cleanupDefaults with { Concurrency = run.Get(concurrency) ?? cleanupDefaults.Concurrency };
             UsageProblems.ThrowIfAny([.. apply.Problems(), .. validate.Problems(), .. cleanup.Problems()]);
 
