@@ -141,6 +141,7 @@ public sealed class SimulatorHost : IAsyncDisposable
             var pods = new PodController(store, options.KServe, clock);
             controllers.Add(pods);
             controllers.Add(new KServeController(store, options.KServe, clock, pods));
+            controllers.Add(new ModelMeshController(store, options.KServe, clock, pods));
         }
 
         if (options.TokenController)

@@ -12,7 +12,7 @@ namespace OdhMigration.Simulator.Behaviours;
 /// spec change (generation), so tools really have to wait, and, while the cluster has nodes, only once enough predictor
 /// pods run (<see cref="PodController.Available"/>). A Serverless ISVC loaded from the snapshot keeps the status the
 /// snapshot gives it until its spec or its serving.kserve.io/stop annotation changes (tests set up clusters through
-/// snapshot status); created ones are reconciled from the start. ModelMesh ISVCs are left alone.
+/// snapshot status); created ones are reconciled from the start. ModelMesh ISVCs are left to <see cref="ModelMeshController"/>.
 /// </summary>
 internal sealed class KServeController(ObjectStore store, KServeControllerOptions options, TimeProvider clock, PodController? pods = null) : IController
 {

@@ -47,6 +47,19 @@ public sealed class RollbackModelMeshTests
         }
 
         Assert.Equal("true", (await sim.Cluster.GetAsync(Kinds.Namespace, null, Ns))!.Label("modelmesh-enabled"));
+
+        // And they serve again: the simulator reconciles a created ModelMesh ISVC as modelmesh-serving does
+        // (ModelMeshReadinessTests), so each recreated original is placed on the restored runtime, Loaded and Ready at
+        // the namespace's modelmesh-serving gRPC endpoint.
+        foreach (var name in isvcs)
+        {
+            var ready = await RollbackSupport.WaitServingAsync(sim.Cluster, Ns, name);
+            Assert.Equal("Loaded", ready.At("status", "modelStatus", "states").Str("activeModelState"));
+            Assert.Equal("UpToDate", ready.At("status", "modelStatus").Str("transitionStatus"));
+            Assert.Equal($"grpc://modelmesh-serving.{Ns}:8033", ready.At("status").Str("url"));
+            Assert.Equal("True", RollbackSupport.ConditionStatus(ready, "PredictorReady"));
+        }
+
         var report = await pipeline.ReportAsync();
         Assert.All(report.Items, i => Assert.Equal(RollbackOutcomes.RolledBack, i.Status));
         var steps = report.Items.SelectMany(i => i.Steps).ToList();

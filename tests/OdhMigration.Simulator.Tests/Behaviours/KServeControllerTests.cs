@@ -126,7 +126,8 @@ public sealed class KServeControllerTests : SimulatorTest
     public async Task ModelMesh_isvcs_are_left_alone()
     {
         // Serverless ISVCs are reconciled as KServe does (ServerlessReadinessTests); ModelMesh ones belong to the
-        // modelmesh controller, which the simulator does not run.
+        // modelmesh controller (ModelMeshReadinessTests), which acts only in namespaces labelled modelmesh-enabled:
+        // "true", and proj is not.
         await CreateAsync(Isvc("mesh", "ModelMesh", format: "openvino_ir", runtime: "ovms"));
         await Sim.WaitForIdleAsync(Ct);
         await Task.Delay(300, Ct);
