@@ -1,3 +1,4 @@
+using OdhMigration.Core.Cluster;
 using OdhMigration.Core.Common;
 using OdhMigration.Core.Manifests;
 using OdhMigration.Core.Modes;
@@ -17,20 +18,38 @@ namespace OdhMigration.Integration.Tests;
 /// nvidia.com/gpu=reserved:NoSchedule. The originals of a, b and c (one GPU each, no tolerations) run on gpu-node-1
 /// (a, b) and gpu-node-2 (c), so three GPUs are free, two of them on the tainted node. Planned blind to taints, all
 /// three replacements would form one wave and two would stay Pending ("untolerated taint"); planned as the scheduler
-/// filters, only gpu-node-2's free GPU is usable, so each wave waits for the cleanup of the one before.
+/// filters, only gpu-node-2's free GPU is usable, so each wave waits for the cleanup of the one before. Without the
+/// taint, the same cluster takes all three in one wave.
 /// </summary>
 public sealed class TaintedNodeWavesTests
 {
     private static readonly string[] Models = ["a", "b", "c"];
+
+    private static string Snapshot(string ns, bool tainted) => GpuClusterSnapshot.Yaml(ns, Models, runtimePerModel: true, nodes: 3,
+        taints: tainted ? new Dictionary<string, string> { ["gpu-node-3"] = "[{key: nvidia.com/gpu, value: reserved, effect: NoSchedule}]" } : null);
+
+    [Fact]
+    public async Task Without_the_taint_the_same_cluster_takes_every_replacement_in_one_wave()
+    {
+        const string ns = "gpu-untainted";
+        var ct = TestContext.Current.CancellationToken;
+        await using var sim = await SimulatedCluster.StartAsync(SnapshotLoader.FromDocuments(Yaml.ParseDocuments(Snapshot(ns, tainted: false), "untainted-snapshot.yaml"), [.. SchedulingKinds.All]));
+        await sim.Host.WaitForIdleAsync(ct);
+        using var pipeline = new Pipeline(sim);
+
+        var transform = await pipeline.PrepareAsync(ns, "serverless", "side-by-side", transform: new TransformOptions { Strategy = "side-by-side", Waves = WaveModes.Auto }, ct: ct);
+
+        Assert.True(transform.ExitCode == ExitCodes.Success, $"transform: {transform.Summary}\n{pipeline.Logs}");
+        var plan = await pipeline.PlanAsync();
+        Assert.Equal([[$"{ns}/a", $"{ns}/b", $"{ns}/c"]], plan.Waves!.Select(w => w.Items));
+    }
 
     [Fact]
     public async Task Waves_skip_the_tainted_node_the_replacements_do_not_tolerate_and_every_wave_validates_without_pending_pods()
     {
         const string ns = "gpu-tainted";
         var ct = TestContext.Current.CancellationToken;
-        var snapshot = GpuClusterSnapshot.Yaml(ns, Models, runtimePerModel: true, nodes: 3,
-            taints: new Dictionary<string, string> { ["gpu-node-3"] = "[{key: nvidia.com/gpu, value: reserved, effect: NoSchedule}]" });
-        await using var sim = await SimulatedCluster.StartAsync(SnapshotLoader.FromDocuments(Yaml.ParseDocuments(snapshot, "tainted-snapshot.yaml"), [.. SchedulingKinds.All]));
+        await using var sim = await SimulatedCluster.StartAsync(SnapshotLoader.FromDocuments(Yaml.ParseDocuments(Snapshot(ns, tainted: true), "tainted-snapshot.yaml"), [.. SchedulingKinds.All]));
         await sim.Host.WaitForIdleAsync(ct);
         using var pipeline = new Pipeline(sim);
 
