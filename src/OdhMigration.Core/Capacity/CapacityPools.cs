@@ -17,8 +17,10 @@ public static class CapacityPools
     /// <summary>The allocatable key that counts pods, not an amount: each bound pod requests one.</summary>
     public const string PodsResource = "pods";
 
-    public static List<CapacityPool> Build(IReadOnlyList<JsonObject> nodes, IReadOnlyList<JsonObject> pods, List<string> warnings)
+    /// <param name="labelKeys">The node labels to record per node (those some component's node selector names); the GPU product is the pool's.</param>
+    public static List<CapacityPool> Build(IReadOnlyList<JsonObject> nodes, IReadOnlyList<JsonObject> pods, List<string> warnings, IReadOnlySet<string>? labelKeys = null)
     {
+        var nodeLabels = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
         var pools = new SortedDictionary<string, PoolBuilder>(StringComparer.Ordinal);
         var poolOfNode = new Dictionary<string, PoolBuilder>(StringComparer.Ordinal);
         foreach (var node in nodes.OrderBy(n => n.Name(), StringComparer.Ordinal))
@@ -55,6 +57,12 @@ public static class CapacityPools
             }
 
             pool.Nodes.Add(node.Name());
+            var named = node.Labels().Where(l => labelKeys?.Contains(l.Key) == true && l.Key != GpuProductLabel).OrderBy(l => l.Key, StringComparer.Ordinal).ToList();
+            if (named.Count > 0)
+            {
+                nodeLabels[node.Name()] = named.ToDictionary(l => l.Key, l => l.Value, StringComparer.Ordinal);
+            }
+
             Amounts.AddInto(pool.Allocatable, allocatable);
             pool.NodeAllocatable[node.Name()] = allocatable;
             pool.NodeRequested[node.Name()] = new(StringComparer.Ordinal);
@@ -84,7 +92,7 @@ public static class CapacityPools
             onNode[PodsResource] = onNode.GetValueOrDefault(PodsResource) + 1;
         }
 
-        return [.. pools.Values.Select(p => p.Build())];
+        return [.. pools.Values.Select(p => p.Build(nodeLabels))];
     }
 
     private static List<string> Taints(JsonObject node) =>
@@ -101,11 +109,11 @@ public static class CapacityPools
         public Dictionary<string, Dictionary<string, decimal>> NodeAllocatable { get; } = new(StringComparer.Ordinal);
         public Dictionary<string, Dictionary<string, decimal>> NodeRequested { get; } = new(StringComparer.Ordinal);
 
-        public CapacityPool Build() =>
+        public CapacityPool Build(Dictionary<string, Dictionary<string, string>> nodeLabels) =>
             new(Key, Labels, Nodes, Amounts.Sorted(Allocatable), Amounts.Sorted(Requested), Amounts.Sorted(Amounts.Free(Allocatable, Requested)))
             {
                 Taints = Taints,
-                PerNode = [.. Nodes.Select(n => new NodeCapacity(n, Amounts.Sorted(NodeAllocatable[n]), Amounts.Sorted(Amounts.Free(NodeAllocatable[n], NodeRequested[n]))))],
+                PerNode = [.. Nodes.Select(n => new NodeCapacity(n, Amounts.Sorted(NodeAllocatable[n]), Amounts.Sorted(Amounts.Free(NodeAllocatable[n], NodeRequested[n]))) { Labels = nodeLabels.GetValueOrDefault(n) })],
             };
     }
 }

@@ -32,9 +32,6 @@ public static class DemandCalculator
 
     private const string KnativeAutoscaling = "autoscaling.knative.dev/";
 
-    /// <summary>The resources a ResourceQuota makes every container state (requests, or limits under limits.*), as Kubernetes checks them.</summary>
-    private static readonly string[] QuotaValidated = ["cpu", "memory"];
-
     /// <summary>The predictor forms before spec.predictor.model: the framework key holds the model container.</summary>
     private static readonly string[] Frameworks = ["sklearn", "xgboost", "tensorflow", "pytorch", "triton", "onnx", "pmml", "lightgbm", "paddle", "huggingface"];
 
@@ -67,7 +64,7 @@ public static class DemandCalculator
         {
             if (isvc.At("spec", name) is JsonObject component && ComponentContainers(isvc, name, component) is { Count: > 0 } containers)
             {
-                components.Add(Demand(name, component, Replicas(isvc, name, component, modelMesh: false, null, notes), containers, null, notes));
+                components.Add(Demand($"InferenceService {isvc.Namespace()}/{isvc.Name()}", name, component, Replicas(isvc, name, component, modelMesh: false, null, notes), containers, null, notes));
             }
         }
 
@@ -148,7 +145,7 @@ public static class DemandCalculator
         }
 
         var runtimeSpec = input.Runtime?["spec"] as JsonObject;
-        return Demand(Predictor, predictor, Replicas(isvc, Predictor, predictor, modelMesh, input.Runtime, notes), containers, runtimeSpec, notes);
+        return Demand(isvcRef, Predictor, predictor, Replicas(isvc, Predictor, predictor, modelMesh, input.Runtime, notes), containers, runtimeSpec, notes);
     }
 
     /// <summary>As transform sizes the replacement of a ModelMesh ISVC: the ISVC's resources, else the runtime container's when not zero, else the default.</summary>
@@ -170,35 +167,14 @@ public static class DemandCalculator
         return ModelMeshDefault;
     }
 
-    private static ComponentDemand Demand(string name, JsonObject component, int replicas, List<(string Name, Requirements Resources)> containers, JsonObject? runtimeSpec, List<string> notes)
+    private static ComponentDemand Demand(string isvcRef, string name, JsonObject component, int replicas, List<(string Name, Requirements Resources)> containers, JsonObject? runtimeSpec, List<string> notes)
     {
-        var perReplica = new Dictionary<string, decimal>(StringComparer.Ordinal);
-        var limits = new Dictionary<string, decimal>(StringComparer.Ordinal);
-        var withoutLimits = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        var withoutRequests = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        for (var i = 0; i < containers.Count; i++)
-        {
-            var (container, resources) = containers[i];
-            var requests = resources.Requests();
-            Amounts.AddInto(perReplica, requests);
-            Amounts.AddInto(limits, resources.Limits);
-            // The quota admission plugin requires cpu/memory of every container when a quota tracks them
-            // (kubernetes pkg/quota/v1/evaluator/core/pods.go, Constraints and its validationSet).
-            foreach (var resource in QuotaValidated)
-            {
-                var label = container.Length > 0 ? container : $"containers[{i.ToString(CultureInfo.InvariantCulture)}]";
-                if (!resources.Limits.ContainsKey(resource))
-                {
-                    Missing(withoutLimits, resource).Add(label);
-                }
-
-                if (!requests.ContainsKey(resource))
-                {
-                    Missing(withoutRequests, resource).Add(label);
-                }
-            }
-        }
-
+        var where = $"{isvcRef}: spec.{name}.initContainers";
+        var recorded = InitContainers(component, where)
+            .Concat(containers.Select(c => new ContainerDemand(c.Name, Amounts.Sorted(c.Resources.ExplicitRequests), Amounts.Sorted(c.Resources.Limits))))
+            .ToList();
+        // Without a LimitRange: what the pod states. Transform applies the replacement namespace's LimitRanges to the containers.
+        var resources = ReplicaResources.Of(recorded, []);
         var selector = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var source in new[] { runtimeSpec?["nodeSelector"], component["nodeSelector"] })
         {
@@ -208,25 +184,34 @@ public static class DemandCalculator
             }
         }
 
-        var tolerations = new[] { runtimeSpec?["tolerations"], component["tolerations"] }
-            .SelectMany(t => (t as JsonArray ?? []).OfType<JsonObject>())
+        // KServe builds the pod spec with a strategic merge of the component's spec over the runtime's
+        // (pkg/controller/v1beta1/inferenceservice/utils MergePodSpec): nodeSelector maps merge, but the tolerations
+        // list has no merge key, so the component's tolerations, when it has any, replace the runtime's.
+        var own = (component["tolerations"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+        var tolerations = (own.Count > 0 ? own : (runtimeSpec?["tolerations"] as JsonArray ?? []).OfType<JsonObject>())
             .Select(Toleration).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        if (perReplica.Count == 0)
+        if (resources.Requests.Count == 0)
         {
             notes.Add($"{name}: no container sets requests or limits; it is counted as requesting nothing (the scheduler places it anywhere, best effort)");
         }
 
-        return new ComponentDemand(name, replicas, Amounts.Sorted(perReplica), new Dictionary<string, string>(selector, StringComparer.Ordinal))
+        return new ComponentDemand(name, replicas, resources.Requests, new Dictionary<string, string>(selector, StringComparer.Ordinal))
         {
             Tolerations = tolerations,
-            PerReplicaLimits = Amounts.Sorted(limits),
-            WithoutLimits = withoutLimits,
-            WithoutRequests = withoutRequests,
+            PerReplicaLimits = resources.Limits,
+            WithoutLimits = resources.WithoutLimits,
+            WithoutRequests = resources.WithoutRequests,
+            Containers = recorded,
         };
     }
 
-    private static List<string> Missing(Dictionary<string, List<string>> missing, string resource) =>
-        missing.TryGetValue(resource, out var list) ? list : missing[resource] = [];
+    /// <summary>The component's own init containers (the runtime has none; the storage initializer KServe injects is not in the spec).</summary>
+    private static IEnumerable<ContainerDemand> InitContainers(JsonObject component, string where) =>
+        (component["initContainers"] as JsonArray ?? []).OfType<JsonObject>().Select((c, i) =>
+        {
+            var resources = Requirements.Parse(c["resources"], $"{where}[{i.ToString(CultureInfo.InvariantCulture)}].resources");
+            return new ContainerDemand(c.Str("name") ?? "", Amounts.Sorted(resources.ExplicitRequests), Amounts.Sorted(resources.Limits)) { Init = PodRequests.InitKind(c) };
+        }).ToList();
 
     /// <summary>
     /// The replicas the replacement starts with: minReplicas (for Serverless, Knative's min-scale when minReplicas is
@@ -292,9 +277,10 @@ public static class DemandCalculator
 
     private static string Toleration(JsonObject t)
     {
-        var key = t.Str("key") ?? "*";
-        var value = t.Str("operator") == "Exists" ? "" : t.Str("value") is { } v ? "=" + v : "";
-        var effect = t.Str("effect") is { } e ? ":" + e : "";
+        // "key" is operator Exists, "key=value" (also "key=") Equal, "*" an empty key with Exists (tolerates every taint).
+        var key = t.Str("key") is { Length: > 0 } k ? k : "*";
+        var value = t.Str("operator") == "Exists" ? "" : "=" + (t.Str("value") ?? "");
+        var effect = t.Str("effect") is { Length: > 0 } e ? ":" + e : "";
         return key + value + effect;
     }
 

@@ -4,8 +4,9 @@ using OdhMigration.Core.Manifests;
 namespace OdhMigration.Core.Capacity;
 
 /// <summary>
-/// What a pod asks the scheduler for, as Kubernetes counts it: the sum over its containers (and sidecar init
-/// containers, restartPolicy Always), or the largest ordinary init container where that is more, plus spec.overhead.
+/// What a pod asks the scheduler for, as Kubernetes counts it (<see cref="PodTotals"/>): the sum over its containers
+/// and sidecar init containers (restartPolicy Always), or an ordinary init container with the sidecars before it where
+/// that is more, plus spec.overhead.
 /// </summary>
 public static class PodRequests
 {
@@ -26,27 +27,7 @@ public static class PodRequests
     {
         var where = $"Pod {pod.Namespace()}/{pod.Name()}";
         var spec = pod["spec"] as JsonObject ?? [];
-        var total = new Dictionary<string, decimal>(StringComparer.Ordinal);
-        var initPeak = new Dictionary<string, decimal>(StringComparer.Ordinal);
-        foreach (var (container, field) in Containers(spec, "initContainers"))
-        {
-            var limits = Requirements.Parse(container["resources"], $"{where}: {field}.resources").Limits;
-            if (container.Str("restartPolicy") == "Always")
-            {
-                Amounts.AddInto(total, limits);
-            }
-            else
-            {
-                Amounts.MaxInto(initPeak, limits);
-            }
-        }
-
-        foreach (var (container, field) in Containers(spec, "containers"))
-        {
-            Amounts.AddInto(total, Requirements.Parse(container["resources"], $"{where}: {field}.resources").Limits);
-        }
-
-        Amounts.MaxInto(total, initPeak);
+        var total = PodTotals.Sum(Entries(spec, where, r => r.Limits));
         if (spec["overhead"] is JsonObject overhead)
         {
             Amounts.AddInto(total, Requirements.ParseMap(overhead, $"{where}: spec.overhead").Where(o => total.ContainsKey(o.Key)).ToDictionary(o => o.Key, o => o.Value, StringComparer.Ordinal));
@@ -58,27 +39,7 @@ public static class PodRequests
     /// <summary>The requests of a pod spec (a Pod's spec, or the spec a controller will create pods from).</summary>
     public static Dictionary<string, decimal> OfSpec(JsonObject spec, string where)
     {
-        var total = new Dictionary<string, decimal>(StringComparer.Ordinal);
-        var initPeak = new Dictionary<string, decimal>(StringComparer.Ordinal);
-        foreach (var (container, field) in Containers(spec, "initContainers"))
-        {
-            var requests = Requirements.Parse(container["resources"], $"{where}: {field}.resources").Requests();
-            if (container.Str("restartPolicy") == "Always")
-            {
-                Amounts.AddInto(total, requests);
-            }
-            else
-            {
-                Amounts.MaxInto(initPeak, requests);
-            }
-        }
-
-        foreach (var (container, field) in Containers(spec, "containers"))
-        {
-            Amounts.AddInto(total, Requirements.Parse(container["resources"], $"{where}: {field}.resources").Requests());
-        }
-
-        Amounts.MaxInto(total, initPeak);
+        var total = PodTotals.Sum(Entries(spec, where, r => r.Requests()));
         if (spec["overhead"] is JsonObject overhead)
         {
             Amounts.AddInto(total, Requirements.ParseMap(overhead, $"{where}: spec.overhead"));
@@ -86,6 +47,17 @@ public static class PodRequests
 
         return total;
     }
+
+    /// <summary>Init containers first, in their order (a sidecar counts for the init containers after it), then the app containers.</summary>
+    private static IEnumerable<PodTotals.Entry> Entries(JsonObject spec, string where, Func<Requirements, IReadOnlyDictionary<string, decimal>> amounts) =>
+        Containers(spec, "initContainers")
+            .Select(c => new PodTotals.Entry(amounts(Requirements.Parse(c.Container["resources"], $"{where}: {c.Field}.resources")), InitKind(c.Container)))
+            .Concat(Containers(spec, "containers").Select(c => new PodTotals.Entry(amounts(Requirements.Parse(c.Container["resources"], $"{where}: {c.Field}.resources")), null)))
+            .ToList();
+
+    /// <summary>An init container's kind: a sidecar when its restartPolicy is Always (it keeps running), else one that runs to completion.</summary>
+    public static string InitKind(JsonObject initContainer) =>
+        initContainer.Str("restartPolicy") == "Always" ? Workspace.Documents.ContainerDemand.SidecarKind : Workspace.Documents.ContainerDemand.InitKind;
 
     private static IEnumerable<(JsonObject Container, string Field)> Containers(JsonObject spec, string key) =>
         (spec[key] as JsonArray ?? []).Select((c, i) => (c as JsonObject, $"spec.{key}[{i}]")).Where(c => c.Item1 is not null).Select(c => (c.Item1!, c.Item2));

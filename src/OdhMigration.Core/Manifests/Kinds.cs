@@ -11,6 +11,7 @@ public static class Kinds
     public static readonly ResourceKind Pod = new("", "v1", "Pod", "pods", true, ["po"]);
     public static readonly ResourceKind Node = new("", "v1", "Node", "nodes", false, ["no"]);
     public static readonly ResourceKind ResourceQuota = new("", "v1", "ResourceQuota", "resourcequotas", true, ["quota"]);
+    public static readonly ResourceKind LimitRange = new("", "v1", "LimitRange", "limitranges", true, ["limits"]);
     public static readonly ResourceKind PersistentVolumeClaim = new("", "v1", "PersistentVolumeClaim", "persistentvolumeclaims", true, ["pvc"]);
     public static readonly ResourceKind Role = new("rbac.authorization.k8s.io", "v1", "Role", "roles", true);
     public static readonly ResourceKind RoleBinding = new("rbac.authorization.k8s.io", "v1", "RoleBinding", "rolebindings", true);
@@ -30,7 +31,7 @@ public static class Kinds
 
     public static IReadOnlyList<ResourceKind> All { get; } =
     [
-        Namespace, Secret, ServiceAccount, ConfigMap, Service, Pod, Node, ResourceQuota, PersistentVolumeClaim, Role, RoleBinding,
+        Namespace, Secret, ServiceAccount, ConfigMap, Service, Pod, Node, ResourceQuota, LimitRange, PersistentVolumeClaim, Role, RoleBinding,
         InferenceService, ServingRuntime, Predictor, Route, Template, DataScienceCluster, DSCInitialization, VirtualService,
         Subscription, ClusterServiceVersion, SelfSubjectAccessReview,
     ];

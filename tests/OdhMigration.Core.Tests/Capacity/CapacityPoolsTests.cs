@@ -132,4 +132,17 @@ public sealed class CapacityPoolsTests
         Assert.Equal(20m, quota.Hard["requests.cpu"]);
         Assert.Equal(new Dictionary<string, decimal> { ["pods"] = 43, ["requests.cpu"] = 7.5m, ["requests.memory"] = 0, ["requests.nvidia.com/gpu"] = 3 }, quota.Free);
     }
+
+    [Fact]
+    public void Per_node_only_the_labels_a_node_selector_names_are_recorded()
+    {
+        var nodes = new[] { Node("w1", "8", "32Gi"), Node("g1", "32", "256Gi", gpus: 4, product: "NVIDIA-A100-SXM4-40GB") }.Select(Parse).ToList();
+
+        var named = CapacityPools.Build(nodes, [], [], new HashSet<string>(StringComparer.Ordinal) { "kubernetes.io/hostname", "nvidia.com/gpu.product" });
+        var unnamed = CapacityPools.Build(nodes, [], []);
+
+        // The GPU product is the pool's label; the hostname is what a selector named.
+        Assert.Equal(new Dictionary<string, string> { ["kubernetes.io/hostname"] = "g1" }, named.SelectMany(p => p.PerNode).Single(n => n.Name == "g1").Labels);
+        Assert.All(unnamed.SelectMany(p => p.PerNode), n => Assert.Null(n.Labels));
+    }
 }

@@ -30,7 +30,7 @@ public sealed class PreflightCapacityTests
 
         var optional = inventory.Preflight.Where(c => c.Optional).ToList();
         Assert.Equal(
-            [("nodes", null), ("pods", null), ("resourcequotas", "p"), ("resourcequotas", "q")],
+            [("limitranges", "p"), ("limitranges", "q"), ("nodes", null), ("pods", null), ("resourcequotas", "p"), ("resourcequotas", "q")],
             optional.Select(c => (c.Resource, c.Namespace)).Order().ToList());
         Assert.All(optional, c => Assert.Equal(("export", "list", true), (c.Stage, c.Verb, c.Allowed)));
         Assert.DoesNotContain(inventory.Warnings, w => w.StartsWith("optional:", StringComparison.Ordinal) || w.Contains("would be refused", StringComparison.Ordinal));
@@ -59,6 +59,16 @@ public sealed class PreflightCapacityTests
         var warning = Assert.Single(inventory.Warnings, w => w.StartsWith("optional:", StringComparison.Ordinal));
         Assert.Equal("optional: export may not list resourcequotas in q, so its quota limits will be unknown to `--waves auto` (the waves may not fit the namespace's quotas)", warning);
         Assert.Contains(inventory.Preflight, c => c is { Resource: "resourcequotas", Namespace: "p", Allowed: true, Optional: true });
+    }
+
+    [Fact]
+    public async Task A_namespace_whose_limitranges_may_not_be_listed_gets_its_own_optional_warning()
+    {
+        var inventory = await DiscoverAsync(Cluster((_, kind, ns) => kind.Plural == "limitranges" && ns == "p"), "p", "q");
+
+        var warning = Assert.Single(inventory.Warnings, w => w.StartsWith("optional:", StringComparison.Ordinal));
+        Assert.Equal("optional: export may not list limitranges in p, so the defaults its LimitRanges give containers will be unknown to `--waves auto` (a container stating no limit under a limits.* quota is refused)", warning);
+        Assert.Empty(PreflightChecker.Refusals(inventory.Preflight));
     }
 
     [Fact]

@@ -160,6 +160,48 @@ public sealed class ExportCapacityTests
     }
 
     [Fact]
+    public async Task LimitRange_container_defaults_are_recorded_as_the_api_defaults_them_with_each_container_of_the_pod()
+    {
+        // Before LimitRanges were read, capacity.json had no limitRanges and a missing limit could only be refused.
+        const string limits = """
+            apiVersion: v1
+            kind: LimitRange
+            metadata: {name: defaults, namespace: p}
+            spec:
+              limits:
+              - {type: Container, default: {memory: 2Gi}, max: {cpu: '8'}}
+              - {type: Pod, max: {cpu: '64'}}
+            """;
+        using var ws = new TempWorkspace();
+        var (outcome, capacity, _, _) = await RunAsync(ws, Snapshot([.. Project(), limits, .. Cluster()]));
+
+        Assert.Equal(ExitCodes.Success, outcome.ExitCode);
+        var range = Assert.Single(capacity.LimitRanges);
+        Assert.Equal(("p", "defaults"), (range.Namespace, range.Name));
+        // The API's defaulting of the item: default from max, defaultRequest from default.
+        Assert.Equal(new Dictionary<string, decimal> { ["cpu"] = 8m, ["memory"] = 2 * Gi }, range.Default);
+        Assert.Equal(new Dictionary<string, decimal> { ["cpu"] = 8m, ["memory"] = 2 * Gi }, range.DefaultRequest);
+        var containers = Assert.Single(capacity.Items).Components[0].Containers;
+        Assert.NotNull(containers);
+        Assert.Contains(containers, c => c.Name == "kserve-container" && c.Limits["memory"] == 8 * Gi && c.Init is null);
+    }
+
+    [Fact]
+    public async Task Forbidden_limitranges_are_a_warning_and_export_succeeds()
+    {
+        using var ws = new TempWorkspace();
+        var snapshot = Snapshot([.. Project(), .. Cluster()]);
+        var denied = new CountingCluster(snapshot) { ForbiddenLists = new HashSet<ResourceKind> { Kinds.LimitRange } };
+
+        var (outcome, capacity, _, _) = await RunAsync(ws, snapshot, denied);
+
+        Assert.Equal(ExitCodes.Success, outcome.ExitCode);
+        Assert.True(capacity.Cluster.Readable);
+        Assert.Empty(capacity.LimitRanges);
+        Assert.Contains(capacity.Warnings, w => w.StartsWith("namespace p: LimitRanges could not be listed", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_snapshot_without_nodes_says_so()
     {
         using var ws = new TempWorkspace();

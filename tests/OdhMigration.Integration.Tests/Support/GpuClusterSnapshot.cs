@@ -14,8 +14,10 @@ public static class GpuClusterSnapshot
     /// <param name="gpus">GPUs a model's pod asks for, where not 1.</param>
     /// <param name="minReplicas">A model's minReplicas, where not 1 (0: the Serverless original runs no pod).</param>
     /// <param name="otherPods">Pods of another namespace already bound to a node, each holding that many GPUs (work that is not migrated).</param>
+    /// <param name="taints">A node's spec.taints (YAML flow sequence), where it has any.</param>
     public static string Yaml(string ns, IReadOnlyList<string> models, bool runtimePerModel, int nodes = 2,
-        IReadOnlyDictionary<string, int>? gpus = null, IReadOnlyDictionary<string, int>? minReplicas = null, IReadOnlyList<(string Node, int Gpus)>? otherPods = null)
+        IReadOnlyDictionary<string, int>? gpus = null, IReadOnlyDictionary<string, int>? minReplicas = null, IReadOnlyList<(string Node, int Gpus)>? otherPods = null,
+        IReadOnlyDictionary<string, string>? taints = null)
     {
         var runtimeNames = runtimePerModel ? models.Select(m => $"vllm-{m}").ToList() : ["vllm"];
         var runtimes = string.Concat(runtimeNames.Select(name => $$"""
@@ -67,6 +69,7 @@ public static class GpuClusterSnapshot
             metadata:
               name: {{name}}
               labels: {nvidia.com/gpu.product: NVIDIA-A10G}
+            spec: {taints: {{taints?.GetValueOrDefault(name) ?? "[]"}}}
             status:
               allocatable: {cpu: "16", memory: 64Gi, pods: "110", nvidia.com/gpu: "2"}
 

@@ -28,7 +28,7 @@ public static class PreflightChecker
 
     /// <summary>
     /// What export reads only for capacity-aware waves: nodes and pods in all namespaces (cluster-wide, the optional
-    /// grant) and each namespace's ResourceQuotas. Asked as export's and reported as optional: without them export still
+    /// grant) and each namespace's ResourceQuotas and LimitRanges. Asked as export's and reported as optional: without them export still
     /// succeeds, only --waves auto loses what it plans with.
     /// </summary>
     public const string CapacityStage = "export";
@@ -66,8 +66,11 @@ public static class PreflightChecker
 
             foreach (var ns in namespaces.Order(StringComparer.Ordinal))
             {
-                wanted.Add((CapacityStage, "list", Kinds.ResourceQuota, ns));
-                optional.Add(("list", Kinds.ResourceQuota, ns));
+                foreach (var kind in new[] { Kinds.ResourceQuota, Kinds.LimitRange })
+                {
+                    wanted.Add((CapacityStage, "list", kind, ns));
+                    optional.Add(("list", kind, ns));
+                }
             }
         }
 
@@ -126,7 +129,9 @@ public static class PreflightChecker
 
         foreach (var quota in refused.Where(c => c.Namespace is not null))
         {
-            yield return $"optional: export may not list {quota.Resource} in {quota.Namespace}, so its quota limits will be unknown to `--waves auto` (the waves may not fit the namespace's quotas)";
+            yield return quota.Resource == Kinds.LimitRange.GroupResource
+                ? $"optional: export may not list {quota.Resource} in {quota.Namespace}, so the defaults its LimitRanges give containers will be unknown to `--waves auto` (a container stating no limit under a limits.* quota is refused)"
+                : $"optional: export may not list {quota.Resource} in {quota.Namespace}, so its quota limits will be unknown to `--waves auto` (the waves may not fit the namespace's quotas)";
         }
     }
 }

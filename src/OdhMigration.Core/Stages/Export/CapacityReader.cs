@@ -9,7 +9,7 @@ namespace OdhMigration.Core.Stages.Export;
 
 /// <summary>
 /// Collects capacity.json while export walks the namespaces: each selected ISVC's demand, each namespace's
-/// ResourceQuotas, and at the end the cluster's nodes and pods. Nothing here fails export: what cannot be read or
+/// ResourceQuotas and LimitRanges, and at the end the cluster's nodes and pods. Nothing here fails export: what cannot be read or
 /// parsed becomes a warning (and, for the cluster, Readable false with the reason).
 /// </summary>
 public sealed class CapacityReader(IClusterReader cluster, IStageLog log)
@@ -19,6 +19,7 @@ public sealed class CapacityReader(IClusterReader cluster, IStageLog log)
 
     private readonly List<ItemDemand> _items = [];
     private readonly List<NamespaceQuota> _quotas = [];
+    private readonly List<NamespaceLimitRange> _limitRanges = [];
 
     public List<string> Warnings { get; } = [];
 
@@ -78,6 +79,39 @@ public sealed class CapacityReader(IClusterReader cluster, IStageLog log)
         }
     }
 
+    /// <summary>
+    /// The namespace's LimitRanges (their Container defaults, which admission fills into a container that states no
+    /// value); optional like the quotas: a namespace whose LimitRanges may not be listed gets a warning.
+    /// </summary>
+    public async Task AddLimitRangesAsync(string ns, CancellationToken ct)
+    {
+        IReadOnlyList<JsonObject> ranges;
+        try
+        {
+            ranges = await cluster.ListAsync(Kinds.LimitRange, ns, null, ct).ConfigureAwait(false);
+        }
+        catch (ClusterException ex)
+        {
+            Warn($"namespace {ns}: LimitRanges could not be listed ({PlainErrors.Describe(ex)}); the defaults they give containers are unknown to wave planning");
+            return;
+        }
+
+        foreach (var range in ranges.OrderBy(r => r.Name(), StringComparer.Ordinal))
+        {
+            try
+            {
+                if (LimitRanges.From(range) is { } defaults)
+                {
+                    _limitRanges.Add(defaults);
+                }
+            }
+            catch (QuantityException ex)
+            {
+                Warn($"{ex.Message}; the LimitRange is not recorded");
+            }
+        }
+    }
+
     /// <summary>Nodes and pods of the whole cluster; unreadable (with the reason) when the account may not list them or there are none.</summary>
     public async Task<ClusterCapacity> ReadClusterAsync(CancellationToken ct)
     {
@@ -103,7 +137,9 @@ public sealed class CapacityReader(IClusterReader cluster, IStageLog log)
         }
 
         var warnings = new List<string>();
-        var pools = CapacityPools.Build(nodes, pods, warnings);
+        // Per node only the labels a selected component's node selector names: enough to place it, and small.
+        var labelKeys = _items.SelectMany(i => i.Components).SelectMany(c => c.NodeSelector.Keys).ToHashSet(StringComparer.Ordinal);
+        var pools = CapacityPools.Build(nodes, pods, warnings, labelKeys);
         warnings.ForEach(Warn);
         return pools.Count == 0
             ? Unreadable("no node is schedulable (all are cordoned or unreadable)")
@@ -117,6 +153,7 @@ public sealed class CapacityReader(IClusterReader cluster, IStageLog log)
         Consumed = [consumed],
         Items = [.. _items.OrderBy(i => i.Namespace, StringComparer.Ordinal).ThenBy(i => i.Name, StringComparer.Ordinal)],
         Quotas = _quotas,
+        LimitRanges = _limitRanges,
         Cluster = clusterCapacity,
         Warnings = Warnings,
     };

@@ -64,6 +64,7 @@ public sealed class ExportEngine(IClusterReader cluster, IStageLog log, TimeProv
 
             capacity.AddDemand(objects, group);
             await capacity.AddQuotasAsync(group.Key, cancellationToken).ConfigureAwait(false);
+            await capacity.AddLimitRangesAsync(group.Key, cancellationToken).ConfigureAwait(false);
             var auth = new AuthObjectFinder.AuthIndex(objects);
             var items = group.ToList();
             var results = new ExportedItem[items.Count];

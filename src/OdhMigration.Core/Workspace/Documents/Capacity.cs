@@ -30,6 +30,9 @@ public sealed record CapacityReport : IWorkspaceDocument
     /// <summary>Per exported namespace, each ResourceQuota with what is still free under it.</summary>
     public List<NamespaceQuota> Quotas { get; init; } = [];
 
+    /// <summary>Per exported namespace, the Container defaults of each LimitRange (what admission fills into a container that states no value); empty in a capacity.json written before they were read.</summary>
+    public List<NamespaceLimitRange> LimitRanges { get; init; } = [];
+
     /// <summary>Schedulable capacity; <see cref="ClusterCapacity.Readable"/> false (with the reason) when the account may not read it.</summary>
     public ClusterCapacity Cluster { get; init; } = new();
     [JsonConverter(typeof(RedactedTextListConverter))]
@@ -78,7 +81,27 @@ public sealed record ComponentDemand(string Component, int Replicas, Dictionary<
 
     /// <summary>cpu/memory to the containers that set neither request nor limit for it: a quota on cpu/memory or requests.* refuses such a pod.</summary>
     public Dictionary<string, List<string>> WithoutRequests { get; init; } = [];
+
+    /// <summary>The pod's containers (init containers included) as the ISVC and runtime state them, so a LimitRange of the replacement's namespace can be applied to each; null in a capacity.json written before they were recorded.</summary>
+    public List<ContainerDemand>? Containers { get; init; }
+
+    /// <summary>What a LimitRange of the replacement's namespace filled in (set by transform when it plans waves, never written).</summary>
+    [JsonIgnore]
+    public List<string> Defaulted { get; init; } = [];
 }
+
+/// <summary>One container of a component's pod: its explicit requests and limits (base units) and whether it is an init container (<see cref="InitKind"/>, <see cref="SidecarKind"/>) or not (null).</summary>
+public sealed record ContainerDemand(string Name, Dictionary<string, decimal> Requests, Dictionary<string, decimal> Limits)
+{
+    public const string InitKind = "init";
+    public const string SidecarKind = "sidecar";
+
+    /// <summary>null for an app container; "init" for an init container that runs to completion; "sidecar" for an init container with restartPolicy Always (it keeps running beside the app containers).</summary>
+    public string? Init { get; init; }
+}
+
+/// <summary>A LimitRange's Container item: the limits (<see cref="Default"/>) and requests (<see cref="DefaultRequest"/>) admission gives a container that states none, after the API's defaulting of the item (max to default, default and min to defaultRequest).</summary>
+public sealed record NamespaceLimitRange(string Namespace, string Name, Dictionary<string, decimal> Default, Dictionary<string, decimal> DefaultRequest);
 
 public sealed record NamespaceQuota(string Namespace, string Name, Dictionary<string, decimal> Hard, Dictionary<string, decimal> Used, Dictionary<string, decimal> Free);
 
@@ -102,7 +125,11 @@ public sealed record CapacityPool(string Key, Dictionary<string, string> Labels,
 }
 
 /// <summary>One schedulable node: its allocatable and what the pods bound to it leave free (allocatable - requested, never below zero).</summary>
-public sealed record NodeCapacity(string Name, Dictionary<string, decimal> Allocatable, Dictionary<string, decimal> Free);
+public sealed record NodeCapacity(string Name, Dictionary<string, decimal> Allocatable, Dictionary<string, decimal> Free)
+{
+    /// <summary>The node's labels whose keys some selected component's nodeSelector names (only those, so the document stays small); null when no selector names one of its labels, or in a capacity.json written before they were recorded.</summary>
+    public Dictionary<string, string>? Labels { get; init; }
+}
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(CapacityReport))]

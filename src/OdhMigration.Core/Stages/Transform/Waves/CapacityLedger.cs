@@ -1,3 +1,4 @@
+using OdhMigration.Core.Capacity;
 using OdhMigration.Core.Workspace.Documents;
 
 namespace OdhMigration.Core.Stages.Transform.Waves;
@@ -11,7 +12,8 @@ namespace OdhMigration.Core.Stages.Transform.Waves;
 /// Placement rule (docs/waves.md): every pod of a replacement (each replica of each component) must land on one node,
 /// as the scheduler places pods: first-fit over the eligible nodes in name order, the item's biggest pods first, the
 /// node's free amounts counted down as pods are placed. Eligible nodes are those of the pools whose labels include the
-/// component's node selector (every node without one). Built-in resources (cpu, memory, pods, ...) are checked only
+/// component's node selector (every node without one) and whose NoSchedule/NoExecute taints its tolerations all
+/// tolerate, as kube-scheduler's NodeAffinity and TaintToleration filters decide. Built-in resources (cpu, memory, pods, ...) are checked only
 /// where the nodes report them; extended resources (nvidia.com/gpu) always, so a GPU model on a cluster without GPUs
 /// never fits. What an original holds is credited back to the nodes its pods run on (capacity.json's
 /// originalHoldsPerNode; without it, to the node with most of that resource allocatable in the pool its replacement's
@@ -27,8 +29,8 @@ internal sealed class CapacityLedger
 
     public CapacityLedger(CapacityReport capacity)
     {
-        _pools = capacity.Cluster.Pools.Select(p => new Pool($"pool {p.Key}", p.Labels, p.PerNode.Count > 0
-            ? p.PerNode.Select(n => new Account($"node {n.Name}", null, p.Labels, n.Allocatable, new(n.Free, StringComparer.Ordinal)) { Node = n.Name }).ToList()
+        _pools = capacity.Cluster.Pools.Select(p => new Pool($"pool {p.Key}", p.Labels, p.Taints, p.PerNode.Count > 0
+            ? p.PerNode.Select(n => new Account($"node {n.Name}", null, NodeLabels(p, n), n.Allocatable, new(n.Free, StringComparer.Ordinal)) { Node = n.Name }).ToList()
             : [new Account($"pool {p.Key}", null, p.Labels, p.Allocatable, new(p.Free, StringComparer.Ordinal))])).ToList();
         _quotas = capacity.Quotas.Select(q => new Account($"quota {q.Namespace}/{q.Name}", q.Namespace, new Dictionary<string, string>(), q.Hard, new(q.Free, StringComparer.Ordinal))).ToList();
         _reported = capacity.Cluster.Pools.SelectMany(p => p.Allocatable.Keys.Concat(p.Free.Keys)).ToHashSet(StringComparer.Ordinal);
@@ -69,7 +71,7 @@ internal sealed class CapacityLedger
         else
         {
             // Where its pods run is not recorded: the node of its home pool (else of all) with most of the resource.
-            var home = item.HomeSelector() is { } selector ? _pools.FirstOrDefault(p => Matches(p, selector)) : null;
+            var home = item.HomeSelector() is { } selector ? _pools.FirstOrDefault(p => p.Nodes.Any(n => Matches(n, selector))) : null;
             foreach (var (resource, amount) in item.Holds)
             {
                 var node = (home?.Nodes.Any(n => n.Limit.ContainsKey(resource)) == true ? home.Nodes : Nodes)
@@ -116,6 +118,11 @@ internal sealed class CapacityLedger
             _placements.Add($"{item.Key} {component.Key}: {first.Replicas} pod(s) of {Describe(first.Amounts)} on {string.Join(", ", nodes)}");
         }
 
+        foreach (var component in item.Demand?.Components.Where(c => c.Defaulted.Count > 0) ?? [])
+        {
+            _placements.Add($"{item.Key} {component.Component}: {string.Join("; ", component.Defaulted)}");
+        }
+
         return true;
     }
 
@@ -144,10 +151,19 @@ internal sealed class CapacityLedger
     private string? PlaceOnNode(PodDemand pod, out Account? node)
     {
         node = null;
-        var pools = pod.NodeSelector.Count > 0 ? _pools.Where(p => Matches(p, pod.NodeSelector)).ToList() : _pools;
-        if (pools.Count == 0)
+        // kube-scheduler's filters before NodeResourcesFit: NodeAffinity (the node selector against the node's labels)
+        // and TaintToleration (every NoSchedule/NoExecute taint of the node tolerated), per node.
+        var selected = _pools.Select(p => p with { Nodes = p.Nodes.Where(n => Matches(n, pod.NodeSelector)).ToList() }).Where(p => p.Nodes.Count > 0).ToList();
+        if (selected.Count == 0)
         {
             return $"no node pool matches its node selector {string.Join(",", pod.NodeSelector.Select(s => $"{s.Key}={s.Value}"))}";
+        }
+
+        var pools = selected.Where(p => Tolerations.FirstUntolerated(p.Taints, pod.Tolerations) is null).ToList();
+        if (pools.Count == 0)
+        {
+            var taints = selected.Select(p => $"{p.Label} ({string.Join(", ", p.Taints)})");
+            return $"{pod.Component} pod {pod.Replica} of {pod.Replicas}: no node tolerates it: every node {(pod.NodeSelector.Count > 0 ? "its node selector matches " : "")}has a taint its tolerations ({(pod.Tolerations.Count > 0 ? string.Join(", ", pod.Tolerations) : "none")}) do not tolerate: {string.Join("; ", taints)}";
         }
 
         var nodes = pools.SelectMany(p => p.Nodes).OrderBy(n => n.Label, StringComparer.Ordinal).ToList();
@@ -183,7 +199,7 @@ internal sealed class CapacityLedger
         return $"{pod.Component} pod {pod.Replica} of {pod.Replicas} needs {resource} {Resources.Format(resource, amount)}, at most {Resources.Format(resource, best.Free(resource))} free in {where}{perNode}{never}";
     }
 
-    /// <summary>The quotas of the replacement's namespace: the containers they require values of, then the amounts; null when every quota holds it.</summary>
+    /// <summary>The quotas of the replacement's namespace: the containers they require values of (after its LimitRange defaults), then the amounts; null when every quota holds it.</summary>
     private string? QuotaShortfall(WaveCandidate item)
     {
         var quotas = _quotas.Where(q => q.Namespace == item.TargetNamespace).ToList();
@@ -234,7 +250,7 @@ internal sealed class CapacityLedger
                 .Select(c => $"{c.Component} container(s) {string.Join(", ", c.Containers)}").ToList();
             if (missing.Count > 0)
             {
-                return $"{quota.Label} sets {key}, so Kubernetes refuses a pod whose containers state no {resource} {(limits ? "limit" : "request or limit")}: {string.Join("; ", missing)} (set resources.{(limits ? "limits" : "requests")}.{resource}, or rely on a LimitRange default, which capacity.json does not read)";
+                return $"{quota.Label} sets {key}, so Kubernetes refuses a pod whose containers state no {resource} {(limits ? "limit" : "request or limit")}: {string.Join("; ", missing)} (set resources.{(limits ? "limits" : "requests")}.{resource}, or give {item.TargetNamespace} a LimitRange default for it and run export again)";
             }
         }
 
@@ -250,11 +266,23 @@ internal sealed class CapacityLedger
         string.Join(", ", amounts.Where(a => a.Key != Resources.Pods && a.Value > 0).OrderBy(a => Resources.Rank(a.Key)).ThenBy(a => a.Key, StringComparer.Ordinal)
             .Select(a => $"{a.Key} {Resources.Format(a.Key, a.Value)}")) is { Length: > 0 } text ? text : "no requests";
 
-    private static bool Matches(Pool pool, IReadOnlyDictionary<string, string> selector) =>
-        selector.All(s => pool.Labels.TryGetValue(s.Key, out var value) && value == s.Value);
+    private static bool Matches(Account node, IReadOnlyDictionary<string, string> selector) =>
+        selector.All(s => node.Labels.TryGetValue(s.Key, out var value) && value == s.Value);
 
-    /// <summary>A node pool: its label ("pool a100"), the labels its nodes share, and its nodes' accounts.</summary>
-    private sealed record Pool(string Label, IReadOnlyDictionary<string, string> Labels, List<Account> Nodes)
+    /// <summary>The labels a node is matched by: the pool's (GPU product) and the node's own that capacity.json recorded (those some node selector names).</summary>
+    private static Dictionary<string, string> NodeLabels(CapacityPool pool, NodeCapacity node)
+    {
+        var labels = new Dictionary<string, string>(pool.Labels, StringComparer.Ordinal);
+        foreach (var (key, value) in node.Labels ?? [])
+        {
+            labels[key] = value;
+        }
+
+        return labels;
+    }
+
+    /// <summary>A node pool: its label ("pool a100"), the labels its nodes share, the NoSchedule/NoExecute taints they carry, and its nodes' accounts.</summary>
+    private sealed record Pool(string Label, IReadOnlyDictionary<string, string> Labels, IReadOnlyList<string> Taints, List<Account> Nodes)
     {
         public Pool Copy(bool keepTrial) => this with { Nodes = Nodes.Select(n => n.Copy(keepTrial)).ToList() };
     }

@@ -1,3 +1,4 @@
+using OdhMigration.Core.Capacity;
 using OdhMigration.Core.Workspace.Documents;
 using OdhMigration.Core.Workspace.Vocabulary;
 
@@ -46,14 +47,14 @@ public sealed record WaveCandidate(string Namespace, string Name, string TargetN
         {
             var total = new Dictionary<string, decimal>(demand.Total, StringComparer.Ordinal);
             total.TryAdd(Resources.Pods, 1);
-            return [new PodDemand("replacement", 1, 1, total, new Dictionary<string, string>())];
+            return [new PodDemand("replacement", 1, 1, total, new Dictionary<string, string>(), [])];
         }
 
         return demand.Components
             .SelectMany(c => Enumerable.Range(1, c.Replicas).Select(i =>
             {
                 var amounts = new Dictionary<string, decimal>(c.PerReplica, StringComparer.Ordinal) { [Resources.Pods] = 1 };
-                return new PodDemand(c.Component, i, c.Replicas, amounts, c.NodeSelector);
+                return new PodDemand(c.Component, i, c.Replicas, amounts, c.NodeSelector, c.Tolerations);
             }))
             .OrderByDescending(p => p.Amounts.Where(a => Resources.IsExtended(a.Key)).Sum(a => a.Value))
             .ThenByDescending(p => p.Amounts.GetValueOrDefault(Resources.Memory))
@@ -86,10 +87,42 @@ public sealed record WaveCandidate(string Namespace, string Name, string TargetN
     /// <summary>The limits the original's pods hold (counted under limits.* quotas).</summary>
     public IReadOnlyDictionary<string, decimal> HoldsLimits => Demand?.OriginalHoldsLimits ?? None;
 
+    /// <summary>
+    /// This candidate as admission will create its pods in <see cref="TargetNamespace"/>: each component's containers
+    /// (where capacity.json records them) with the LimitRange defaults of that namespace filled in, its per-replica
+    /// requests, limits and missing values recomputed, and the total with them. Unchanged without such LimitRanges.
+    /// </summary>
+    public WaveCandidate WithLimitRanges(IReadOnlyList<NamespaceLimitRange> limitRanges)
+    {
+        var ranges = limitRanges.Where(r => r.Namespace == TargetNamespace).ToList();
+        if (ranges.Count == 0 || Demand is not { } demand || demand.Components.All(c => c.Containers is null))
+        {
+            return this;
+        }
+
+        var components = demand.Components.Select(c =>
+        {
+            if (c.Containers is null)
+            {
+                return c;
+            }
+
+            var resources = ReplicaResources.Of(c.Containers, ranges);
+            return c with { PerReplica = resources.Requests, PerReplicaLimits = resources.Limits, WithoutLimits = resources.WithoutLimits, WithoutRequests = resources.WithoutRequests, Defaulted = resources.Defaulted };
+        }).ToList();
+        var total = new Dictionary<string, decimal>(StringComparer.Ordinal);
+        foreach (var component in components)
+        {
+            Amounts.AddInto(total, component.PerReplica, component.Replicas);
+        }
+
+        return this with { Demand = demand with { Components = components, Total = Amounts.Sorted(total) } };
+    }
+
     /// <summary>The node selector of the first component that has one (where its original most likely runs too).</summary>
     public IReadOnlyDictionary<string, string>? HomeSelector() =>
         Demand?.Components.Select(c => c.NodeSelector).FirstOrDefault(s => s.Count > 0);
 }
 
-/// <summary>One pod of a replacement: its component, which replica of how many, what it asks a node for (one of its pods included), and where it may go.</summary>
-public sealed record PodDemand(string Component, int Replica, int Replicas, Dictionary<string, decimal> Amounts, IReadOnlyDictionary<string, string> NodeSelector);
+/// <summary>One pod of a replacement: its component, which replica of how many, what it asks a node for (one of its pods included), and where it may go (node selector, tolerations as capacity.json writes them).</summary>
+public sealed record PodDemand(string Component, int Replica, int Replicas, Dictionary<string, decimal> Amounts, IReadOnlyDictionary<string, string> NodeSelector, IReadOnlyList<string> Tolerations);

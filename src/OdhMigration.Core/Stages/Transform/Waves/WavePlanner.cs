@@ -20,8 +20,10 @@ public static class WavePlanner
     /// <param name="capacity">capacity.json; required (with a readable cluster) for <see cref="WaveModes.Auto"/>, optional for <see cref="WaveModes.Size"/> (then waves show their demand).</param>
     public static WavePlan Plan(IReadOnlyList<WaveCandidate> items, WaveSettings settings, CapacityReport? capacity)
     {
-        var groups = WaveGroup.Ordered(items, settings.Order);
-        var index = items.Select((item, i) => (item.Key, i)).ToDictionary(p => p.Key, p => p.i, StringComparer.Ordinal);
+        // Admission fills a LimitRange's defaults into the replacement's containers before quota and scheduler count them.
+        var candidates = items.Select(i => i.WithLimitRanges(capacity?.LimitRanges ?? [])).ToList();
+        var groups = WaveGroup.Ordered(candidates, settings.Order);
+        var index = candidates.Select((item, i) => (item.Key, i)).ToDictionary(p => p.Key, p => p.i, StringComparer.Ordinal);
         if (settings.Mode == WaveModes.Size)
         {
             return BySize(groups, settings.Size ?? 1, index);
