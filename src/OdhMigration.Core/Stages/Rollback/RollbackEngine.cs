@@ -28,6 +28,11 @@ public sealed class RollbackEngine(ICluster cluster, IStageLog log, TimeProvider
         var retrying = new RetryingCluster(cluster, options.Retry, log);
 
         var inputs = await ReadInputsAsync(layout, retrying, ct).ConfigureAwait(false) with { ForceDscRestore = options.ForceDscRestore };
+        if (expected is not null && !options.DryRun)
+        {
+            inputs = await RollbackResume.AsBeforeOwnRestoresAsync(inputs, layout, expected, ct).ConfigureAwait(false);
+        }
+
         var plan = RollbackPlanner.Build(inputs, layout);
         var bytes = JsonSerializer.SerializeToUtf8Bytes(plan, RollbackPlanJsonContext.Default.RollbackPlan);
         var sha = Hashing.Sha256Hex(bytes);
