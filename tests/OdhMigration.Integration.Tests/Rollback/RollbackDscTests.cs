@@ -175,6 +175,148 @@ public sealed class RollbackDscTests
         Assert.Equal(before, await SpecsAsync(cluster));
     }
 
+    [Fact]
+    public async Task A_forced_restore_killed_after_its_patch_resumes_with_the_same_approval_and_converges()
+    {
+        await using var cluster = await FinalizedAsync();
+        var before = await SpecsAsync(cluster);
+        Assert.Equal(ExitCodes.Success, (await cluster.RunAsync()).ExitCode);
+        await cluster.Sim.Cluster.PatchAsync(Kinds.DataScienceCluster, null, "default-dsc", PatchKind.Merge, """{"spec":{"components":{"dashboard":{"managementState":"Removed"}}}}""", new WriteOptions(FieldManager: "someone-else"));
+        var forced = RollbackSupport.Fast with { ForceDscRestore = true };
+        var dry = await RollbackAsync(cluster, forced with { DryRun = true });
+        var approved = forced with { ExpectRollbackSha256 = dry.Results["rollback-plan-sha256"] };
+
+        // Once restored, the DSC no longer shows the drift the approved plan names: the resumed run must still plan it.
+        var kills = 0;
+        StageOutcome? outcome = null;
+        for (var run = 0; run < 10 && outcome is null; run++)
+        {
+            try
+            {
+                outcome = await new RollbackEngine(new KillingCluster(cluster.Sim.Cluster, killAfterWrites: 1), new MemoryStageLog()).RunAsync(approved, Layout(cluster), TestContext.Current.CancellationToken);
+            }
+            catch (KilledException)
+            {
+                kills++;
+            }
+        }
+
+        Assert.Equal(2, kills);
+        Assert.NotNull(outcome);
+        Assert.True(outcome.ExitCode == ExitCodes.Success, outcome.Summary);
+        Assert.Equal(before, await SpecsAsync(cluster));
+    }
+
+    [Fact]
+    public async Task Dsc_finalize_run_twice_keeps_the_first_backups_and_rollback_restores_the_specs_from_before_it()
+    {
+        await using var cluster = await FinalizedAsync();
+        var before = await SpecsAsync(cluster);
+        var first = await FinalizeAsync(cluster);
+        var second = await FinalizeAsync(cluster);
+
+        Assert.Equal(FinalizeVerdicts.NoChange, second.Verdict);
+        Assert.Empty(second.Changes);
+        Assert.Empty(second.BackupFiles ?? []);
+        var earlier = Assert.Single(second.EarlierRuns ?? []);
+        Assert.Equal(first.BackupFiles, earlier.BackupFiles);
+        Assert.Equal(first.Changes, earlier.Changes);
+
+        var (_, real) = await ApprovedRollbackAsync(cluster, RollbackSupport.Fast);
+
+        Assert.True(real.ExitCode == ExitCodes.Success, real.Summary);
+        Assert.Equal(before, await SpecsAsync(cluster));
+        Assert.Equal([RollbackOutcomes.Done, RollbackOutcomes.Done], (await ReportAsync(cluster)).Cluster.Select(c => c.Outcome));
+    }
+
+    [Fact]
+    public async Task A_second_run_that_changes_again_restores_from_the_first_backup_and_drift_is_against_what_the_second_left()
+    {
+        await using var cluster = await FinalizedAsync();
+        var before = await SpecsAsync(cluster);
+        var first = await FinalizeAsync(cluster);
+        await cluster.Sim.Cluster.PatchAsync(Kinds.DataScienceCluster, null, "default-dsc", PatchKind.Merge, """{"spec":{"components":{"kserve":{"serving":{"managementState":"Managed"}}}}}""", new WriteOptions(FieldManager: "someone-else"));
+        var second = await FinalizeAsync(cluster);
+
+        Assert.Equal(FinalizeVerdicts.Done, second.Verdict);
+        Assert.Equal(["DataScienceCluster spec.components.kserve.serving.managementState"], second.Changes.Select(c => $"{c.Kind} {c.Field}"));
+        Assert.Equal(first.BackupFiles, Assert.Single(second.EarlierRuns ?? []).BackupFiles);
+        Assert.Empty((second.BackupFiles ?? []).Select(b => b.Path).Intersect((first.BackupFiles ?? []).Select(b => b.Path)));
+
+        // Drift is what changed after the latest run, not the serving field the second run put back.
+        await cluster.Sim.Cluster.PatchAsync(Kinds.DataScienceCluster, null, "default-dsc", PatchKind.Merge, """{"spec":{"components":{"dashboard":{"managementState":"Removed"}}}}""", new WriteOptions(FieldManager: "someone-else"));
+        await RollbackAsync(cluster, RollbackSupport.Fast with { DryRun = true });
+        var plan = (await WorkspaceDocuments.ReadAsync(Layout(cluster), Layout(cluster).RollbackPlan, RollbackPlan.DocumentKind, RollbackPlan.CurrentSchemaVersion, RollbackPlanJsonContext.Default.RollbackPlan)).Document;
+        var dscStep = plan.Cluster.Single(s => s.Kind == "DataScienceCluster");
+        Assert.Equal([$"{DashboardField}: Managed -> Removed"], dscStep.Drift);
+        Assert.Equal(first.BackupFiles!.Single(b => b.Path.Contains("datasciencecluster-", StringComparison.Ordinal)).Path, dscStep.BackupFile);
+        await cluster.Sim.Cluster.PatchAsync(Kinds.DataScienceCluster, null, "default-dsc", PatchKind.Merge, """{"spec":{"components":{"dashboard":{"managementState":"Managed"}}}}""", new WriteOptions(FieldManager: "someone-else"));
+
+        var (_, real) = await ApprovedRollbackAsync(cluster, RollbackSupport.Fast);
+
+        Assert.True(real.ExitCode == ExitCodes.Success, real.Summary);
+        Assert.Equal(before, await SpecsAsync(cluster));
+    }
+
+    [Fact]
+    public async Task An_altered_backup_of_an_earlier_run_refuses_its_restore_and_the_next_dsc_finalize_naming_the_file()
+    {
+        await using var cluster = await FinalizedAsync();
+        var first = await FinalizeAsync(cluster);
+        await FinalizeAsync(cluster);
+        var dscBackup = first.Backups.Single(b => b.Contains("datasciencecluster-", StringComparison.Ordinal));
+        var path = Path.Combine(cluster.Workspace, dscBackup);
+        await File.WriteAllTextAsync(path, (await File.ReadAllTextAsync(path)).Replace("Managed", "Unmanaged", StringComparison.Ordinal));
+        var finalizeJson = await File.ReadAllBytesAsync(Path.Combine(cluster.Workspace, WorkspaceLayout.FinalizeFile));
+
+        await RollbackAsync(cluster, RollbackSupport.Fast with { DryRun = true });
+        var step = (await ReportAsync(cluster)).Cluster.Single(c => c.Kind == "DataScienceCluster");
+        Assert.Equal(RollbackOutcomes.Refused, step.Outcome);
+        Assert.Contains(dscBackup, step.Reason, StringComparison.Ordinal);
+        Assert.Contains("changed since dsc-finalize wrote it", step.Reason, StringComparison.Ordinal);
+
+        var (exit, stdout, stderr) = await cluster.RunAsync();
+        Assert.Equal(ExitCodes.PreconditionFailed, exit);
+        Assert.Contains(dscBackup, stdout + stderr, StringComparison.Ordinal);
+        Assert.Equal(finalizeJson, await File.ReadAllBytesAsync(Path.Combine(cluster.Workspace, WorkspaceLayout.FinalizeFile)));
+    }
+
+    [Fact]
+    public async Task An_earlier_record_pointing_outside_the_workspace_refuses_its_restore_and_the_next_dsc_finalize_naming_the_path()
+    {
+        await using var cluster = await FinalizedAsync();
+        await FinalizeAsync(cluster);
+        await FinalizeAsync(cluster);
+        var file = Path.Combine(cluster.Workspace, WorkspaceLayout.FinalizeFile);
+        var json = (JsonObject)JsonNode.Parse(await File.ReadAllTextAsync(file))!;
+        var run = (JsonObject)json["earlierRuns"]![0]!;
+        const string Outside = "../elsewhere/datasciencecluster-default-dsc.yaml";
+        foreach (var node in ((JsonArray)run["backups"]!).ToList().Where(n => n!.GetValue<string>().Contains("datasciencecluster-", StringComparison.Ordinal)))
+        {
+            node!.ReplaceWith(Outside);
+        }
+
+        foreach (var record in ((JsonArray)run["backupFiles"]!).OfType<JsonObject>().Where(r => r["path"]!.GetValue<string>().Contains("datasciencecluster-", StringComparison.Ordinal)))
+        {
+            record["path"] = Outside;
+        }
+
+        await File.WriteAllTextAsync(file, json.ToJsonString());
+
+        var dry = await RollbackAsync(cluster, RollbackSupport.Fast with { DryRun = true });
+        var steps = (await ReportAsync(cluster)).Cluster;
+        var dscStep = steps.Single(c => c.Kind == "DataScienceCluster");
+        Assert.Equal(RollbackOutcomes.Refused, dscStep.Outcome);
+        Assert.Contains(Outside, dscStep.Reason, StringComparison.Ordinal);
+        Assert.Contains("outside the workspace", dscStep.Reason, StringComparison.Ordinal);
+        Assert.Equal(RollbackOutcomes.Planned, steps.Single(c => c.Kind == "DSCInitialization").Outcome);
+        Assert.Equal(ExitCodes.PartialFailure, dry.ExitCode);
+
+        var (exit, stdout, stderr) = await cluster.RunAsync();
+        Assert.Equal(ExitCodes.PreconditionFailed, exit);
+        Assert.Contains(Outside, stdout + stderr, StringComparison.Ordinal);
+    }
+
     /// <summary>A cluster ready for dsc-finalize, and a workspace where apply ran (for nothing): rollback then has only the DSC/DSCI to do.</summary>
     private static async Task<FinalizeCluster> FinalizedAsync()
     {

@@ -25,6 +25,9 @@ public sealed class DscFinalizeEngine(ICluster cluster, IStageLog log, TimeProvi
         var ct = cancellationToken;
         var expectedPlan = ApprovedSha256.Resolve(FinalizePlan.ExpectOption, options.ExpectFinalizePlanSha256, options.RequireGate, options.DryRun, FinalizePlan.FileName, log);
 
+        // Earlier runs' backups stay on record whatever this run does: rollback restores from the first one.
+        var earlier = await FinalizeHistory.ReadCarriedAsync(layout, ct).ConfigureAwait(false);
+
         // Every call below goes through the one retry layer; wrapping again on a second run replaces the policy, never nests it.
         cluster = new RetryingCluster(cluster, options.Retry, log);
         var (defaults, configMap, warnings) = await ClusterDefaultsReader.ReadAsync(cluster, ct).ConfigureAwait(false);
@@ -32,7 +35,7 @@ public sealed class DscFinalizeEngine(ICluster cluster, IStageLog log, TimeProvi
         var leftovers = Leftovers(isvcs, defaults.DefaultDeploymentMode);
         if (leftovers.Count > 0)
         {
-            await WriteReportAsync(layout, new FinalizeReport { GeneratedAt = _clock.GetUtcNow(), DryRun = options.DryRun, Verdict = FinalizeVerdicts.Refused, Leftovers = leftovers, Warnings = warnings }, ct).ConfigureAwait(false);
+            await WriteReportAsync(layout, new FinalizeReport { GeneratedAt = _clock.GetUtcNow(), DryRun = options.DryRun, Verdict = FinalizeVerdicts.Refused, Leftovers = leftovers, Warnings = warnings, EarlierRuns = earlier }, ct).ConfigureAwait(false);
             throw new PreconditionException(
                 $"{leftovers.Count} InferenceService(s) are still Serverless or ModelMesh; migrate and delete them first (nothing was changed): "
                 + string.Join(", ", leftovers.Select(l => $"{l.Namespace}/{l.Name} ({l.Mode}{(l.BeingDeleted ? ", being deleted" : "")})")));
@@ -116,6 +119,7 @@ public sealed class DscFinalizeEngine(ICluster cluster, IStageLog log, TimeProvi
             Backups = backups.Select(b => b.Path).ToList(),
             BackupFiles = backups,
             Finalized = finalized,
+            EarlierRuns = earlier,
             Operators = operators,
             Blockers = blockers,
             Warnings = warnings,
@@ -216,6 +220,13 @@ public sealed class DscFinalizeEngine(ICluster cluster, IStageLog log, TimeProvi
     {
         var stamp = _clock.GetUtcNow().ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
         var dir = Path.Combine(layout.ClusterFacts, "finalize-backup-" + stamp);
+
+        // Never over an earlier run's backup (two runs within a second): finalize.json still vouches for its sha256.
+        for (var n = 2; Directory.Exists(dir); n++)
+        {
+            dir = Path.Combine(layout.ClusterFacts, $"finalize-backup-{stamp}-{n.ToString(CultureInfo.InvariantCulture)}");
+        }
+
         var written = new List<BackupRecord>();
         foreach (var obj in objects.OfType<JsonObject>())
         {

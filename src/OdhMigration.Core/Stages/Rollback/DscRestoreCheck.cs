@@ -13,16 +13,15 @@ namespace OdhMigration.Core.Stages.Rollback;
 /// </summary>
 public static class DscRestoreCheck
 {
-    /// <summary>The backup, verified against finalize.json's record; an <see cref="ItemFailedException"/> naming the file otherwise.</summary>
-    public static JsonObject VerifiedBackup(WorkspaceLayout layout, FinalizeReport finalize, string? file, string kind, string name)
+    /// <summary>The backup a source names, verified against the sha256 finalize.json recorded; an <see cref="ItemFailedException"/> naming the file otherwise.</summary>
+    public static JsonObject VerifiedBackup(WorkspaceLayout layout, DscRestoreSource source)
     {
-        if (string.IsNullOrEmpty(file))
+        if (string.IsNullOrEmpty(source.BackupFile))
         {
-            throw new ItemFailedException($"finalize.json names no backup of {kind} {name}; restore it by hand");
+            throw new ItemFailedException($"finalize.json names no backup of {source.Kind} {source.Name}; restore it by hand");
         }
 
-        var recorded = finalize.BackupFiles?.FirstOrDefault(b => b.Path == file)?.Sha256;
-        return VerifiedBackup(layout, file, recorded, kind, name);
+        return VerifiedBackup(layout, source.BackupFile, source.BackupSha256, source.Kind, source.Name);
     }
 
     /// <summary>The backup file, checked against <paramref name="recordedSha256"/> (null: finalize.json records none).</summary>
@@ -49,21 +48,21 @@ public static class DscRestoreCheck
     }
 
     /// <summary>
-    /// The spec fields that differ from what dsc-finalize left ("spec.x: left -> now"); empty when none, when the live
+    /// The spec fields that differ from what dsc-finalize (its latest run that changed the object) left ("spec.x: left -> now"); empty when none, when the live
     /// object is gone (the step fails on its own) or when restoring would change nothing (already restored, e.g. by a
     /// run killed after its patch: the plan must stay the same for the resumed run).
     /// </summary>
-    public static List<string> Drift(FinalizeReport finalize, JsonObject backup, JsonObject? live, string kind, string name)
+    public static List<string> Drift(DscRestoreSource source, JsonObject backup, JsonObject? live)
     {
         if (live is null || AlreadyRestored(backup, live))
         {
             return [];
         }
 
-        var left = finalize.Finalized?.FirstOrDefault(f => f.Kind == kind && f.Name == name);
+        var left = source.Left;
         if (left is null)
         {
-            return [$"finalize.json does not record the spec dsc-finalize left on {kind} {name}, so a later change cannot be ruled out"];
+            return [$"finalize.json does not record the spec dsc-finalize left on {source.Kind} {source.Name}, so a later change cannot be ruled out"];
         }
 
         return JsonDiff.Leaves(left.Spec, live["spec"], "spec").Select(d => d.ToString()).ToList();

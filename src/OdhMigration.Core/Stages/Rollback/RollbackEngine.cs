@@ -28,6 +28,11 @@ public sealed class RollbackEngine(ICluster cluster, IStageLog log, TimeProvider
         var retrying = new RetryingCluster(cluster, options.Retry, log);
 
         var inputs = await ReadInputsAsync(layout, retrying, ct).ConfigureAwait(false) with { ForceDscRestore = options.ForceDscRestore };
+        if (expected is not null && !options.DryRun)
+        {
+            inputs = await RollbackResume.AsBeforeOwnRestoresAsync(inputs, layout, expected, ct).ConfigureAwait(false);
+        }
+
         var plan = RollbackPlanner.Build(inputs, layout);
         var bytes = JsonSerializer.SerializeToUtf8Bytes(plan, RollbackPlanJsonContext.Default.RollbackPlan);
         var sha = Hashing.Sha256Hex(bytes);
@@ -108,23 +113,16 @@ public sealed class RollbackEngine(ICluster cluster, IStageLog log, TimeProvider
         };
     }
 
-    /// <summary>The DSC/DSCI a real dsc-finalize changed, as they are now (those that exist), to tell drift since.</summary>
+    /// <summary>The DSC/DSCI a real dsc-finalize run (this or an earlier one finalize.json records) changed, as they are now (those that exist), to tell drift since.</summary>
     private static async Task<List<JsonObject>> FinalizedLiveAsync(FinalizeReport? finalize, IClusterReader cluster, CancellationToken ct)
     {
         var result = new List<JsonObject>();
-        if (finalize is null || finalize.DryRun)
+        foreach (var source in DscRestoreSources.From(finalize))
         {
-            return result;
-        }
-
-        foreach (var kind in new[] { Kinds.DataScienceCluster, Kinds.DSCInitialization })
-        {
-            foreach (var name in finalize.Changes.Where(c => c.Kind == kind.Kind).Select(c => c.Name).Distinct(StringComparer.Ordinal))
+            var kind = source.Kind == Kinds.DataScienceCluster.Kind ? Kinds.DataScienceCluster : Kinds.DSCInitialization;
+            if (await cluster.GetAsync(kind, null, source.Name, ct).ConfigureAwait(false) is { } live)
             {
-                if (await cluster.GetAsync(kind, null, name, ct).ConfigureAwait(false) is { } live)
-                {
-                    result.Add(live);
-                }
+                result.Add(live);
             }
         }
 

@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using OdhMigration.Core.Manifests;
 using OdhMigration.Core.Workspace;
 using OdhMigration.Core.Workspace.Documents;
 using OdhMigration.Core.Workspace.Vocabulary;
@@ -29,11 +31,20 @@ internal sealed class RollbackLedgerStore(RollbackLedger ledger, string path, Ti
 
     public Task IntentAsync(string id, CancellationToken ct) => RecordAsync(id, LedgerStepStates.Intent, null, null, ct);
 
+    /// <summary>The intent of a DSC/DSCI restore, with the object as it is before the patch (what a resumed run plans from).</summary>
+    public Task IntentAsync(string id, JsonObject before, CancellationToken ct) => RecordAsync(id, LedgerStepStates.Intent, null, null, ct, new JsonObject
+    {
+        ["apiVersion"] = before.ApiVersion(),
+        ["kind"] = before.Kind(),
+        ["metadata"] = new JsonObject { ["name"] = before.Name() },
+        ["spec"] = before["spec"]?.DeepClone(),
+    });
+
     public Task DoneAsync(string id, string? uid, CancellationToken ct) => RecordAsync(id, LedgerStepStates.Done, uid, null, ct);
 
     public Task FailedAsync(string id, string error, CancellationToken ct) => RecordAsync(id, LedgerStepStates.Failed, null, error, ct);
 
-    private async Task RecordAsync(string id, string state, string? uid, string? error, CancellationToken ct)
+    private async Task RecordAsync(string id, string state, string? uid, string? error, CancellationToken ct, JsonObject? before = null)
     {
         var step = Find(id);
         if (step is null)
@@ -45,6 +56,7 @@ internal sealed class RollbackLedgerStore(RollbackLedger ledger, string path, Ti
         step.State = state;
         step.Uid = uid ?? step.Uid;
         step.Error = error;
+        step.Before = before ?? step.Before;
         step.At = clock.GetUtcNow();
         ledger.UpdatedAt = step.At;
         await WorkspaceDocuments.WriteAsync(path, ledger, RollbackLedgerJsonContext.Default.RollbackLedger, ct).ConfigureAwait(false);

@@ -322,37 +322,25 @@ public static class RollbackPlanner
             && s.PreviousLabels is { } previous && previous.ContainsKey(c.Key))) == true);
 
     /// <summary>
-    /// DSC and DSCI restored from the backups dsc-finalize wrote, when its (real) run changed them. A backup that is not
+    /// DSC and DSCI restored from the backups dsc-finalize wrote, when a real run changed them (the first backup of each:
+    /// a later run's is of the finalized object; see <see cref="DscRestoreSources"/>). A backup that is not
     /// the one finalize.json recorded refuses the step; so does a spec changed since dsc-finalize left it (the drift is
     /// listed), unless --force-dsc-restore was given.
     /// </summary>
     private static List<RollbackStep> ClusterSteps(RollbackInputs inputs, WorkspaceLayout layout)
     {
         var steps = new List<RollbackStep>();
-        var finalize = inputs.Finalize;
-        if (finalize is null || finalize.DryRun)
+        foreach (var source in DscRestoreSources.From(inputs.Finalize))
         {
-            return steps;
-        }
-
-        foreach (var kind in new[] { Kinds.DataScienceCluster, Kinds.DSCInitialization })
-        {
-            var changed = finalize.Changes.Where(c => c.Kind == kind.Kind).ToList();
-            if (changed.Count == 0)
-            {
-                continue;
-            }
-
-            var name = changed[0].Name;
-            var file = finalize.Backups.FirstOrDefault(b => Path.GetFileName(b) == $"{kind.Kind.ToLowerInvariant()}-{name}.yaml");
-            var sha = file is null ? null : finalize.BackupFiles?.FirstOrDefault(b => b.Path == file)?.Sha256;
+            var kind = source.Kind == Kinds.DataScienceCluster.Kind ? Kinds.DataScienceCluster : Kinds.DSCInitialization;
+            var (name, file, sha, changed) = (source.Name, source.BackupFile, source.BackupSha256, source.Changes);
             string? refusal = null;
             List<string>? drift = null;
             try
             {
-                var backup = DscRestoreCheck.VerifiedBackup(layout, finalize, file, kind.Kind, name);
+                var backup = DscRestoreCheck.VerifiedBackup(layout, source);
                 var live = inputs.FinalizedLive.FirstOrDefault(o => o.Kind() == kind.Kind && o.Name() == name);
-                var fields = DscRestoreCheck.Drift(finalize, backup, live, kind.Kind, name);
+                var fields = DscRestoreCheck.Drift(source, backup, live);
                 if (fields.Count > 0)
                 {
                     drift = fields;

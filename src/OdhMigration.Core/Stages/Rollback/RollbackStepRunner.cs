@@ -201,7 +201,7 @@ internal sealed class RollbackStepRunner(ICluster cluster, RollbackLedgerStore l
             return Outcome(step, RollbackOutcomes.AlreadyDone, $"spec already as in {step.BackupFile}", live.Uid());
         }
 
-        await ledger.IntentAsync(step.Id, ct).ConfigureAwait(false);
+        await ledger.IntentAsync(step.Id, live, ct).ConfigureAwait(false);
         var patched = await cluster.PatchAsync(kind, null, step.Name, PatchKind.Merge, patch.ToJsonString(), Write, ct).ConfigureAwait(false);
         await ledger.DoneAsync(step.Id, patched.Uid(), ct).ConfigureAwait(false);
         log.Info($"restored {step.Kind} {step.Name} spec from {step.BackupFile} (uid {live.Uid()})");

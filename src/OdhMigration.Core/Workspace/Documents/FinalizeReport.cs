@@ -35,6 +35,15 @@ public sealed record FinalizeReport : IWorkspaceDocument
     /// live spec with it, so a change made by someone after dsc-finalize is not silently reverted by the restore.
     /// </summary>
     public List<FinalizedObject>? Finalized { get; init; } = [];
+
+    /// <summary>
+    /// The earlier real runs that changed something, oldest first, carried forward by every later run (no-change,
+    /// refused and dry runs too), so a rerun never loses the record of the backups: rollback restores each DSC/DSCI
+    /// from the first backup taken of it (its state before dsc-finalize) and compares the live spec with what the
+    /// latest run that changed it left. Absent when no earlier run changed anything, and in a finalize.json written
+    /// before it was added.
+    /// </summary>
+    public List<FinalizeRun>? EarlierRuns { get; init; }
     public List<OperatorAdvice> Operators { get; init; } = [];
 
     /// <summary>What still stands between this cluster and the 3.x upgrade.</summary>
@@ -51,6 +60,19 @@ public sealed record FieldChange(string Kind, string Name, string Field, string?
 
 /// <summary>A backup file (workspace-relative) and its sha256 at the time it was written.</summary>
 public sealed record BackupRecord(string Path, string Sha256);
+
+/// <summary>
+/// One earlier real run of dsc-finalize that changed something: its fields as that run's finalize.json had them.
+/// Nullable throughout: read from a file that may have been edited, and checked before it is used.
+/// </summary>
+public sealed record FinalizeRun
+{
+    public DateTimeOffset GeneratedAt { get; init; }
+    public List<FieldChange>? Changes { get; init; } = [];
+    public List<string>? Backups { get; init; } = [];
+    public List<BackupRecord>? BackupFiles { get; init; }
+    public List<FinalizedObject>? Finalized { get; init; }
+}
 
 /// <summary>An object dsc-finalize patched, with the spec the patch left (server defaulting included).</summary>
 public sealed record FinalizedObject(string Kind, string Name, JsonObject? Spec);

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using OdhMigration.Core.Reporting;
 
@@ -30,6 +31,13 @@ public sealed record RollbackLedgerStep
     [JsonConverter(typeof(RedactedTextConverter))]
     public string? Error { get; set; }
     public DateTimeOffset At { get; set; }
+
+    /// <summary>
+    /// A DSC/DSCI restore: the object (apiVersion, kind, name, spec) as it was right before this rollback patched it,
+    /// recorded with the intent. A run resumed with the same approved plan plans from it instead of the restored live
+    /// object, so the plan (hosting and drift checks) is the one approved. Absent for other steps.
+    /// </summary>
+    public JsonObject? Before { get; set; }
 }
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
