@@ -30,6 +30,7 @@ public sealed class VocabularyLiteralsTests
         ("OdhMigration.Cli/Hosting/StageRunner.cs", "refused", "the stage-run verdict written to --result-dir (exit code 3), not a workspace value"),
         ("OdhMigration.Cli/Hosting/StageRunner.cs", "failed", "the stage-run verdict written to --result-dir, not a workspace value"),
         ("OdhMigration.Cli/Interactive/PagedPicker.cs", "done", "a word the user types to finish picking"),
+        ("OdhMigration.Cli/Commands/PipelineRunBuilder.cs", "stop-original", "the migrate-namespace pipelines' param name (apply's --stop-original), not the ledger action"),
         ("OdhMigration.Core/Modes/ClusterDefaultsReader.cs", "inferenceservice-config", "the name of KServe's ConfigMap"),
         ("OdhMigration.Core/Workspace/ManifestFileNames.cs", "token-secret", "the file-name suffix of a saved token Secret"),
         ("OdhMigration.Core/Stages/Transform/TransformContext.cs", "refused", "the default message of TransformRefusedException"),
