@@ -45,7 +45,8 @@ public sealed record RollbackPlanItem
 /// One step. Action: delete-replacement (Uid: what apply's ledger recorded; any other uid is left alone),
 /// recreate-original (BackupFile with BackupSha256), restore-label (LabelKey back to LabelValue; null removes it),
 /// restore-cluster (a DSC/DSCI from its _cluster/ backup), set-owner (Owner: an ownerReference of a recreated original
-/// pointed at its recreated owner).
+/// pointed at its recreated owner), resume-original (Uid: the original apply stopped; AnnotationKey back to
+/// AnnotationValue, its exported value, null removes it).
 /// </summary>
 public sealed record RollbackStep
 {
@@ -65,6 +66,15 @@ public sealed record RollbackStep
     /// <summary>restore-label: the value apply set; a different live value means someone changed it since, and it is left alone.</summary>
     public string? LabelAppliedValue { get; init; }
 
+    /// <summary>resume-original: the annotation apply set to stop the original (serving.kserve.io/stop).</summary>
+    public string? AnnotationKey { get; init; }
+
+    /// <summary>resume-original: the value export's backup had (null: it had none, and the annotation is removed).</summary>
+    public string? AnnotationValue { get; init; }
+
+    /// <summary>resume-original: the value apply set; a different live value means someone changed it since, and it is left alone.</summary>
+    public string? AnnotationAppliedValue { get; init; }
+
     /// <summary>set-owner: the ownerReference to put back on an original recreated without it, to the recreated owner.</summary>
     public RollbackOwner? Owner { get; init; }
 
@@ -74,7 +84,10 @@ public sealed record RollbackStep
     /// </summary>
     public List<string>? Drift { get; init; }
 
-    /// <summary>Why this step is not carried out (its backup cannot be trusted, or drift without --force-dsc-restore), or null.</summary>
+    /// <summary>
+    /// Why this step is not carried out (its backup cannot be trusted, drift without --force-dsc-restore, or an original
+    /// to resume that is not the one apply stopped), or null.
+    /// </summary>
     [JsonConverter(typeof(RedactedTextConverter))]
     public string? Refusal { get; init; }
     [JsonConverter(typeof(RedactedTextConverter))]
