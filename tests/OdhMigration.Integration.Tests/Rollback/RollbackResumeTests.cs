@@ -168,6 +168,68 @@ public sealed class RollbackResumeTests
         Assert.Contains(report.Items.SelectMany(i => i.Steps), s => s.Action == RollbackActions.ResumeOriginal);
     }
 
+    [Fact]
+    public async Task An_original_replaced_between_the_check_and_the_patch_is_refused_by_the_api_server_and_left_untouched()
+    {
+        await using var sim = await SimulatedCluster.StartSampleAsync("serverless-team.yaml");
+        using var pipeline = new Pipeline(sim);
+        await pipeline.PrepareAsync(Ns, "serverless", "side-by-side");
+        var taken = (await pipeline.PlanAsync()).Items.First(i => i.Status == ItemStatuses.Ok);
+        Assert.Equal(ExitCodes.Success, (await pipeline.ApplyAsync(Stopping.Options)).ExitCode);
+        var dry = await pipeline.RollbackAsync(sim.Cluster, RollbackSupport.Fast with { DryRun = true });
+
+        // The name changes hands right before rollback's patch reaches the server: the uid in its body no longer matches.
+        var racing = new SwappingCluster(sim.Cluster, taken.Name);
+        var rollback = await new RollbackEngine(racing, pipeline.Log).RunAsync(RollbackSupport.Fast with { ExpectRollbackSha256 = dry.Results["rollback-plan-sha256"] }, pipeline.Layout, TestContext.Current.CancellationToken);
+
+        Assert.Equal(ExitCodes.PartialFailure, rollback.ExitCode);
+        var now = (await sim.Cluster.GetAsync(Kinds.InferenceService, Ns, taken.Name))!;
+        Assert.Equal(racing.Created!.Uid(), now.Uid());
+        Assert.Equal("true", now.Annotation(Stop));
+        Assert.DoesNotContain(now.At("metadata", "managedFields") as System.Text.Json.Nodes.JsonArray ?? [], m => m?["manager"]?.ToString() == RollbackOptions.DefaultFieldManager);
+        var item = (await pipeline.ReportAsync()).Items.Single(i => i.Name == taken.Name);
+        Assert.Equal(RollbackOutcomes.Refused, item.Status);
+        Assert.Contains(racing.Created!.Uid()!, item.Reason, StringComparison.Ordinal);
+    }
+
+    /// <summary>Deletes the named ISVC and creates another under its name (another field manager) right before the first patch of it.</summary>
+    private sealed class SwappingCluster(ICluster inner, string name) : ICluster
+    {
+        public System.Text.Json.Nodes.JsonObject? Created { get; private set; }
+
+        public string Description => inner.Description;
+        public string BackingType => inner.BackingType;
+
+        public Task<IReadOnlyList<System.Text.Json.Nodes.JsonObject>> ListAsync(ResourceKind kind, string? ns, string? labelSelector = null, CancellationToken cancellationToken = default) => inner.ListAsync(kind, ns, labelSelector, cancellationToken);
+
+        public Task<System.Text.Json.Nodes.JsonObject?> GetAsync(ResourceKind kind, string? ns, string name, CancellationToken cancellationToken = default) => inner.GetAsync(kind, ns, name, cancellationToken);
+
+        public Task<System.Text.Json.Nodes.JsonObject> CreateAsync(System.Text.Json.Nodes.JsonObject obj, WriteOptions options, CancellationToken cancellationToken = default) => inner.CreateAsync(obj, options, cancellationToken);
+
+        public Task<System.Text.Json.Nodes.JsonObject> ApplyAsync(System.Text.Json.Nodes.JsonObject obj, WriteOptions options, CancellationToken cancellationToken = default) => inner.ApplyAsync(obj, options, cancellationToken);
+
+        public async Task<System.Text.Json.Nodes.JsonObject> PatchAsync(ResourceKind kind, string? ns, string target, PatchKind patchKind, string body, WriteOptions options, CancellationToken cancellationToken = default)
+        {
+            if (kind.Kind == "InferenceService" && target == name && Created is null)
+            {
+                var live = (await inner.GetAsync(kind, ns, target, cancellationToken))!;
+                await inner.DeleteAsync(kind, ns, target, new DeleteOptions(), cancellationToken);
+                await DeletionWait.UntilGoneAsync(inner, kind, ns, target, _ => true, TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(50), cancellationToken);
+                var other = live.DeepCopy();
+                ServerFields.StripForNewObject(other);
+                Created = await inner.CreateAsync(other, new WriteOptions(FieldManager: "someone-else"), cancellationToken);
+            }
+
+            return await inner.PatchAsync(kind, ns, target, patchKind, body, options, cancellationToken);
+        }
+
+        public Task<bool> DeleteAsync(ResourceKind kind, string? ns, string name, DeleteOptions options, CancellationToken cancellationToken = default) => inner.DeleteAsync(kind, ns, name, options, cancellationToken);
+
+        public IAsyncEnumerable<WatchEvent> WatchAsync(ResourceKind kind, string? ns, string? fieldSelector, string? resourceVersion, CancellationToken cancellationToken = default) => inner.WatchAsync(kind, ns, fieldSelector, resourceVersion, cancellationToken);
+
+        public Task<bool> CanIAsync(string verb, ResourceKind kind, string? ns, CancellationToken cancellationToken = default) => inner.CanIAsync(verb, kind, ns, cancellationToken);
+    }
+
     /// <summary>apply --stop-original, as the tests run it.</summary>
     private sealed record ApplyStop
     {
