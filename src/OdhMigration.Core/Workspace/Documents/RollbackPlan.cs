@@ -5,8 +5,8 @@ namespace OdhMigration.Core.Workspace.Documents;
 
 /// <summary>
 /// rollback-plan.json, written by rollback: per migrated ISVC, the steps that undo its migration, in order. Built from
-/// workspace documents only (no clock, no live state), so the dry run and the real run compute the same bytes and the
-/// approval (--expect-rollback-sha256) binds exactly what was reviewed.
+/// workspace documents and the few live facts RollbackInputs names (no clock), so the dry run and the real run compute
+/// the same bytes and the approval (--expect-rollback-sha256) binds exactly what was reviewed.
 /// </summary>
 public sealed record RollbackPlan : IWorkspaceDocument
 {
@@ -37,7 +37,7 @@ public sealed record RollbackPlanItem
     [JsonConverter(typeof(RedactedTextConverter))]
     public string? Refusal { get; init; }
 
-    /// <summary>In order: replacements deleted first, then originals recreated, then labels restored.</summary>
+    /// <summary>In order: replacements deleted first, then stopped originals resumed, originals recreated, then labels restored.</summary>
     public List<RollbackStep> Steps { get; init; } = [];
 }
 
