@@ -62,6 +62,9 @@ public static class RollbackGateSummary
         Add(RollbackActions.DeleteReplacement, "DELETES", s => $"{s.Kind} {Where(s, item)}{s.Name}");
         Add(RollbackActions.RecreateOriginal, "recreates", s => $"{s.Kind} {Where(s, item)}{s.Name}");
         Add(RollbackActions.RestoreLabel, "restores label", s => $"{s.LabelKey}={s.LabelValue ?? "(removed)"} on {s.Kind} {s.Name}");
+        Add(RollbackActions.ResumeOriginal, "resumes", s => s.Refusal is null
+            ? $"{s.Kind} {s.Name} ({s.AnnotationKey} {(s.AnnotationValue is null ? "removed" : "back to " + s.AnnotationValue)})"
+            : $"REFUSED {s.Kind} {s.Name}: {s.Refusal}");
         return $"- {name} ({item.Strategy}, back to {item.SourceMode}): {(parts.Count == 0 ? "nothing to undo" : string.Join("; ", parts))}";
     }
 

@@ -43,6 +43,7 @@ public static class RollbackPlanMarkdown
         {
             var target = $"{step.Kind} {(step.Namespace is null ? "" : step.Namespace + "/")}{step.Name}";
             var detail = step.LabelKey is not null ? $" label {step.LabelKey} -> {step.LabelValue ?? "(removed)"}"
+                : step.AnnotationKey is not null ? $" (uid {step.Uid}) annotation {step.AnnotationKey} -> {step.AnnotationValue ?? "(removed)"}"
                 : step.Uid is not null ? $" (uid {step.Uid})"
                 : step.BackupFile is not null ? $" from {step.BackupFile}" : "";
             text.Append($"{steps.IndexOf(step) + 1}. {step.Action} {target}{detail}: {SecretRedaction.Text(step.Reason)}\n");

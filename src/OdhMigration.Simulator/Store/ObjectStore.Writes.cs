@@ -252,6 +252,14 @@ public sealed partial class ObjectStore
             throw ApiException.Conflict(kind, name, "the object has been modified; please apply your changes to the latest version and try again");
         }
 
+        // A patch carries no precondition (handlers/patch.go passes DefaultUpdatedObjectInfo no object), so a uid in its
+        // body meets rest.BeforeUpdate's metadata validation instead: ValidateObjectMetaAccessorUpdate holds metadata.uid
+        // immutable (422). A PUT's uid is checked before this, as a precondition (409, UpdatePreconditions).
+        if (candidate.At("metadata", "uid")?.ToString() is { Length: > 0 } uid && uid != current.Uid())
+        {
+            throw ApiException.Invalid(kind, name, "metadata.uid", $"Invalid value: \"{uid}\": field is immutable");
+        }
+
         JsonObject next;
         if (context.IsStatus)
         {

@@ -171,6 +171,72 @@ public sealed class RollbackPlannerTests
         }
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("false")]
+    public void An_original_apply_stopped_and_cleanup_left_is_resumed_by_its_uid_to_the_exported_value_after_its_replacement_goes(string? exported)
+    {
+        using var ws = new TempWorkspace();
+        var export = ExportWithIsvc(ws, exported);
+        var ledger = Ledger(Written(1, "InferenceService", "isvc-raw", "u1"), StopStep(2, "orig-uid"));
+
+        var plan = RollbackPlanner.Build(Inputs(Item(), ledger, null) with { Export = export, StoppedLive = Live("orig-uid") }, ws.Layout);
+
+        var steps = Assert.Single(plan.Items).Steps;
+        Assert.Equal(["delete-replacement InferenceService isvc-raw", "resume-original InferenceService isvc"], steps.Select(s => $"{s.Action} {s.Kind} {s.Name}"));
+        var resume = steps[1];
+        Assert.Equal((Ns, "orig-uid", "serving.kserve.io/stop", exported, "true"), (resume.Namespace, resume.Uid, resume.AnnotationKey, resume.AnnotationValue, resume.AnnotationAppliedValue));
+        Assert.Null(resume.Refusal);
+    }
+
+    [Fact]
+    public void A_stopped_original_now_another_object_or_gone_is_refused_by_name_and_the_rest_of_the_item_still_planned()
+    {
+        using var ws = new TempWorkspace();
+        var export = ExportWithIsvc(ws, null);
+        var ledger = Ledger(Written(1, "InferenceService", "isvc-raw", "u1"), StopStep(2, "orig-uid"));
+
+        var other = RollbackPlanner.Build(Inputs(Item(), ledger, null) with { Export = export, StoppedLive = Live("someone-elses") }, ws.Layout);
+        var item = Assert.Single(other.Items);
+        Assert.Null(item.Refusal);
+        Assert.Equal([RollbackActions.DeleteReplacement, RollbackActions.ResumeOriginal], item.Steps.Select(s => s.Action));
+        Assert.Contains("InferenceService team/isvc is uid someone-elses, not the original apply stopped (uid orig-uid)", item.Steps[1].Refusal, StringComparison.Ordinal);
+
+        var gone = RollbackPlanner.Build(Inputs(Item(), ledger, null) with { Export = export }, ws.Layout);
+        Assert.Contains("InferenceService team/isvc is gone", Assert.Single(gone.Items).Steps[1].Refusal, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_stopped_original_cleanup_deleted_is_recreated_from_its_backup_not_resumed()
+    {
+        using var ws = new TempWorkspace();
+        var deletion = Deletion(ws, "InferenceService", "serving.kserve.io/v1beta1", "isvc");
+        var item = Item() with { DeleteOnCleanup = [deletion] };
+        var ledger = Ledger(Written(1, "InferenceService", "isvc-raw", "u1"), StopStep(2, "orig-uid"));
+        var cleanup = Cleanup([new CleanupObject("InferenceService", Ns, "isvc", CleanupOutcomes.Deleted, null, deletion.BackupFile, null)]);
+
+        var plan = RollbackPlanner.Build(Inputs(item, ledger, cleanup) with { Export = ExportWithIsvc(ws, null) }, ws.Layout);
+
+        Assert.Equal([RollbackActions.DeleteReplacement, RollbackActions.RecreateOriginal], Assert.Single(plan.Items).Steps.Select(s => s.Action));
+    }
+
+    private static LedgerStep StopStep(long seq, string uid) =>
+        new() { Seq = seq, Action = LedgerActions.StopOriginal, Kind = "InferenceService", ApiVersion = "serving.kserve.io/v1beta1", Namespace = Ns, Name = "isvc", State = LedgerStepStates.Done, Uid = uid };
+
+    private static Dictionary<string, JsonObject?> Live(string uid) =>
+        new() { [$"{Ns}/isvc"] = new JsonObject { ["kind"] = "InferenceService", ["metadata"] = new JsonObject { ["name"] = "isvc", ["namespace"] = Ns, ["uid"] = uid } } };
+
+    /// <summary>export.json with the original ISVC's backup on disk, its stop annotation as given (none when null).</summary>
+    private static ExportReport ExportWithIsvc(TempWorkspace ws, string? stop)
+    {
+        var relative = $"{Ns}/export/inferenceservice-isvc.yaml";
+        var annotations = stop is null ? "" : $"  annotations:\n    serving.kserve.io/stop: \"{stop}\"\n";
+        var text = $"apiVersion: serving.kserve.io/v1beta1\nkind: InferenceService\nmetadata:\n  name: isvc\n  namespace: {Ns}\n{annotations}";
+        Directory.CreateDirectory(Path.GetDirectoryName(ws.Layout.Absolute(relative))!);
+        File.WriteAllText(ws.Layout.Absolute(relative), text);
+        return new ExportReport { Items = [new ExportedItem { Namespace = Ns, Name = "isvc", Files = [new ExportedFile(relative, Hashing.Sha256Hex(text), ExportRoles.Isvc, "InferenceService", "isvc", Ns)] }] };
+    }
+
     private static PlanItem Item(string name = "isvc") => new() { Namespace = Ns, Name = name, SourceMode = "Serverless", Strategy = Strategies.SideBySide, TargetNamespace = Ns, TargetName = name + "-raw" };
 
     private static RollbackInputs Inputs(PlanItem item, Ledger ledger, CleanupReport? cleanup) => new(new Plan { Items = [item] }, ledger, null, cleanup, null, [], null);

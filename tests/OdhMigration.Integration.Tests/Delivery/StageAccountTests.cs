@@ -21,7 +21,8 @@ public sealed class StageAccountTests
     [MemberData(nameof(Scenarios))]
     public async Task Every_stage_succeeds_with_only_its_pipeline_service_account(int scenario)
     {
-        // Serverless side-by-side and in-place, ModelMesh new-namespace and in-place: see ChainScenario.All.
+        // Serverless side-by-side and in-place, ModelMesh new-namespace and in-place, Serverless side-by-side with
+        // --stop-original and no cleanup: see ChainScenario.All.
         var requests = await StageChain.RunAsync(ChainScenario.All[scenario]);
         Assert.All(requests, r => Assert.DoesNotContain(r.Value, q => q.Status == 403));
     }
@@ -158,8 +159,9 @@ public sealed class StageAccountTests
         Assert.DoesNotContain(rules, r => r.Verb is "watch" or "update" or "deletecollection" or "escalate" or "bind" or "impersonate" or "*");
         Assert.All(rules.Where(r => r.Verb == "list"), r => Assert.Equal(("datascienceclusters", (string?)null), (r.Resource, r.Namespace)));
         Assert.All(rules.Where(r => r.Namespace is null && r.Verb != "list"), r => Assert.NotEmpty(r.Names ?? []));
-        // set-owner points a recreated ServiceAccount/Role/RoleBinding at its recreated owner's new uid: names known only at run time.
-        Assert.All(rules.Where(r => r.Verb == "patch"), r => Assert.Contains(r.Resource, new[] { "namespaces", "datascienceclusters", "dscinitializations", "serviceaccounts", "roles", "rolebindings" }));
+        // set-owner points a recreated ServiceAccount/Role/RoleBinding at its recreated owner's new uid, and resume-original
+        // takes serving.kserve.io/stop off an original apply stopped: names known only at run time, each patch carrying the uid.
+        Assert.All(rules.Where(r => r.Verb == "patch"), r => Assert.Contains(r.Resource, new[] { "namespaces", "datascienceclusters", "dscinitializations", "serviceaccounts", "roles", "rolebindings", "inferenceservices" }));
         Assert.All(rules.Where(r => r.Namespace == "istio-system"), r => Assert.Equal("routes", r.Resource));
         Assert.DoesNotContain(TektonRbac.Load("ml-team").For("rollback").Rules, r => r.Resource is "routes" or "namespaces" or "dscinitializations" || (r.Resource == "datascienceclusters" && r.Verb != "list"));
     }

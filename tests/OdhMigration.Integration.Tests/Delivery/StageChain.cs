@@ -19,7 +19,14 @@ public sealed record ChainScenario(string Sample, string Namespace, string Mode,
         new("serverless-team.yaml", "ml-team", "serverless", "in-place", null, ["in-place", CapacityGrant, RollbackGrant]),
         new("modelmesh-team.yaml", "mm-models", "modelmesh", "new-namespace", "mm-raw", ["new-namespace", CapacityGrant, RollbackGrant]),
         new("modelmesh-team.yaml", "mm-models", "modelmesh", "in-place", null, ["in-place", CapacityGrant, RollbackGrant]),
+        new("serverless-team.yaml", "ml-team", "serverless", "side-by-side", null, [CapacityGrant, RollbackGrant]) { StopOriginal = true, Cleanup = false },
     ];
+
+    /// <summary>apply --stop-original: the Serverless originals are stopped beside their replacements (rollback resumes them).</summary>
+    public bool StopOriginal { get; init; }
+
+    /// <summary>false: no cleanup before rollback (the originals stay, stopped or not, and rollback keeps them).</summary>
+    public bool Cleanup { get; init; } = true;
 
     /// <summary>tekton/rbac/optional/rollback.yaml: rollback recreates the istio-system Route and puts back the namespace label (written by pipelineruns --rollback).</summary>
     public const string RollbackGrant = "rollback";
@@ -76,7 +83,7 @@ internal static class StageChain
         Record("transform");
 
         Switch("apply");
-        AssertSucceeded("apply", await pipeline.ApplyAsync(), pipeline);
+        AssertSucceeded("apply", await pipeline.ApplyAsync(Pipeline.FastApply with { StopOriginal = scenario.StopOriginal }), pipeline);
         Record("apply");
 
         Switch("validate");
@@ -84,9 +91,12 @@ internal static class StageChain
         AssertSucceeded("validate", validate, pipeline);
         Record("validate");
 
-        Switch("cleanup");
-        AssertSucceeded("cleanup", await pipeline.CleanupAsync(validate.Results["validation-sha256"]), pipeline);
-        Record("cleanup");
+        if (scenario.Cleanup)
+        {
+            Switch("cleanup");
+            AssertSucceeded("cleanup", await pipeline.CleanupAsync(validate.Results["validation-sha256"]), pipeline);
+            Record("cleanup");
+        }
 
         sim.Host.Access.Rules = AccessRules.AllowAll;
         var plan = await pipeline.PlanAsync();
@@ -94,9 +104,14 @@ internal static class StageChain
         foreach (var item in plan.Items.Where(i => i.Status == "ok"))
         {
             Assert.NotNull(await sim.Cluster.GetAsync(Kinds.InferenceService, item.TargetNamespace, item.TargetName));
-            foreach (var deletion in item.DeleteOnCleanup.Where(d => d.Kind == "InferenceService" && (d.Namespace, d.Name) != (item.TargetNamespace, item.TargetName)))
+            foreach (var deletion in item.DeleteOnCleanup.Where(d => scenario.Cleanup && d.Kind == "InferenceService" && (d.Namespace, d.Name) != (item.TargetNamespace, item.TargetName)))
             {
                 Assert.Null(await sim.Cluster.GetAsync(Kinds.InferenceService, deletion.Namespace, deletion.Name));
+            }
+
+            if (scenario.StopOriginal)
+            {
+                Assert.Equal("true", (await sim.Cluster.GetAsync(Kinds.InferenceService, item.Namespace, item.Name))!.Annotation("serving.kserve.io/stop"));
             }
         }
 
@@ -121,6 +136,12 @@ internal static class StageChain
             if ((item.TargetNamespace, item.TargetName) != (item.Namespace, item.Name))
             {
                 Assert.Null(await sim.Cluster.GetAsync(Kinds.InferenceService, item.TargetNamespace, item.TargetName));
+            }
+
+            if (scenario.StopOriginal)
+            {
+                // resume-original, as odh-migration-rollback (patch inferenceservices): the sample's originals had no stop annotation.
+                Assert.Null((await sim.Cluster.GetAsync(Kinds.InferenceService, item.Namespace, item.Name))!.Annotation("serving.kserve.io/stop"));
             }
         }
 

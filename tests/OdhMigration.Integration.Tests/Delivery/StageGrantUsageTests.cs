@@ -5,7 +5,7 @@ namespace OdhMigration.Integration.Tests.Delivery;
 
 /// <summary>
 /// The other half of least privilege: every (verb, API group, resource) that tekton/rbac grants a stage's account must be
-/// one the stage actually asks the API server for in the scenarios (all four strategies, finalize with every option on),
+/// one the stage actually asks the API server for in the scenarios (all four strategies, side-by-side with --stop-original and no cleanup, finalize with every option on),
 /// and every request it makes must be granted. A role that gains a verb or resource no stage uses fails here.
 /// </summary>
 public sealed class StageGrantUsageTests
@@ -22,7 +22,6 @@ public sealed class StageGrantUsageTests
         ("validate", "get serving.kserve.io/servingruntimes", "ValidateEngine reads the runtime of a replacement that is not Ready, to say why"),
         ("validate", "list /pods", "ValidateEngine lists the pods of a replacement that is not Ready, to say why"),
         ("validate", "get /secrets", "--request: the inference smoke test reads the new token Secret by name"),
-        ("apply", "patch serving.kserve.io/inferenceservices", "--stop-original annotates the original; recreating an original after a failed in-place replacement is a server-side apply"),
         ("apply", "create /namespaces", "new-namespace: server-side apply of an absent target Namespace is authorised as create as well (the simulator logs only the patch)"),
         ("apply", "create route.openshift.io/routes", "in-place rollback: the original's Route is recreated from its backup by server-side apply (create when absent)"),
         ("apply", "patch route.openshift.io/routes", "in-place rollback: the same server-side apply"),

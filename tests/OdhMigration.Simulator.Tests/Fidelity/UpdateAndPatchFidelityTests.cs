@@ -62,6 +62,38 @@ public sealed class UpdateAndPatchFidelityTests(FidelityFixture sim) : IClassFix
         Assert.Contains("Precondition failed: UID in precondition", kubectl.StandardError, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A merge patch carrying metadata.uid: handlers/patch.go hands the store DefaultUpdatedObjectInfo(nil, ...), whose
+    /// Preconditions() is nil (registry/rest/update.go), so no 409 precondition; the patched object then fails
+    /// rest.BeforeUpdate's validateCommonFields (apimachinery pkg/api/validation/objectmeta.go
+    /// ValidateObjectMetaAccessorUpdate: ValidateImmutableField on metadata.uid) with 422. The same uid is a no-op.
+    /// Either way the object is not changed when the uid names another one.
+    /// </summary>
+    [Fact]
+    public async Task Merge_patch_carrying_another_uid_is_422_uid_immutable_and_changes_nothing()
+    {
+        var created = await sim.PythonAsync("POST", Isvcs, Isvc("patch-uid"), "application/json");
+        Assert.Equal(201, created.Status);
+        var uid = created.Body!["metadata"]!["uid"]!.GetValue<string>();
+        var other = JsonNode.Parse("""{"metadata":{"uid":"00000000-0000-0000-0000-000000000000","annotations":{"serving.kserve.io/stop":"true"}}}""");
+        var python = await sim.PythonAsync("PATCH", Isvcs + "/patch-uid", other, "application/merge-patch+json");
+        Assert.Equal(422, python.Status);
+        Assert.Equal("Invalid", python.Reason);
+        Assert.Equal("InferenceService.serving.kserve.io \"patch-uid\" is invalid: metadata.uid: Invalid value: \"00000000-0000-0000-0000-000000000000\": field is immutable", python.Message);
+        Assert.Equal("metadata.uid", python.Body!["details"]!["causes"]![0]!["field"]!.GetValue<string>());
+        var after = await sim.PythonAsync("GET", Isvcs + "/patch-uid", null, "application/json");
+        Assert.Null(after.Body!["metadata"]!["annotations"]?["serving.kserve.io/stop"]);
+
+        var same = new JsonObject { ["metadata"] = new JsonObject { ["uid"] = uid, ["annotations"] = new JsonObject { ["serving.kserve.io/stop"] = "true" } } };
+        var patched = await sim.PythonAsync("PATCH", Isvcs + "/patch-uid", same, "application/merge-patch+json");
+        Assert.Equal(200, patched.Status);
+        Assert.Equal("true", patched.Body!["metadata"]!["annotations"]!["serving.kserve.io/stop"]!.GetValue<string>());
+
+        var kubectl = await sim.KubectlAsync(null, "patch", "isvc", "patch-uid", "-n", "proj", "--type=merge", "-p", other!.ToJsonString());
+        Assert.NotEqual(0, kubectl.ExitCode);
+        Assert.Contains("metadata.uid: Invalid value", kubectl.StandardError, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Strategic_merge_patch_of_a_custom_resource_is_415_unsupported_media_type()
     {

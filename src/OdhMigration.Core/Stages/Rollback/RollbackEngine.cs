@@ -110,7 +110,24 @@ public sealed class RollbackEngine(ICluster cluster, IStageLog log, TimeProvider
         return new RollbackInputs(plan, ledger, export, cleanup, finalize, consumed, await DataScienceClusterAsync(cluster, ct).ConfigureAwait(false))
         {
             FinalizedLive = await FinalizedLiveAsync(finalize, cluster, ct).ConfigureAwait(false),
+            StoppedLive = await StoppedLiveAsync(ledger, cluster, ct).ConfigureAwait(false),
         };
+    }
+
+    /// <summary>The originals apply stopped, as they are now (null where nothing holds the name), to resume only those apply stopped.</summary>
+    private static async Task<Dictionary<string, JsonObject?>> StoppedLiveAsync(Ledger ledger, IClusterReader cluster, CancellationToken ct)
+    {
+        var result = new Dictionary<string, JsonObject?>(StringComparer.Ordinal);
+        foreach (var record in ledger.Items)
+        {
+            if (ResumePlanner.Stopped(record) is { } stopped)
+            {
+                var ns = stopped.Namespace ?? record.Namespace;
+                result[ResumePlanner.Key(ns, stopped.Name)] = await cluster.GetAsync(Kinds.InferenceService, ns, stopped.Name, ct).ConfigureAwait(false);
+            }
+        }
+
+        return result;
     }
 
     /// <summary>The DSC/DSCI a real dsc-finalize run (this or an earlier one finalize.json records) changed, as they are now (those that exist), to tell drift since.</summary>
@@ -144,9 +161,13 @@ public sealed class RollbackEngine(ICluster cluster, IStageLog log, TimeProvider
     }
 
     private static (List<RollbackItemOutcome> Items, List<RollbackStepOutcome> Cluster) Planned(RollbackPlan plan) =>
-        (plan.Items.Select(i => new RollbackItemOutcome(i.Namespace, i.Name, i.Refusal is null ? RollbackOutcomes.Planned : RollbackOutcomes.Refused, i.Refusal,
-            i.Steps.Select(s => RollbackStepRunner.Outcome(s, RollbackOutcomes.Planned, null, s.Uid)).ToList())).ToList(),
+        (plan.Items.Select(i => new RollbackItemOutcome(i.Namespace, i.Name, i.Refusal is null && !i.Steps.Any(s => s.Refusal is not null) ? RollbackOutcomes.Planned : RollbackOutcomes.Refused, i.Refusal ?? StepRefusals(i.Steps),
+            i.Steps.Select(s => RollbackStepRunner.Outcome(s, s.Refusal is null ? RollbackOutcomes.Planned : RollbackOutcomes.Refused, s.Refusal, s.Uid)).ToList())).ToList(),
          plan.Cluster.Select(s => RollbackStepRunner.Outcome(s, s.Refusal is null ? RollbackOutcomes.Planned : RollbackOutcomes.Refused, s.Refusal ?? Drift(s), null)).ToList());
+
+    /// <summary>An item's refused steps (the rest of it still runs), each naming its object and why; null when none.</summary>
+    private static string? StepRefusals(IEnumerable<RollbackStep> steps) =>
+        steps.Where(s => s.Refusal is not null).Select(s => $"{s.Action} refused: {s.Refusal}").ToList() is { Count: > 0 } refused ? string.Join("; ", refused) : null;
 
     /// <summary>A forced restore's drift, shown in the dry run's outcome as well as in the plan.</summary>
     private static string? Drift(RollbackStep step) =>
@@ -187,6 +208,7 @@ public sealed class RollbackEngine(ICluster cluster, IStageLog log, TimeProvider
     {
         var steps = new List<RollbackStepOutcome>();
         var problems = new List<string>();
+        var refusals = new List<string>();
         foreach (var step in item.Steps)
         {
             var outcome = await runner.RunAsync(step, ct).ConfigureAwait(false);
@@ -201,14 +223,21 @@ public sealed class RollbackEngine(ICluster cluster, IStageLog log, TimeProvider
             {
                 problems.Add($"{step.Kind} {step.Name}: {outcome.Reason}");
             }
+
+            if (outcome.Outcome == RollbackOutcomes.Refused)
+            {
+                refusals.Add($"{step.Action} refused: {outcome.Reason}");
+            }
         }
 
-        var status = problems.Count == 0 ? RollbackOutcomes.RolledBack : RollbackOutcomes.Failed;
-        if (problems.Count == 0)
+        // A refused step (an original to resume that is not the one apply stopped) is named, and the item is not counted
+        // as rolled back; its other steps ran.
+        var status = problems.Count > 0 ? RollbackOutcomes.Failed : refusals.Count > 0 ? RollbackOutcomes.Refused : RollbackOutcomes.RolledBack;
+        if (status == RollbackOutcomes.RolledBack)
         {
             log.Info($"rolled back {item.Namespace}/{item.Name}");
         }
 
-        return new RollbackItemOutcome(item.Namespace, item.Name, status, problems.Count == 0 ? null : string.Join("; ", problems), steps);
+        return new RollbackItemOutcome(item.Namespace, item.Name, status, problems.Count + refusals.Count == 0 ? null : string.Join("; ", problems.Concat(refusals)), steps);
     }
 }

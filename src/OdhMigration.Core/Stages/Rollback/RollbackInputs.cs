@@ -19,6 +19,12 @@ public sealed record RollbackInputs(
     /// <summary>The DSC/DSCI dsc-finalize changed, as they are now (those that exist): compared with what it left.</summary>
     public IReadOnlyList<JsonObject> FinalizedLive { get; init; } = [];
 
+    /// <summary>
+    /// The originals apply stopped (a done stop-original ledger step) as they are now, by namespace/name: null where
+    /// none holds the name. Decides whether the resume-original step may patch them (the uid apply stopped).
+    /// </summary>
+    public IReadOnlyDictionary<string, JsonObject?> StoppedLive { get; init; } = new Dictionary<string, JsonObject?>(StringComparer.Ordinal);
+
     /// <summary>--force-dsc-restore: restore a DSC/DSCI changed since dsc-finalize anyway (the plan says so).</summary>
     public bool ForceDscRestore { get; init; }
 }

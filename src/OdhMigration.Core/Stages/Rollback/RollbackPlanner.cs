@@ -11,8 +11,8 @@ namespace OdhMigration.Core.Stages.Rollback;
 
 /// <summary>
 /// Builds rollback-plan.json from the workspace: per migrated ISVC, delete the replacements apply's ledger recorded
-/// (by uid), recreate from verified backups the originals apply (in-place) or cleanup deleted, and put back the labels
-/// apply changed. Pure: the same documents always give the same plan, so its sha256 can be approved.
+/// (by uid), resume the originals apply stopped and cleanup left (by uid), recreate from verified backups the originals
+/// apply (in-place) or cleanup deleted, and put back the labels apply changed. Pure: the same documents always give the same plan, so its sha256 can be approved.
 /// </summary>
 public static class RollbackPlanner
 {
@@ -105,6 +105,13 @@ public static class RollbackPlanner
                     Reason = $"written by apply (ledger step {replacement.Seq.ToString(CultureInfo.InvariantCulture)}, uid {replacement.Uid})",
                 });
             }
+        }
+
+        // After the replacements are gone (stopping it freed what they needed), before anything is recreated.
+        if (ResumePlanner.Plan(item, record, inputs, layout, recreate, $"{id}#{(steps.Count + 1).ToString(CultureInfo.InvariantCulture)}") is { } resume
+            && claimed.Add(("resume:" + resume.Kind, resume.Namespace, resume.Name)))
+        {
+            steps.Add(resume);
         }
 
         foreach (var (deletion, sha) in recreations.OrderBy(r => RollbackOrder.Rank(r.Deletion.Kind)).ThenBy(r => r.Deletion.Name, StringComparer.Ordinal))

@@ -35,6 +35,7 @@ internal sealed class RollbackStepRunner(ICluster cluster, RollbackLedgerStore l
                 RollbackActions.RestoreLabel => await RestoreLabelAsync(step, ct).ConfigureAwait(false),
                 RollbackActions.RestoreCluster => await RestoreClusterAsync(step, ct).ConfigureAwait(false),
                 RollbackActions.SetOwner => await SetOwnerAsync(step, ct).ConfigureAwait(false),
+                RollbackActions.ResumeOriginal => await ResumeOriginalAsync(step, ct).ConfigureAwait(false),
                 _ => throw new ItemFailedException($"unknown rollback action '{step.Action}'"),
             };
         }
@@ -252,12 +253,83 @@ internal sealed class RollbackStepRunner(ICluster cluster, RollbackLedgerStore l
         // Never a reference to the old uid: its owner is gone, and the garbage collector would delete the object.
         var references = new JsonArray(live.OwnerReferences().Where(r => r.Str("uid") != owner.OriginalUid).Select(r => (JsonNode)r.DeepCopy()).Append(reference).ToArray());
         await ledger.IntentAsync(step.Id, ct).ConfigureAwait(false);
-        var patch = new JsonObject { ["metadata"] = new JsonObject { ["ownerReferences"] = references } };
+        // The uid in the body: should the name be taken by another object between the get and the patch, the API server
+        // refuses (metadata.uid is immutable) instead of patching it.
+        var patch = new JsonObject { ["metadata"] = new JsonObject { ["uid"] = targetUid, ["ownerReferences"] = references } };
         var patched = await cluster.PatchAsync(kind, step.Namespace, step.Name, PatchKind.Merge, patch.ToJsonString(), Write, ct).ConfigureAwait(false);
         await ledger.DoneAsync(step.Id, patched.Uid(), ct).ConfigureAwait(false);
         log.Info($"set ownerReference of {Target(step)} to {owner.Kind} {owner.Name} (uid {ownerUid})");
         return Outcome(step, RollbackOutcomes.Done, null, patched.Uid());
     }
+
+    /// <summary>
+    /// Puts serving.kserve.io/stop back to its exported value on the original apply stopped, and on no other object: the
+    /// live uid must be the one apply's ledger recorded, and the merge patch carries it (a different object under the
+    /// name by then makes the API server refuse it). A value already restored is done; one changed since is left alone.
+    /// </summary>
+    private async Task<RollbackStepOutcome> ResumeOriginalAsync(RollbackStep step, CancellationToken ct)
+    {
+        if (step.Refusal is not null)
+        {
+            log.Error($"rollback {Target(step)} refused: {step.Refusal}");
+            return Outcome(step, RollbackOutcomes.Refused, step.Refusal, null);
+        }
+
+        var kind = KindOf(step);
+        var key = step.AnnotationKey ?? throw new ItemFailedException("resume-original step names no annotation");
+        var live = await cluster.GetAsync(kind, step.Namespace, step.Name, ct).ConfigureAwait(false);
+        if (live is null || NotStopped(step, live) is not null)
+        {
+            var refusal = NotStopped(step, live)!;
+            log.Error($"rollback {Target(step)} refused: {refusal}");
+            return Outcome(step, RollbackOutcomes.Refused, refusal, live?.Uid());
+        }
+
+        var current = live.Annotation(key);
+        if (current == step.AnnotationValue)
+        {
+            await ledger.DoneAsync(step.Id, live.Uid(), ct).ConfigureAwait(false);
+            return Outcome(step, RollbackOutcomes.AlreadyDone, $"annotation {key} already {step.AnnotationValue ?? "(absent)"}", live.Uid());
+        }
+
+        if (current != step.AnnotationAppliedValue)
+        {
+            var reason = $"annotation {key} is {current ?? "(absent)"}, not {step.AnnotationAppliedValue ?? "(absent)"} as apply set it: changed since; left alone";
+            log.Warn($"rollback {Target(step)}: {reason}");
+            return Outcome(step, RollbackOutcomes.Left, reason, live.Uid());
+        }
+
+        await ledger.IntentAsync(step.Id, ct).ConfigureAwait(false);
+        var patch = new JsonObject { ["metadata"] = new JsonObject { ["uid"] = step.Uid, ["annotations"] = new JsonObject { [key] = step.AnnotationValue } } };
+        JsonObject patched;
+        try
+        {
+            patched = await cluster.PatchAsync(kind, step.Namespace, step.Name, PatchKind.Merge, patch.ToJsonString(), Write, ct).ConfigureAwait(false);
+        }
+        catch (ClusterException ex) when (ex.StatusCode is 409 or 422 or 404)
+        {
+            // Refused by the API server: another object took the name since the get (its uid is not the one in the body).
+            var now = await cluster.GetAsync(kind, step.Namespace, step.Name, ct).ConfigureAwait(false);
+            if (NotStopped(step, now) is { } changed)
+            {
+                log.Error($"rollback {Target(step)} refused: {changed}");
+                return Outcome(step, RollbackOutcomes.Refused, changed, now?.Uid());
+            }
+
+            throw;
+        }
+
+        await ledger.DoneAsync(step.Id, patched.Uid(), ct).ConfigureAwait(false);
+        log.Info($"resumed original {Target(step)} (uid {step.Uid}): {key} {(step.AnnotationValue is null ? "removed" : "back to " + step.AnnotationValue)}");
+        return Outcome(step, RollbackOutcomes.Done, null, patched.Uid());
+    }
+
+    /// <summary>Why <paramref name="live"/> is not the original apply stopped (gone, or another uid), or null when it is.</summary>
+    private static string? NotStopped(RollbackStep step, JsonObject? live) => live is null
+        ? $"{Target(step)} is gone (apply stopped uid {step.Uid}): nothing to resume"
+        : live.Uid() != step.Uid
+            ? $"{Target(step)} is uid {live.Uid()}, not the original apply stopped (uid {step.Uid}): something else holds the name now; left alone"
+            : null;
 
     private static ResourceKind KindOf(RollbackStep step) =>
         Kinds.Find(step.ApiVersion, step.Kind) ?? throw new ItemFailedException($"unknown kind {step.Kind} ({step.ApiVersion})");

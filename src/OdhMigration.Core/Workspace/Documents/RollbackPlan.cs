@@ -5,8 +5,8 @@ namespace OdhMigration.Core.Workspace.Documents;
 
 /// <summary>
 /// rollback-plan.json, written by rollback: per migrated ISVC, the steps that undo its migration, in order. Built from
-/// workspace documents only (no clock, no live state), so the dry run and the real run compute the same bytes and the
-/// approval (--expect-rollback-sha256) binds exactly what was reviewed.
+/// workspace documents and the few live facts RollbackInputs names (no clock), so the dry run and the real run compute
+/// the same bytes and the approval (--expect-rollback-sha256) binds exactly what was reviewed.
 /// </summary>
 public sealed record RollbackPlan : IWorkspaceDocument
 {
@@ -37,7 +37,7 @@ public sealed record RollbackPlanItem
     [JsonConverter(typeof(RedactedTextConverter))]
     public string? Refusal { get; init; }
 
-    /// <summary>In order: replacements deleted first, then originals recreated, then labels restored.</summary>
+    /// <summary>In order: replacements deleted first, then stopped originals resumed, originals recreated, then labels restored.</summary>
     public List<RollbackStep> Steps { get; init; } = [];
 }
 
@@ -45,7 +45,8 @@ public sealed record RollbackPlanItem
 /// One step. Action: delete-replacement (Uid: what apply's ledger recorded; any other uid is left alone),
 /// recreate-original (BackupFile with BackupSha256), restore-label (LabelKey back to LabelValue; null removes it),
 /// restore-cluster (a DSC/DSCI from its _cluster/ backup), set-owner (Owner: an ownerReference of a recreated original
-/// pointed at its recreated owner).
+/// pointed at its recreated owner), resume-original (Uid: the original apply stopped; AnnotationKey back to
+/// AnnotationValue, its exported value, null removes it).
 /// </summary>
 public sealed record RollbackStep
 {
@@ -65,6 +66,15 @@ public sealed record RollbackStep
     /// <summary>restore-label: the value apply set; a different live value means someone changed it since, and it is left alone.</summary>
     public string? LabelAppliedValue { get; init; }
 
+    /// <summary>resume-original: the annotation apply set to stop the original (serving.kserve.io/stop).</summary>
+    public string? AnnotationKey { get; init; }
+
+    /// <summary>resume-original: the value export's backup had (null: it had none, and the annotation is removed).</summary>
+    public string? AnnotationValue { get; init; }
+
+    /// <summary>resume-original: the value apply set; a different live value means someone changed it since, and it is left alone.</summary>
+    public string? AnnotationAppliedValue { get; init; }
+
     /// <summary>set-owner: the ownerReference to put back on an original recreated without it, to the recreated owner.</summary>
     public RollbackOwner? Owner { get; init; }
 
@@ -74,7 +84,10 @@ public sealed record RollbackStep
     /// </summary>
     public List<string>? Drift { get; init; }
 
-    /// <summary>Why this step is not carried out (its backup cannot be trusted, or drift without --force-dsc-restore), or null.</summary>
+    /// <summary>
+    /// Why this step is not carried out (its backup cannot be trusted, drift without --force-dsc-restore, or an original
+    /// to resume that is not the one apply stopped), or null.
+    /// </summary>
     [JsonConverter(typeof(RedactedTextConverter))]
     public string? Refusal { get; init; }
     [JsonConverter(typeof(RedactedTextConverter))]

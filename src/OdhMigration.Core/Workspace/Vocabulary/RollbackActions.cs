@@ -8,6 +8,9 @@ public static class RollbackActions
     public const string RestoreLabel = "restore-label";
     public const string RestoreCluster = "restore-cluster";
     public const string SetOwner = "set-owner";
+
+    /// <summary>An original apply stopped (serving.kserve.io/stop) and cleanup left: the annotation back to its exported value.</summary>
+    public const string ResumeOriginal = "resume-original";
 }
 
 /// <summary>RollbackStepOutcome.Outcome and RollbackItemOutcome.Status in rollback.json.</summary>
