@@ -6,7 +6,8 @@ namespace OdhMigration.Core.Reporting;
 
 /// <summary>
 /// The report's "Rollback" section, from rollback.json (what a rollback did, or would do on a dry run) and
-/// rollback-plan.json (what it was asked to do). Objects are named by kind and name only: a recreated token Secret is
+/// rollback-plan.json (what it was asked to do). "Originals resumed" are originals apply stopped and cleanup kept, whose
+/// serving.kserve.io/stop rollback put back as exported. Objects are named by kind and name only: a recreated token Secret is
 /// listed, never its data.
 /// </summary>
 public static class RollbackReportSection
@@ -38,10 +39,11 @@ public static class RollbackReportSection
                 i.Status,
                 Objects(i.Steps, RollbackActions.RecreateOriginal, outcome.DryRun),
                 Objects(i.Steps, RollbackActions.DeleteReplacement, outcome.DryRun),
-                Labels(i.Steps, outcome.DryRun),
+                Objects(i.Steps, RollbackActions.RestoreLabel, outcome.DryRun),
+                Objects(i.Steps, RollbackActions.ResumeOriginal, outcome.DryRun),
                 Problems(i),
             ]).ToList();
-            blocks.Add(new TableBlock(["InferenceService", "Status", "Originals recreated", "Replacements deleted", "Labels restored", "Refused, left or failed"], rows));
+            blocks.Add(new TableBlock(["InferenceService", "Status", "Originals recreated", "Replacements deleted", "Labels restored", "Originals resumed", "Refused, left or failed"], rows));
         }
 
         var refused = outcome.Items.Where(i => i.Status == RollbackOutcomes.Refused).ToList();
@@ -80,12 +82,6 @@ public static class RollbackReportSection
     private static string Objects(List<RollbackStepOutcome> steps, string action, bool dryRun)
     {
         var shown = steps.Where(s => s.Action == action && Succeeded(s.Outcome)).Select(s => $"{s.Kind} {Name(s)}{Suffix(s.Outcome, dryRun)}").ToList();
-        return shown.Count == 0 ? "-" : string.Join(", ", shown);
-    }
-
-    private static string Labels(List<RollbackStepOutcome> steps, bool dryRun)
-    {
-        var shown = steps.Where(s => s.Action == RollbackActions.RestoreLabel && Succeeded(s.Outcome)).Select(s => $"{s.Kind} {Name(s)}{Suffix(s.Outcome, dryRun)}").ToList();
         return shown.Count == 0 ? "-" : string.Join(", ", shown);
     }
 

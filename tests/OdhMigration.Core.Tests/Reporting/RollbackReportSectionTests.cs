@@ -37,6 +37,11 @@ public sealed class RollbackReportSectionTests : IDisposable
                     Step("team/llama#5", RollbackActions.RestoreLabel, "Namespace", "team", outcome, ns: null),
                     Step("team/llama#6", RollbackActions.DeleteReplacement, "Route", "llama-raw", RollbackOutcomes.Left, "uid differs from the one apply recorded: not ours"),
                 ]),
+                new RollbackItemOutcome("team", "kept", dryRun ? RollbackOutcomes.Planned : RollbackOutcomes.RolledBack, null,
+                [
+                    Step("team/kept#1", RollbackActions.DeleteReplacement, "InferenceService", "kept-raw", outcome),
+                    Step("team/kept#2", RollbackActions.ResumeOriginal, "InferenceService", "kept", outcome),
+                ]),
                 new RollbackItemOutcome("team", "<mm>", RollbackOutcomes.Refused, $"ModelMesh is Removed in the DSC; see https://reader:{Password}@docs.example.com <b>", []),
             ],
             Cluster = [Step("cluster#1", RollbackActions.RestoreCluster, "DataScienceCluster", "default-dsc", outcome, ns: null)],
@@ -58,17 +63,18 @@ public sealed class RollbackReportSectionTests : IDisposable
         Assert.Equal(new HeadingBlock(2, "Rollback", "rollback"), blocks[0]);
         var summary = Assert.IsType<ParagraphBlock>(blocks[1]).Text;
         Assert.StartsWith("Done 2026-12-07 03:00:00 UTC for rollback-plan.json sha256 " + new string('a', 64), summary, StringComparison.Ordinal);
-        Assert.Contains("1 refused, 1 rolled-back", summary, StringComparison.Ordinal);
+        Assert.Contains("1 refused, 2 rolled-back", summary, StringComparison.Ordinal);
 
         var table = Assert.IsType<TableBlock>(blocks.Single(b => b is TableBlock));
-        Assert.Equal(["InferenceService", "Status", "Originals recreated", "Replacements deleted", "Labels restored", "Refused, left or failed"], table.Headers);
+        Assert.Equal(["InferenceService", "Status", "Originals recreated", "Replacements deleted", "Labels restored", "Originals resumed", "Refused, left or failed"], table.Headers);
         Assert.Equal(
             ["team/llama", "rolled-back", "ServingRuntime team/vllm (already done), InferenceService team/llama, Secret team/default-token-llama",
-             "InferenceService team/llama-raw", "Namespace team",
+             "InferenceService team/llama-raw", "Namespace team", "-",
              "delete-replacement Route team/llama-raw left: uid differs from the one apply recorded: not ours"],
             table.Rows[0]);
-        Assert.Equal("refused", table.Rows[1][1]);
-        Assert.StartsWith("refused: ModelMesh is Removed in the DSC", table.Rows[1][5], StringComparison.Ordinal);
+        Assert.Equal(["team/kept", "rolled-back", "-", "InferenceService team/kept-raw", "-", "InferenceService team/kept", "-"], table.Rows[1]);
+        Assert.Equal("refused", table.Rows[2][1]);
+        Assert.StartsWith("refused: ModelMesh is Removed in the DSC", table.Rows[2][6], StringComparison.Ordinal);
 
         Assert.Contains(blocks, b => b is HeadingBlock { Text: "Refused" });
         var lists = blocks.OfType<ListBlock>().SelectMany(l => l.Items).ToList();
