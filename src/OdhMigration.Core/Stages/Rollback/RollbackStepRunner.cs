@@ -157,18 +157,9 @@ internal sealed class RollbackStepRunner(ICluster cluster, RollbackLedgerStore l
         var key = step.LabelKey ?? throw new ItemFailedException("restore-label step names no label");
         var live = await cluster.GetAsync(kind, step.Namespace, step.Name, ct).ConfigureAwait(false)
             ?? throw new ItemFailedException($"{Target(step)} not found; label {key} cannot be restored");
-        var current = live.Label(key);
-        if (current == step.LabelValue)
+        if (await SettledEntryAsync(step, live, $"label {key}", live.Label(key), step.LabelValue, step.LabelAppliedValue, ct).ConfigureAwait(false) is { } settled)
         {
-            await ledger.DoneAsync(step.Id, live.Uid(), ct).ConfigureAwait(false);
-            return Outcome(step, RollbackOutcomes.AlreadyDone, $"label {key} already {step.LabelValue ?? "(absent)"}", live.Uid());
-        }
-
-        if (current != step.LabelAppliedValue)
-        {
-            var reason = $"label {key} is {current ?? "(absent)"}, not {step.LabelAppliedValue ?? "(absent)"} as apply set it: changed since; left alone";
-            log.Warn($"rollback {Target(step)}: {reason}");
-            return Outcome(step, RollbackOutcomes.Left, reason, live.Uid());
+            return settled;
         }
 
         await ledger.IntentAsync(step.Id, ct).ConfigureAwait(false);
@@ -285,18 +276,9 @@ internal sealed class RollbackStepRunner(ICluster cluster, RollbackLedgerStore l
             return Outcome(step, RollbackOutcomes.Refused, refusal, live?.Uid());
         }
 
-        var current = live.Annotation(key);
-        if (current == step.AnnotationValue)
+        if (await SettledEntryAsync(step, live, $"annotation {key}", live.Annotation(key), step.AnnotationValue, step.AnnotationAppliedValue, ct).ConfigureAwait(false) is { } settled)
         {
-            await ledger.DoneAsync(step.Id, live.Uid(), ct).ConfigureAwait(false);
-            return Outcome(step, RollbackOutcomes.AlreadyDone, $"annotation {key} already {step.AnnotationValue ?? "(absent)"}", live.Uid());
-        }
-
-        if (current != step.AnnotationAppliedValue)
-        {
-            var reason = $"annotation {key} is {current ?? "(absent)"}, not {step.AnnotationAppliedValue ?? "(absent)"} as apply set it: changed since; left alone";
-            log.Warn($"rollback {Target(step)}: {reason}");
-            return Outcome(step, RollbackOutcomes.Left, reason, live.Uid());
+            return settled;
         }
 
         await ledger.IntentAsync(step.Id, ct).ConfigureAwait(false);
@@ -322,6 +304,29 @@ internal sealed class RollbackStepRunner(ICluster cluster, RollbackLedgerStore l
         await ledger.DoneAsync(step.Id, patched.Uid(), ct).ConfigureAwait(false);
         log.Info($"resumed original {Target(step)} (uid {step.Uid}): {key} {(step.AnnotationValue is null ? "removed" : "back to " + step.AnnotationValue)}");
         return Outcome(step, RollbackOutcomes.Done, null, patched.Uid());
+    }
+
+    /// <summary>
+    /// restore-label and resume-original: a label or annotation apply changed goes back only while it still holds the
+    /// value apply set. Already back is done (a resumed run); any other value was changed by someone since and is left
+    /// alone. Null when the entry is to be patched.
+    /// </summary>
+    private async Task<RollbackStepOutcome?> SettledEntryAsync(RollbackStep step, JsonObject live, string entry, string? current, string? restored, string? applied, CancellationToken ct)
+    {
+        if (current == restored)
+        {
+            await ledger.DoneAsync(step.Id, live.Uid(), ct).ConfigureAwait(false);
+            return Outcome(step, RollbackOutcomes.AlreadyDone, $"{entry} already {restored ?? "(absent)"}", live.Uid());
+        }
+
+        if (current != applied)
+        {
+            var reason = $"{entry} is {current ?? "(absent)"}, not {applied ?? "(absent)"} as apply set it: changed since; left alone";
+            log.Warn($"rollback {Target(step)}: {reason}");
+            return Outcome(step, RollbackOutcomes.Left, reason, live.Uid());
+        }
+
+        return null;
     }
 
     /// <summary>Why <paramref name="live"/> is not the original apply stopped (gone, or another uid), or null when it is.</summary>
