@@ -15,8 +15,10 @@ namespace OdhMigration.Core.Capacity;
 /// <remarks>
 /// The predictor's pod is the runtime's containers with the ISVC's model container merged over the runtime's
 /// kserve-container (KServe merges the two key by key, the ISVC winning) and the ISVC's own predictor containers merged
-/// by name or added. A request that is absent defaults to its limit, as Kubernetes defaults it. The storage
-/// initializer (an init container) is not counted: it ends before the model server starts and asks for less.
+/// by name or added. A request that is absent defaults to its limit, as Kubernetes defaults it. The containers KServe's
+/// pod webhook injects for the predictor's storageUri (<see cref="StorageInitializer"/>: the storage-initializer init
+/// container, or the modelcar ones) are counted when <see cref="DemandInput.StorageInitializer"/> is given: an init
+/// container's limits count in full under limits.* quotas when larger than the app containers' sum (ODH 2.x: 24Gi).
 /// A ModelMesh ISVC's replacement is sized as transform sizes it: the ISVC's resources, else the ModelMesh runtime
 /// container's, else 1 CPU / 4Gi requested (limits 2 CPU / 8Gi).
 /// </remarks>
@@ -145,7 +147,9 @@ public static class DemandCalculator
         }
 
         var runtimeSpec = input.Runtime?["spec"] as JsonObject;
-        return Demand(isvcRef, Predictor, predictor, Replicas(isvc, Predictor, predictor, modelMesh, input.Runtime, notes), containers, runtimeSpec, notes);
+        // A ModelMesh ISVC's replacement is a RawDeployment predictor with the same storageUri: the webhook injects for it too.
+        var injected = input.StorageInitializer is { } settings ? StorageInitializer.Injected(predictor, model, settings, notes) : [];
+        return Demand(isvcRef, Predictor, predictor, Replicas(isvc, Predictor, predictor, modelMesh, input.Runtime, notes), containers, runtimeSpec, notes, injected);
     }
 
     /// <summary>As transform sizes the replacement of a ModelMesh ISVC: the ISVC's resources, else the runtime container's when not zero, else the default.</summary>
@@ -167,11 +171,14 @@ public static class DemandCalculator
         return ModelMeshDefault;
     }
 
-    private static ComponentDemand Demand(string isvcRef, string name, JsonObject component, int replicas, List<(string Name, Requirements Resources)> containers, JsonObject? runtimeSpec, List<string> notes)
+    private static ComponentDemand Demand(string isvcRef, string name, JsonObject component, int replicas, List<(string Name, Requirements Resources)> containers, JsonObject? runtimeSpec, List<string> notes, List<ContainerDemand>? injected = null)
     {
         var where = $"{isvcRef}: spec.{name}.initContainers";
+        // The webhook appends its init containers after the spec's and its modelcar after the app containers.
         var recorded = InitContainers(component, where)
+            .Concat((injected ?? []).Where(c => c.Init is not null))
             .Concat(containers.Select(c => new ContainerDemand(c.Name, Amounts.Sorted(c.Resources.ExplicitRequests), Amounts.Sorted(c.Resources.Limits))))
+            .Concat((injected ?? []).Where(c => c.Init is null))
             .ToList();
         // Without a LimitRange: what the pod states. Transform applies the replacement namespace's LimitRanges to the containers.
         var resources = ReplicaResources.Of(recorded, []);
@@ -205,7 +212,7 @@ public static class DemandCalculator
         };
     }
 
-    /// <summary>The component's own init containers (the runtime has none; the storage initializer KServe injects is not in the spec).</summary>
+    /// <summary>The component's own init containers (the runtime has none; what KServe injects is added by <see cref="StorageInitializer"/>).</summary>
     private static IEnumerable<ContainerDemand> InitContainers(JsonObject component, string where) =>
         (component["initContainers"] as JsonArray ?? []).OfType<JsonObject>().Select((c, i) =>
         {

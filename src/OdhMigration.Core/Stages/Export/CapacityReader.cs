@@ -20,8 +20,40 @@ public sealed class CapacityReader(IClusterReader cluster, IStageLog log)
     private readonly List<ItemDemand> _items = [];
     private readonly List<NamespaceQuota> _quotas = [];
     private readonly List<NamespaceLimitRange> _limitRanges = [];
+    private StorageInitializerSettings? _storageInitializer;
 
     public List<string> Warnings { get; } = [];
+
+    /// <summary>
+    /// The storageInitializer settings of the inferenceservice-config ConfigMap in <paramref name="applicationsNamespace"/>,
+    /// which size the init container KServe injects into every predictor pod with a storageUri. Call before
+    /// <see cref="AddDemand"/>. When they cannot be read, KServe's upstream defaults are used, with a warning: ODH's
+    /// own value (memoryLimit 24Gi in ODH 2.x) may be higher, so limits.memory quotas may be under-counted.
+    /// </summary>
+    public async Task ReadStorageInitializerAsync(string? applicationsNamespace, CancellationToken ct)
+    {
+        var name = Modes.ClusterDefaultsReader.ConfigMapName;
+        string why;
+        try
+        {
+            var configMap = applicationsNamespace is null ? null : await cluster.GetAsync(Kinds.ConfigMap, applicationsNamespace, name, ct).ConfigureAwait(false);
+            var warnings = new List<string>();
+            if (configMap is not null && StorageInitializer.FromConfigMap(configMap, warnings) is { } settings)
+            {
+                _storageInitializer = settings;
+                return;
+            }
+
+            why = warnings.FirstOrDefault() ?? $"ConfigMap {name} not found in {applicationsNamespace ?? "(no applications namespace)"}";
+        }
+        catch (ClusterException ex)
+        {
+            why = $"ConfigMap {applicationsNamespace}/{name} could not be read: {PlainErrors.Describe(ex)}";
+        }
+
+        _storageInitializer = StorageInitializer.Defaults(why);
+        Warn($"{why}: the storage-initializer KServe injects is counted at KServe's defaults (memory limit 1Gi); ODH's value may be higher (24Gi in ODH 2.x), so limits.memory quotas may be under-counted");
+    }
 
     /// <summary>The demand of each item of one namespace; its objects are the ones export already listed.</summary>
     public void AddDemand(NamespaceObjects objects, IEnumerable<InventoryItem> items)
@@ -42,7 +74,7 @@ public sealed class CapacityReader(IClusterReader cluster, IStageLog log)
             var runtime = item.Facts.Runtime is { } name ? objects.Runtime(name) : null;
             try
             {
-                _items.Add(DemandCalculator.Compute(new DemandInput(isvc, item.Mode, item.Facts.Runtime, runtime, podsByIsvc is null ? null : podsByIsvc.GetValueOrDefault(item.Name) ?? [])));
+                _items.Add(DemandCalculator.Compute(new DemandInput(isvc, item.Mode, item.Facts.Runtime, runtime, podsByIsvc is null ? null : podsByIsvc.GetValueOrDefault(item.Name) ?? [], _storageInitializer)));
             }
             catch (QuantityException ex)
             {
@@ -155,6 +187,7 @@ public sealed class CapacityReader(IClusterReader cluster, IStageLog log)
         Quotas = _quotas,
         LimitRanges = _limitRanges,
         Cluster = clusterCapacity,
+        StorageInitializer = _storageInitializer,
         Warnings = Warnings,
     };
 

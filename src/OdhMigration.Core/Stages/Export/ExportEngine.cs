@@ -42,6 +42,11 @@ public sealed class ExportEngine(IClusterReader cluster, IStageLog log, TimeProv
         var exported = new List<ExportedItem>();
         var namespaceFiles = new List<ExportedFile>();
         var capacity = new CapacityReader(source, log);
+        if (selected.Count > 0)
+        {
+            await capacity.ReadStorageInitializerAsync(inventory.Cluster.ApplicationsNamespace, cancellationToken).ConfigureAwait(false);
+        }
+
         foreach (var group in selected.GroupBy(i => i.Namespace, StringComparer.Ordinal))
         {
             NamespaceObjects objects;

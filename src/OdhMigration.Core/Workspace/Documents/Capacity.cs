@@ -35,6 +35,9 @@ public sealed record CapacityReport : IWorkspaceDocument
 
     /// <summary>Schedulable capacity; <see cref="ClusterCapacity.Readable"/> false (with the reason) when the account may not read it.</summary>
     public ClusterCapacity Cluster { get; init; } = new();
+
+    /// <summary>The storageInitializer settings export read (or KServe's defaults), which size the init container KServe injects into a predictor with a storageUri; null in a capacity.json written before they were read.</summary>
+    public StorageInitializerSettings? StorageInitializer { get; init; }
     [JsonConverter(typeof(RedactedTextListConverter))]
     public List<string> Warnings { get; init; } = [];
 }
@@ -98,6 +101,28 @@ public sealed record ContainerDemand(string Name, Dictionary<string, decimal> Re
 
     /// <summary>null for an app container; "init" for an init container that runs to completion; "sidecar" for an init container with restartPolicy Always (it keeps running beside the app containers).</summary>
     public string? Init { get; init; }
+
+    /// <summary>True for a container KServe's pod webhook adds (storage-initializer, modelcar, modelcar-init): not in the ISVC or runtime, but in every pod; null otherwise.</summary>
+    public bool? Injected { get; init; }
+}
+
+/// <summary>
+/// The <c>storageInitializer</c> key of the inferenceservice-config ConfigMap as KServe's pod webhook uses it for
+/// resources: the storage-initializer init container's requests and limits, whether a pvc:// model is mounted directly
+/// (no init container), and whether an oci:// model runs as a modelcar (a sidecar and an init container, each
+/// requesting and limited to cpuModelcar/memoryModelcar). Amounts in base units, as elsewhere in capacity.json.
+/// </summary>
+public sealed record StorageInitializerSettings
+{
+    /// <summary>Where the values come from, e.g. "ConfigMap opendatahub/inferenceservice-config data.storageInitializer" or "KServe defaults (...)".</summary>
+    public string Source { get; init; } = "";
+    public Dictionary<string, decimal> Requests { get; init; } = [];
+    public Dictionary<string, decimal> Limits { get; init; } = [];
+    public bool EnableDirectPvcVolumeMount { get; init; }
+    public bool EnableModelcar { get; init; }
+
+    /// <summary>Requests and limits of each modelcar container (cpuModelcar, memoryModelcar).</summary>
+    public Dictionary<string, decimal> Modelcar { get; init; } = [];
 }
 
 /// <summary>A LimitRange's Container item: the limits (<see cref="Default"/>) and requests (<see cref="DefaultRequest"/>) admission gives a container that states none, after the API's defaulting of the item (max to default, default and min to defaultRequest).</summary>

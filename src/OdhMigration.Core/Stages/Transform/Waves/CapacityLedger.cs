@@ -218,7 +218,7 @@ internal sealed class CapacityLedger
             {
                 if (quota.Free(key) < amount)
                 {
-                    return $"needs {key} {Resources.Format(key, amount)}, at most {Resources.Format(key, quota.Free(key))} free under {quota.Label}";
+                    return $"needs {key} {Resources.Format(key, amount)}, at most {Resources.Format(key, quota.Free(key))} free under {quota.Label}{Injected(item, key)}";
                 }
 
                 quota.Use(key, amount);
@@ -226,6 +226,14 @@ internal sealed class CapacityLedger
         }
 
         return null;
+    }
+
+    /// <summary>What KServe injects into the pod that counts under <paramref name="key"/> (the storage-initializer's 24Gi memory limit in ODH 2.x), so a refusal says where an amount the ISVC does not state comes from.</summary>
+    private static string Injected(WaveCandidate item, string key)
+    {
+        var containers = item.Demand?.Components.SelectMany(c => c.Containers ?? []) ?? [];
+        var parts = StorageInitializer.Describe(containers, Resources.Unprefixed(key), key.StartsWith(Resources.LimitsPrefix, StringComparison.Ordinal)).Distinct(StringComparer.Ordinal).ToList();
+        return parts.Count == 0 ? "" : $" (each pod counts {string.Join(", ", parts)}: a pod counts its largest init container or the sum of its containers, whichever is more)";
     }
 
     /// <summary>
