@@ -40,19 +40,7 @@ public sealed class RollbackDscResumeTests
 
         // Every run dies after its first write: the first after the DSC restore, the second after the DSCI restore.
         var approved = RollbackSupport.Fast with { ExpectRollbackSha256 = sha };
-        var kills = 0;
-        StageOutcome? outcome = null;
-        for (var run = 0; run < 10 && outcome is null; run++)
-        {
-            try
-            {
-                outcome = await new RollbackEngine(new KillingCluster(sim.Cluster, killAfterWrites: 1), pipeline.Log).RunAsync(approved, pipeline.Layout, ct);
-            }
-            catch (KilledException)
-            {
-                kills++;
-            }
-        }
+        var (outcome, kills) = await RollbackSupport.RunKilledUntilDoneAsync(sim.Cluster, pipeline.Layout, pipeline.Log, approved, ct);
 
         Assert.Equal(2, kills);
         Assert.NotNull(outcome);

@@ -155,19 +155,7 @@ public sealed class RollbackDscTests
         var dry = await RollbackAsync(cluster, RollbackSupport.Fast with { DryRun = true });
         var approved = RollbackSupport.Fast with { ExpectRollbackSha256 = dry.Results["rollback-plan-sha256"] };
 
-        var kills = 0;
-        StageOutcome? outcome = null;
-        for (var run = 0; run < 10 && outcome is null; run++)
-        {
-            try
-            {
-                outcome = await new RollbackEngine(new KillingCluster(cluster.Sim.Cluster, killAfterWrites: 1), new MemoryStageLog()).RunAsync(approved, Layout(cluster), TestContext.Current.CancellationToken);
-            }
-            catch (KilledException)
-            {
-                kills++;
-            }
-        }
+        var (outcome, kills) = await RollbackSupport.RunKilledUntilDoneAsync(cluster.Sim.Cluster, Layout(cluster), new MemoryStageLog(), approved, TestContext.Current.CancellationToken);
 
         Assert.Equal(2, kills);
         Assert.NotNull(outcome);
@@ -187,19 +175,7 @@ public sealed class RollbackDscTests
         var approved = forced with { ExpectRollbackSha256 = dry.Results["rollback-plan-sha256"] };
 
         // Once restored, the DSC no longer shows the drift the approved plan names: the resumed run must still plan it.
-        var kills = 0;
-        StageOutcome? outcome = null;
-        for (var run = 0; run < 10 && outcome is null; run++)
-        {
-            try
-            {
-                outcome = await new RollbackEngine(new KillingCluster(cluster.Sim.Cluster, killAfterWrites: 1), new MemoryStageLog()).RunAsync(approved, Layout(cluster), TestContext.Current.CancellationToken);
-            }
-            catch (KilledException)
-            {
-                kills++;
-            }
-        }
+        var (outcome, kills) = await RollbackSupport.RunKilledUntilDoneAsync(cluster.Sim.Cluster, Layout(cluster), new MemoryStageLog(), approved, TestContext.Current.CancellationToken);
 
         Assert.Equal(2, kills);
         Assert.NotNull(outcome);

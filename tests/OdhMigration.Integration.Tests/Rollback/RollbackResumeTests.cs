@@ -143,20 +143,7 @@ public sealed class RollbackResumeTests
         var dry = await pipeline.RollbackAsync(sim.Cluster, RollbackSupport.Fast with { DryRun = true });
         var approved = RollbackSupport.Fast with { ExpectRollbackSha256 = dry.Results["rollback-plan-sha256"] };
 
-        var kills = 0;
-        StageOutcome? outcome = null;
-        for (var run = 0; run < 60 && outcome is null; run++)
-        {
-            var killing = new KillingCluster(sim.Cluster, killAfterWrites: 1);
-            try
-            {
-                outcome = await new RollbackEngine(killing, pipeline.Log).RunAsync(approved, pipeline.Layout, TestContext.Current.CancellationToken);
-            }
-            catch (KilledException)
-            {
-                kills++;
-            }
-        }
+        var (outcome, kills) = await RollbackSupport.RunKilledUntilDoneAsync(sim.Cluster, pipeline.Layout, pipeline.Log, approved, TestContext.Current.CancellationToken);
 
         Assert.NotNull(outcome);
         Assert.True(outcome.ExitCode == ExitCodes.Success, $"final run: {outcome.Summary}\n{pipeline.Logs}");

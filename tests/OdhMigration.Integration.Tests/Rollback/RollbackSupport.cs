@@ -24,6 +24,28 @@ internal static class RollbackSupport
         return await pipeline.RollbackAsync(cluster, Fast with { ExpectRollbackSha256 = dry.Results["rollback-plan-sha256"] });
     }
 
+    /// <summary>
+    /// Runs the approved rollback again and again, each run dying after its first write, until one finishes: the next
+    /// run must pick up from the ledger whatever the killed one did. Its outcome, and how many runs were killed.
+    /// </summary>
+    public static async Task<(StageOutcome Outcome, int Kills)> RunKilledUntilDoneAsync(ICluster cluster, WorkspaceLayout layout, IStageLog log, RollbackOptions approved, CancellationToken ct)
+    {
+        var kills = 0;
+        for (var run = 0; run < 60; run++)
+        {
+            try
+            {
+                return (await new RollbackEngine(new KillingCluster(cluster, killAfterWrites: 1), log).RunAsync(approved, layout, ct), kills);
+            }
+            catch (KilledException)
+            {
+                kills++;
+            }
+        }
+
+        throw new InvalidOperationException($"the rollback did not finish in 60 runs ({kills} killed)");
+    }
+
     public static async Task<RollbackReport> ReportAsync(this Pipeline pipeline) =>
         (await WorkspaceDocuments.ReadAsync(pipeline.Layout, pipeline.Layout.Rollback, RollbackReport.DocumentKind, RollbackReport.CurrentSchemaVersion, RollbackReportJsonContext.Default.RollbackReport)).Document;
 
